@@ -1,0 +1,42 @@
+//! `playlike`: the operator's command line. Thin glue: parse arguments, call the library
+//! (`playlike-core`) and the modules here that do the I/O.
+
+mod fetch;
+mod publish;
+
+use clap::{Parser, Subcommand};
+
+/// Build, inspect, query and publish Playlike game-recommendation indexes.
+#[derive(Parser)]
+#[command(name = "playlike", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Download the catalogue from the IGDB API v4 into JSONL.
+    Fetch(fetch::FetchArgs),
+    /// Upload an index to a directory or a GCS bucket, with versions and staged rollout.
+    Publish(publish::PublishArgs),
+    /// List published versions.
+    Versions(publish::VersionsArgs),
+    /// Switch the live manifest back to an earlier version, or cancel a canary.
+    Rollback(publish::RollbackArgs),
+    /// Finish a staged rollout: serve the canary to everyone.
+    Promote(publish::PromoteArgs),
+    /// Print (and optionally apply) the CORS configuration the bucket needs.
+    Cors(publish::CorsArgs),
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Fetch(args) => fetch::run(args),
+        Command::Publish(args) => publish::publish(args),
+        Command::Versions(args) => publish::versions(args),
+        Command::Rollback(args) => publish::rollback(args),
+        Command::Promote(args) => publish::promote(args),
+        Command::Cors(args) => publish::cors(args),
+    }
+}

@@ -1,0 +1,110 @@
+//! The envelope every binary index file shares: magic, format version, part kind, length and
+//! checksum, so a reader rejects a truncated, corrupt or foreign file before decoding it.
+//!
+//! Layout (little endian): `PLIX` · u32 format version · u8 kind · u64 payload length ·
+//! 32-byte SHA-256 of the payload · payload.
+
+use sha2::{Digest, Sha256};
+
+use super::{FormatError, FORMAT_VERSION};
+
+/// First four bytes of every Playlike index file.
+pub const MAGIC: [u8; 4] = *b"PLIX";
+const HEADER_LEN: usize = 4 + 4 + 1 + 8 + 32;
+
+/// Which part of the index a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum PartKind {
+    Titles = 1,
+    Features = 2,
+    Details = 3,
+}
+
+impl PartKind {
+    fn from_byte(byte: u8) -> Option<Self> {
+        match byte {
+            1 => Some(Self::Titles),
+            2 => Some(Self::Features),
+            3 => Some(Self::Details),
+            _ => None,
+        }
+    }
+}
+
+/// Wraps a payload in the envelope.
+pub fn seal(kind: PartKind, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.push(kind as u8);
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&Sha256::digest(payload));
+    out.extend_from_slice(payload);
+    out
+}
+
+/// Checks the envelope and returns the payload.
+pub fn open(bytes: &[u8], expected: PartKind) -> Result<&[u8], FormatError> {
+    if bytes.len() < HEADER_LEN {
+        return Err(FormatError::Truncated {
+            expected: HEADER_LEN as u64,
+            found: bytes.len() as u64,
+        });
+    }
+    if bytes[..4] != MAGIC {
+        return Err(FormatError::NotAnIndexFile);
+    }
+    let version = u32::from_le_bytes(bytes[4..8].try_into().expect("4 bytes"));
+    if version != FORMAT_VERSION {
+        return Err(FormatError::Version { found: version });
+    }
+    let kind = PartKind::from_byte(bytes[8]).ok_or(FormatError::UnknownKind(bytes[8]))?;
+    if kind != expected {
+        return Err(FormatError::WrongKind {
+            expected,
+            found: kind,
+        });
+    }
+    let len = u64::from_le_bytes(bytes[9..17].try_into().expect("8 bytes"));
+    let payload = &bytes[HEADER_LEN..];
+    if payload.len() as u64 != len {
+        return Err(FormatError::Truncated {
+            expected: HEADER_LEN as u64 + len,
+            found: bytes.len() as u64,
+        });
+    }
+    if Sha256::digest(payload).as_slice() != &bytes[17..49] {
+        return Err(FormatError::Checksum);
+    }
+    Ok(payload)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_rejects_damage() {
+        let sealed = seal(PartKind::Titles, b"hello");
+        assert_eq!(open(&sealed, PartKind::Titles).unwrap(), b"hello");
+        assert!(matches!(
+            open(&sealed, PartKind::Features),
+            Err(FormatError::WrongKind { .. })
+        ));
+        assert!(matches!(
+            open(&sealed[..sealed.len() - 1], PartKind::Titles),
+            Err(FormatError::Truncated { .. })
+        ));
+        let mut flipped = sealed.clone();
+        *flipped.last_mut().unwrap() ^= 1;
+        assert!(matches!(open(&flipped, PartKind::Titles), Err(FormatError::Checksum)));
+        let mut old = sealed.clone();
+        old[4] = 0;
+        assert!(matches!(open(&old, PartKind::Titles), Err(FormatError::Version { found: 0 })));
+        assert!(matches!(open(b"GIF89a", PartKind::Titles), Err(FormatError::Truncated { .. })));
+        let mut foreign = sealed;
+        foreign[0] = b'X';
+        assert!(matches!(open(&foreign, PartKind::Titles), Err(FormatError::NotAnIndexFile)));
+    }
+}

@@ -1,0 +1,23 @@
+//! # playlike-core
+//!
+//! Everything Playlike knows, with no I/O: the catalogue model ([`catalogue`]), text
+//! normalisation ([`text`]), feature extraction ([`features`]), the index format
+//! ([`format`]), building an index from games ([`build`]), and answering queries over a loaded
+//! index ([`library`]: title search and recommendations). It compiles to native code for the
+//! `playlike` builder and to `wasm32-unknown-unknown` for the web app, which both use these
+//! same definitions.
+
+pub mod build;
+pub mod catalogue;
+pub mod features;
+pub mod format;
+pub mod library;
+pub mod recommend;
+pub mod search;
+pub mod text;
+
+pub use catalogue::Game;
+pub use features::Family;
+pub use library::{GameCard, GameId, Library, LibraryError};
+pub use recommend::{Explanation, Filters, Knobs, Recommendation, Request};
+pub use search::SearchHit;

@@ -3,6 +3,7 @@
 
 mod fetch;
 mod publish;
+mod serve;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +29,8 @@ enum Command {
     Promote(publish::PromoteArgs),
     /// Print (and optionally apply) the CORS configuration the bucket needs.
     Cors(publish::CorsArgs),
+    /// Serve a directory (the built web app and its index) over HTTP on loopback.
+    Serve(serve::ServeArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -38,5 +41,6 @@ fn main() -> anyhow::Result<()> {
         Command::Rollback(args) => publish::rollback(args),
         Command::Promote(args) => publish::promote(args),
         Command::Cors(args) => publish::cors(args),
+        Command::Serve(args) => serve::run(args),
     }
 }

@@ -1,0 +1,256 @@
+//! `playlike serve`: a tiny static file server for the built web app and its index, for the
+//! demo and the end-to-end tests. Loopback by default; not meant to face the internet.
+//!
+//! It serves what a real host (a bucket or CDN) would: correct content types (`.wasm`,
+//! `.json`, `.gz` as `application/gzip` *without* `Content-Encoding`, because the app verifies
+//! the SHA-256 of the stored gzip bytes and decompresses them itself), `no-cache` for HTML and
+//! `manifest.json`, `immutable` for content-hashed files, a strict Content-Security-Policy,
+//! and `index.html` for extension-less unknown paths so deep links like `/game/1942` work.
+//! `--throttle-kbps` slows every response body down to measure loading on a slow network.
+
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use clap::Args;
+use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+
+/// The policy sent with every response; matches the `<meta>` policy in index.html.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self'; img-src 'self' data: https://images.igdb.com; connect-src 'self'; font-src 'self'; \
+object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Directory to serve (the web build, e.g. `dist/`, with the index in `dist/index/`).
+    #[arg(long, default_value = "dist")]
+    pub dir: PathBuf,
+    /// TCP port; 0 picks a free one (the chosen URL is printed on the first line).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Limit each response body to this many kilobits per second (e.g. 10000 for 10 Mbit/s).
+    #[arg(long)]
+    pub throttle_kbps: Option<u64>,
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let root = fs::canonicalize(&args.dir)
+        .with_context(|| format!("cannot serve {}: no such directory", args.dir.display()))?;
+    if !root.is_dir() {
+        bail!("cannot serve {}: not a directory", root.display());
+    }
+    let server = Server::http((args.host.as_str(), args.port))
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", args.host, args.port))?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .context("server is not listening on an IP address")?;
+    // The first line is machine-read by the e2e tests: keep its shape.
+    println!("Serving {} on http://{addr}/", root.display());
+    let throttle = args.throttle_kbps.filter(|&k| k > 0);
+    for request in server.incoming_requests() {
+        let root = root.clone();
+        std::thread::spawn(move || {
+            let method = request.method().clone();
+            let url = request.url().to_string();
+            if let Err(e) = respond(&root, request, throttle) {
+                eprintln!("{method} {url}: {e}");
+            }
+        });
+    }
+    Ok(())
+}
+
+fn respond(root: &Path, request: Request, throttle_kbps: Option<u64>) -> io::Result<()> {
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        return request.respond(text_response(405, "method not allowed"));
+    }
+    let Some(file) = resolve(root, request.url()) else {
+        return request.respond(text_response(404, "not found"));
+    };
+    let data = match fs::read(&file) {
+        Ok(data) => data,
+        Err(_) => return request.respond(text_response(404, "not found")),
+    };
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let mut headers = vec![
+        header("Content-Type", content_type(name)),
+        header("Cache-Control", cache_control(name)),
+        header("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        header("X-Content-Type-Options", "nosniff"),
+        header("Referrer-Policy", "no-referrer"),
+    ];
+    if !name.ends_with(".html") {
+        // Index files may be fetched by an app served from another origin.
+        headers.push(header("Access-Control-Allow-Origin", "*"));
+    }
+    let len = data.len();
+    let body: Box<dyn Read + Send> = match throttle_kbps {
+        Some(kbps) => Box::new(Throttled::new(data, kbps)),
+        None => Box::new(io::Cursor::new(data)),
+    };
+    request.respond(Response::new(StatusCode(200), headers, body, Some(len), None))
+}
+
+/// Maps a request URL to a file under `root`, or `None` when there is none to serve.
+/// Unknown extension-less paths get `index.html` (client-side routes).
+fn resolve(root: &Path, url: &str) -> Option<PathBuf> {
+    let path = url.split(['?', '#']).next().unwrap_or("/");
+    let path = percent_decode(path)?;
+    let mut file = root.to_path_buf();
+    for component in Path::new(path.trim_start_matches('/')).components() {
+        match component {
+            Component::Normal(part) => file.push(part),
+            Component::CurDir => {}
+            // `..`, absolute or prefixed components never leave the root.
+            _ => return None,
+        }
+    }
+    if file.is_dir() {
+        file.push("index.html");
+    }
+    if file.is_file() {
+        return Some(file);
+    }
+    let last = path.rsplit('/').next().unwrap_or("");
+    if last.contains('.') {
+        None
+    } else {
+        Some(root.join("index.html")).filter(|f| f.is_file())
+    }
+}
+
+fn percent_decode(path: &str) -> Option<String> {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = path.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let decoded = String::from_utf8(out).ok()?;
+    (!decoded.contains('\0') && !decoded.contains('\\')).then_some(decoded)
+}
+
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        // Stored gzip is the payload itself: no Content-Encoding, the app gunzips it.
+        "gz" => "application/gzip",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "ico" => "image/x-icon",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn cache_control(name: &str) -> &'static str {
+    if is_content_hashed(name) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
+/// `name-<16+ hex digits>.ext` (Trunk's hashed assets, the index's hashed parts).
+fn is_content_hashed(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit(['-', '_'])
+        .next()
+        .is_some_and(|h| h.len() >= 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header is valid")
+}
+
+fn text_response(status: u16, text: &str) -> Response<io::Cursor<Vec<u8>>> {
+    Response::from_string(text)
+        .with_status_code(status)
+        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+        .with_header(header("Content-Security-Policy", CONTENT_SECURITY_POLICY))
+}
+
+/// A body that is released no faster than a given bit rate.
+struct Throttled {
+    data: io::Cursor<Vec<u8>>,
+    bytes_per_sec: f64,
+    start: Instant,
+    sent: u64,
+}
+
+impl Throttled {
+    fn new(data: Vec<u8>, kbps: u64) -> Self {
+        Throttled {
+            data: io::Cursor::new(data),
+            bytes_per_sec: kbps as f64 * 1000.0 / 8.0,
+            start: Instant::now(),
+            sent: 0,
+        }
+    }
+}
+
+impl Read for Throttled {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // Small slices keep the rate smooth.
+        let chunk = buf.len().min(16 * 1024);
+        let due = Duration::from_secs_f64(self.sent as f64 / self.bytes_per_sec);
+        if let Some(wait) = due.checked_sub(self.start.elapsed()) {
+            std::thread::sleep(wait);
+        }
+        let n = self.data.read(&mut buf[..chunk])?;
+        self.sent += n as u64;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_files_deep_links_and_refuses_escapes() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("index.html"), "<html>").unwrap();
+        fs::create_dir(dir.path().join("index")).unwrap();
+        fs::write(dir.path().join("index/manifest.json"), "{}").unwrap();
+        let root = fs::canonicalize(dir.path()).unwrap();
+        assert_eq!(
+            resolve(&root, "/index/manifest.json?x=1"),
+            Some(root.join("index/manifest.json"))
+        );
+        assert_eq!(resolve(&root, "/"), Some(root.join("index.html")));
+        assert_eq!(resolve(&root, "/game/1942"), Some(root.join("index.html")));
+        assert_eq!(resolve(&root, "/missing.js"), None);
+        assert_eq!(resolve(&root, "/../etc/passwd"), None);
+        assert_eq!(resolve(&root, "/%2e%2e/etc/passwd"), None);
+    }
+
+    #[test]
+    fn types_and_caching_follow_the_file_name() {
+        assert_eq!(content_type("titles-0.bin.gz"), "application/gzip");
+        assert_eq!(content_type("app_bg.wasm"), "application/wasm");
+        assert_eq!(cache_control("manifest.json"), "no-cache");
+        assert_eq!(cache_control("index.html"), "no-cache");
+        assert!(cache_control("playlike-web-0123456789abcdef_bg.wasm").contains("immutable"));
+        assert!(cache_control("titles-0-0123456789abcdef.bin.gz").contains("immutable"));
+    }
+}

@@ -1,0 +1,5 @@
+// Starts the Playlike wasm app. Kept in its own file (not inline) so the page's
+// Content-Security-Policy needs no 'unsafe-inline'; Trunk fills in the hashed file names.
+const tag = document.querySelector('script[data-playlike-wasm]');
+const { default: init } = await import(tag.dataset.playlikeJs);
+await init({ module_or_path: tag.dataset.playlikeWasm });

@@ -62,6 +62,9 @@ pub struct Game {
     pub version_parent: Option<u64>,
     /// IGDB's own "similar games", kept for evaluation.
     pub similar_games: Vec<u64>,
+    /// Descriptive terms already derived from the summary (by `playlike sample`, which ships
+    /// terms instead of summary text). When empty, the build derives them from `summary`.
+    pub terms: Vec<String>,
 }
 
 impl Game {
@@ -171,6 +174,7 @@ const KNOWN_FIELDS: &[&str] = &[
     "multiplayer_modes",
     "age_ratings",
     "release_dates",
+    "terms",
 ];
 
 /// Parses one JSON line into a [`Game`], collecting warnings for fields it does not know.
@@ -237,6 +241,7 @@ pub fn parse_game_value(value: &Value, warnings: &mut Vec<Warning>) -> Result<Ga
         parent_game: opt_ref_id(obj, "parent_game")?,
         version_parent: opt_ref_id(obj, "version_parent")?,
         similar_games: id_list(obj, "similar_games")?,
+        terms: names(obj, "terms")?,
     })
 }
 
@@ -265,7 +270,10 @@ fn id_value(v: &Value, field: &'static str) -> Result<u64, RecordError> {
     Ok(id)
 }
 
-fn opt_string(obj: &Map<String, Value>, field: &'static str) -> Result<Option<String>, RecordError> {
+fn opt_string(
+    obj: &Map<String, Value>,
+    field: &'static str,
+) -> Result<Option<String>, RecordError> {
     match obj.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -346,7 +354,10 @@ fn release_date(obj: &Map<String, Value>) -> Result<Option<i64>, RecordError> {
                     .or_else(|| v.as_f64().filter(|f| f.is_finite()).map(|f| f as i64))
                     .ok_or_else(|| wrong_type(field, "Unix seconds"))?;
                 if !(MIN_RELEASE_SECONDS..=MAX_RELEASE_SECONDS).contains(&secs) {
-                    return Err(field_error(field, format!("{secs} is not a plausible date")));
+                    return Err(field_error(
+                        field,
+                        format!("{secs} is not a plausible date"),
+                    ));
                 }
                 return Ok(Some(secs));
             }

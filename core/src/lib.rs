@@ -14,10 +14,11 @@ pub mod format;
 pub mod library;
 pub mod recommend;
 pub mod search;
+pub mod terms;
 pub mod text;
 
 pub use catalogue::Game;
 pub use features::Family;
 pub use library::{GameCard, GameId, Library, LibraryError};
-pub use recommend::{Explanation, Filters, Knobs, Recommendation, Request};
+pub use recommend::{Explanation, Filters, Knobs, Reason, Recommendation, Request};
 pub use search::SearchHit;

@@ -98,13 +98,25 @@ mod tests {
         ));
         let mut flipped = sealed.clone();
         *flipped.last_mut().unwrap() ^= 1;
-        assert!(matches!(open(&flipped, PartKind::Titles), Err(FormatError::Checksum)));
+        assert!(matches!(
+            open(&flipped, PartKind::Titles),
+            Err(FormatError::Checksum)
+        ));
         let mut old = sealed.clone();
         old[4] = 0;
-        assert!(matches!(open(&old, PartKind::Titles), Err(FormatError::Version { found: 0 })));
-        assert!(matches!(open(b"GIF89a", PartKind::Titles), Err(FormatError::Truncated { .. })));
+        assert!(matches!(
+            open(&old, PartKind::Titles),
+            Err(FormatError::Version { found: 0 })
+        ));
+        assert!(matches!(
+            open(b"GIF89a", PartKind::Titles),
+            Err(FormatError::Truncated { .. })
+        ));
         let mut foreign = sealed;
         foreign[0] = b'X';
-        assert!(matches!(open(&foreign, PartKind::Titles), Err(FormatError::NotAnIndexFile)));
+        assert!(matches!(
+            open(&foreign, PartKind::Titles),
+            Err(FormatError::NotAnIndexFile)
+        ));
     }
 }

@@ -93,7 +93,11 @@ impl Manifest {
                 found: manifest.format_version,
             });
         }
-        if let Some(bad) = manifest.files.iter().find(|f| !is_safe_relative_path(&f.path)) {
+        if let Some(bad) = manifest
+            .files
+            .iter()
+            .find(|f| !is_safe_relative_path(&f.path))
+        {
             return Err(ManifestError::UnsafePath(bad.path.clone()));
         }
         Ok(manifest)
@@ -117,8 +121,14 @@ impl Manifest {
 
     /// Bytes a page downloads before it can search, and before it can recommend.
     pub fn upfront_bytes(&self) -> (u64, u64) {
-        let search = self.files_with_role(FileRole::Search).map(|f| f.bytes).sum();
-        let recommend: u64 = self.files_with_role(FileRole::Recommend).map(|f| f.bytes).sum();
+        let search = self
+            .files_with_role(FileRole::Search)
+            .map(|f| f.bytes)
+            .sum();
+        let recommend: u64 = self
+            .files_with_role(FileRole::Recommend)
+            .map(|f| f.bytes)
+            .sum();
         (search, search + recommend)
     }
 }
@@ -127,7 +137,9 @@ impl Manifest {
 pub fn is_safe_relative_path(path: &str) -> bool {
     !path.is_empty()
         && !path.starts_with('/')
-        && path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+        && path
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
         && path
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'))
@@ -177,7 +189,10 @@ mod tests {
         let m = sample();
         let back = Manifest::from_json(&m.to_json()).unwrap();
         assert_eq!(back, m);
-        assert_eq!(back.details_file_for(1).unwrap().path, "details/1-ef.bin.gz");
+        assert_eq!(
+            back.details_file_for(1).unwrap().path,
+            "details/1-ef.bin.gz"
+        );
         assert!(back.details_file_for(0).is_none());
         assert_eq!(back.upfront_bytes(), (10, 10));
     }

@@ -86,6 +86,13 @@ pub fn verify_file(entry: &ManifestFile, stored: &[u8]) -> Result<(), FormatErro
     Ok(())
 }
 
+/// Verifies stored bytes against their manifest entry, then decompresses them: the one way
+/// a reader should turn a downloaded file into a part's bytes.
+pub fn open_stored(entry: &ManifestFile, stored: &[u8]) -> Result<Vec<u8>, FormatError> {
+    verify_file(entry, stored)?;
+    gunzip(stored)
+}
+
 /// Gzip-compresses bytes (best compression: files are built once, downloaded often).
 pub fn gzip(raw: &[u8]) -> Vec<u8> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());

@@ -7,7 +7,10 @@ use super::FormatError;
 pub fn encode_postings(ids: &[u32], out: &mut Vec<u8>) {
     let mut previous = 0u32;
     for (i, &id) in ids.iter().enumerate() {
-        debug_assert!(i == 0 || id > previous, "postings must be strictly ascending");
+        debug_assert!(
+            i == 0 || id > previous,
+            "postings must be strictly ascending"
+        );
         let mut delta = if i == 0 { id } else { id - previous };
         previous = id;
         loop {

@@ -1,0 +1,444 @@
+//! Turns a catalogue (a list of [`Game`]s) into the index files and their manifest.
+//!
+//! This is the writer + serializer side of every index part; it returns bytes and leaves
+//! writing them to the caller (the builder), so it stays free of I/O and testable anywhere.
+//!
+//! Steps: drop duplicate ids, rank games by notability (dense ids follow that rank), derive
+//! summary terms, intern features and collect their postings, then cut title shards (the
+//! first one small, with the best-known games, so search starts early), the feature part and
+//! the details shards, each gzip-compressed and named by its content hash.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::catalogue::Game;
+use crate::features::{self, Family};
+use crate::format::{
+    self, encode_postings, flags, DetailsShard, FeatureDef, FeaturePart, FileRole, GameDetails,
+    Manifest, ManifestFile, TitleShard, FORMAT_VERSION,
+};
+use crate::terms::{self, TermOptions};
+
+/// Attribution every index carries.
+pub const ATTRIBUTION: &str = "Data from IGDB.com";
+
+/// Knobs of a build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Games in the first title shard (the best known), which the page loads before anything.
+    pub head_titles: usize,
+    /// Games per later title shard.
+    pub title_shard_size: usize,
+    /// Games per details shard.
+    pub details_shard_size: u32,
+    /// Whether details shards carry summary text.
+    pub keep_summaries: bool,
+    pub terms: TermOptions,
+    /// RFC 3339 build time; the caller supplies it (core has no clock).
+    pub built_at: String,
+    /// Where the catalogue came from.
+    pub source: String,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            head_titles: 30_000,
+            title_shard_size: 160_000,
+            details_shard_size: 1024,
+            keep_summaries: true,
+            terms: TermOptions::default(),
+            built_at: "1970-01-01T00:00:00Z".into(),
+            source: "unknown".into(),
+        }
+    }
+}
+
+/// The result of a build: the manifest and every file it lists, as stored (gzip).
+#[derive(Debug, Clone)]
+pub struct BuiltIndex {
+    pub manifest: Manifest,
+    /// `(path relative to the manifest, stored bytes)`.
+    pub files: Vec<(String, Vec<u8>)>,
+    pub stats: BuildStats,
+}
+
+/// Counts worth reporting about a build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildStats {
+    pub games: usize,
+    pub duplicates_dropped: usize,
+    pub main_games: usize,
+    /// Features kept per family: (family, features, postings).
+    pub families: Vec<(Family, usize, usize)>,
+    pub features_dropped_singletons: usize,
+}
+
+/// Builds an index from games. Duplicate ids keep their first record.
+pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
+    let mut stats = BuildStats::default();
+    let games = dedup_by_id(games, &mut stats);
+    let games = rank_by_notability(games);
+    stats.games = games.len();
+    let n = games.len() as u32;
+    let main: Vec<bool> = games.iter().map(features::is_main_game).collect();
+    stats.main_games = main.iter().filter(|m| **m).count();
+
+    let game_terms = descriptive_terms(&games, &options.terms);
+    let feature_part = feature_part(&games, &game_terms, &mut stats);
+    let platform_names = platform_table(&games);
+
+    let mut files = Vec::new();
+    let mut entries = Vec::new();
+    for (first, chunk) in title_chunks(games.len(), options) {
+        let shard = title_shard(&games[chunk.clone()], first, &platform_names, &main[chunk]);
+        let stored = format::gzip(&shard.encode());
+        let path = format!("titles-{first}-{}.bin.gz", short_hash(&stored));
+        entries.push(entry(&path, FileRole::Search, &stored, shard.len(), first));
+        files.push((path, stored));
+    }
+    let raw = feature_part.encode();
+    let stored = format::gzip(&raw);
+    let path = format!("features-{}.bin.gz", short_hash(&stored));
+    entries.push(entry(&path, FileRole::Recommend, &stored, games.len(), 0));
+    files.push((path, stored));
+    let shard_size = options.details_shard_size.max(1) as usize;
+    for (index, chunk) in games.chunks(shard_size).enumerate() {
+        let first = (index * shard_size) as u32;
+        let shard = DetailsShard {
+            first_game: first,
+            games: chunk
+                .iter()
+                .map(|g| details(g, options.keep_summaries))
+                .collect(),
+        };
+        let stored = format::gzip(&shard.encode());
+        let path = format!("details/{first}-{}.bin.gz", short_hash(&stored));
+        entries.push(entry(&path, FileRole::Details, &stored, chunk.len(), first));
+        files.push((path, stored));
+    }
+
+    let content_id: String = entries.iter().map(|e| e.sha256.as_str()).collect();
+    let version = format!(
+        "{}-{}",
+        compact_timestamp(&options.built_at),
+        &format::sha256_hex(content_id.as_bytes())[..8]
+    );
+    let manifest = Manifest {
+        format_version: FORMAT_VERSION,
+        version,
+        built_at: options.built_at.clone(),
+        source: options.source.clone(),
+        games: n,
+        details_shard_size: options.details_shard_size.max(1),
+        files: entries,
+        rollout: None,
+        attribution: ATTRIBUTION.into(),
+    };
+    BuiltIndex {
+        manifest,
+        files,
+        stats,
+    }
+}
+
+fn dedup_by_id(games: Vec<Game>, stats: &mut BuildStats) -> Vec<Game> {
+    let mut seen = HashSet::with_capacity(games.len());
+    let before = games.len();
+    let games: Vec<Game> = games
+        .into_iter()
+        .filter(|g| seen.insert(g.igdb_id))
+        .collect();
+    stats.duplicates_dropped = before - games.len();
+    games
+}
+
+/// Most notable first; ties by IGDB id so builds are deterministic.
+fn rank_by_notability(games: Vec<Game>) -> Vec<Game> {
+    let mut scored: Vec<(f32, Game)> = games
+        .into_iter()
+        .map(|g| (features::notability(&g), g))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.igdb_id.cmp(&b.1.igdb_id)));
+    scored.into_iter().map(|(_, g)| g).collect()
+}
+
+/// Terms given by the source (the committed sample ships them) or derived from summaries.
+fn descriptive_terms(games: &[Game], options: &TermOptions) -> Vec<Vec<String>> {
+    let summaries: Vec<Option<&str>> = games
+        .iter()
+        .map(|g| {
+            if g.terms.is_empty() {
+                g.summary.as_deref()
+            } else {
+                None
+            }
+        })
+        .collect();
+    let derived = terms::select_terms(&summaries, options);
+    games
+        .iter()
+        .zip(derived)
+        .map(|(g, derived)| {
+            if g.terms.is_empty() {
+                derived
+            } else {
+                g.terms.clone()
+            }
+        })
+        .collect()
+}
+
+/// Interns every feature, keeps those shared by at least two games, encodes postings.
+fn feature_part(games: &[Game], game_terms: &[Vec<String>], stats: &mut BuildStats) -> FeaturePart {
+    let mut ids: HashMap<(Family, String), usize> = HashMap::new();
+    let mut defs: Vec<(Family, String)> = Vec::new();
+    let mut postings: Vec<Vec<u32>> = Vec::new();
+    for (dense, (game, terms)) in games.iter().zip(game_terms).enumerate() {
+        let mut features = features::direct_features(game);
+        features.extend(terms.iter().map(|t| (Family::Term, t.clone())));
+        features.sort();
+        features.dedup();
+        for key in features {
+            let id = *ids.entry(key).or_insert_with_key(|key| {
+                defs.push(key.clone());
+                postings.push(Vec::new());
+                defs.len() - 1
+            });
+            postings[id].push(dense as u32);
+        }
+    }
+    let mut order: Vec<usize> = (0..defs.len())
+        .filter(|&i| postings[i].len() >= 2)
+        .collect();
+    stats.features_dropped_singletons = defs.len() - order.len();
+    // Group by family, then most common first: readers and `inspect` like it that way.
+    order.sort_by(|&a, &b| {
+        defs[a]
+            .0
+            .cmp(&defs[b].0)
+            .then(postings[b].len().cmp(&postings[a].len()))
+            .then(defs[a].1.cmp(&defs[b].1))
+    });
+    let mut bytes = Vec::new();
+    let mut features = Vec::with_capacity(order.len());
+    for family in Family::ALL {
+        let in_family: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&i| defs[i].0 == family)
+            .collect();
+        let count: usize = in_family.iter().map(|&i| postings[i].len()).sum();
+        if !in_family.is_empty() {
+            stats.families.push((family, in_family.len(), count));
+        }
+    }
+    for i in order {
+        encode_postings(&postings[i], &mut bytes);
+        features.push(FeatureDef {
+            family: defs[i].0 as u8,
+            name: defs[i].1.clone(),
+            df: postings[i].len() as u32,
+        });
+    }
+    let n = games.len();
+    FeaturePart {
+        games: n as u32,
+        features,
+        postings: bytes,
+        critic: games
+            .iter()
+            .map(|g| {
+                g.critic_rating
+                    .map_or(0, |r| r.round().clamp(0.0, 100.0) as u8 + 1)
+            })
+            .collect(),
+        // Dense ids are in notability order, so the prior is the rank, scaled to a byte.
+        notability: (0..n).map(|i| (255 - (i * 255) / n.max(1)) as u8).collect(),
+    }
+}
+
+/// Platform names by how many games have them, most common first.
+fn platform_table(games: &[Game]) -> Vec<String> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for p in games.iter().flat_map(|g| &g.platforms) {
+        *counts.entry(p).or_default() += 1;
+    }
+    let mut names: Vec<(&str, usize)> = counts.into_iter().collect();
+    names.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    names.into_iter().map(|(n, _)| n.to_string()).collect()
+}
+
+/// `(first dense id, range)` of every title shard: a small head, then fixed-size shards.
+fn title_chunks(n: usize, options: &BuildOptions) -> Vec<(u32, std::ops::Range<usize>)> {
+    let mut chunks = Vec::new();
+    let head = options.head_titles.max(1).min(n);
+    chunks.push((0, 0..head));
+    let size = options.title_shard_size.max(1);
+    let mut start = head;
+    while start < n {
+        let end = (start + size).min(n);
+        chunks.push((start as u32, start..end));
+        start = end;
+    }
+    chunks
+}
+
+fn title_shard(games: &[Game], first: u32, platform_names: &[String], main: &[bool]) -> TitleShard {
+    let platform_index: HashMap<&str, u16> = platform_names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i as u16))
+        .collect();
+    TitleShard {
+        first_game: first,
+        platform_names: platform_names.to_vec(),
+        names: games.iter().map(|g| g.name.clone()).collect(),
+        igdb_ids: games.iter().map(|g| g.igdb_id as u32).collect(),
+        years: games
+            .iter()
+            .map(|g| g.release_year().unwrap_or(0))
+            .collect(),
+        platforms: games
+            .iter()
+            .map(|g| {
+                g.platforms
+                    .iter()
+                    .map(|p| platform_index[p.as_str()])
+                    .collect()
+            })
+            .collect(),
+        covers: games
+            .iter()
+            .map(|g| g.cover_image_id.clone().unwrap_or_default())
+            .collect(),
+        flags: games
+            .iter()
+            .zip(main)
+            .map(|(g, &is_main)| {
+                let mut f = 0;
+                if is_main {
+                    f |= flags::MAIN_GAME;
+                }
+                if g.critic_rating.is_some() {
+                    f |= flags::RATED;
+                }
+                f
+            })
+            .collect(),
+    }
+}
+
+fn details(game: &Game, keep_summary: bool) -> GameDetails {
+    GameDetails {
+        summary: if keep_summary {
+            game.summary.clone()
+        } else {
+            None
+        },
+        genres: game.genres.clone(),
+        themes: game.themes.clone(),
+        developers: game.developers.clone(),
+        publishers: game.publishers.clone(),
+        series: game.series.clone(),
+        game_modes: game.game_modes.clone(),
+        perspectives: game.perspectives.clone(),
+        critic_rating: game.critic_rating,
+        release_date: game.release_date,
+        links: game.links.clone(),
+    }
+}
+
+fn entry(path: &str, role: FileRole, stored: &[u8], games: usize, first: u32) -> ManifestFile {
+    ManifestFile {
+        path: path.to_string(),
+        role,
+        sha256: format::sha256_hex(stored),
+        bytes: stored.len() as u64,
+        raw_bytes: format::gunzip(stored).map_or(0, |raw| raw.len() as u64),
+        encoding: "gzip".into(),
+        first_game: first,
+        game_count: games as u32,
+    }
+}
+
+fn short_hash(bytes: &[u8]) -> String {
+    format::sha256_hex(bytes)[..12].to_string()
+}
+
+/// `2026-11-30T04:40:00Z` → `20261130T044000Z`.
+fn compact_timestamp(rfc3339: &str) -> String {
+    rfc3339
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::{gunzip, open_stored};
+
+    fn game(id: u64, name: &str, genres: &[&str], links: usize) -> Game {
+        Game {
+            igdb_id: id,
+            name: name.into(),
+            genres: genres.iter().map(|s| s.to_string()).collect(),
+            platforms: vec!["PC".into()],
+            links: (0..links)
+                .map(|i| format!("https://example.org/{i}"))
+                .collect(),
+            ..Game::default()
+        }
+    }
+
+    #[test]
+    fn builds_a_consistent_index() {
+        let games = vec![
+            game(1, "Obscure", &["Puzzle"], 0),
+            game(2, "Famous", &["Puzzle", "Indie"], 5),
+            game(2, "Duplicate", &["Puzzle"], 9),
+            game(3, "Middle", &["Indie"], 2),
+        ];
+        let options = BuildOptions {
+            head_titles: 2,
+            title_shard_size: 10,
+            details_shard_size: 2,
+            ..BuildOptions::default()
+        };
+        let built = build_index(games, &options);
+        assert_eq!(built.stats.duplicates_dropped, 1);
+        assert_eq!(built.manifest.games, 3);
+        let roles: Vec<FileRole> = built.manifest.files.iter().map(|f| f.role).collect();
+        assert_eq!(
+            roles,
+            vec![
+                FileRole::Search,
+                FileRole::Search,
+                FileRole::Recommend,
+                FileRole::Details,
+                FileRole::Details
+            ]
+        );
+        for (entry, (path, stored)) in built.manifest.files.iter().zip(&built.files) {
+            assert_eq!(&entry.path, path);
+            let raw = open_stored(entry, stored).unwrap();
+            assert_eq!(raw.len() as u64, entry.raw_bytes);
+        }
+        let head = TitleShard::decode(&gunzip(&built.files[0].1).unwrap()).unwrap();
+        assert_eq!(head.names, vec!["Famous", "Middle"], "most notable first");
+        let features = FeaturePart::decode(&gunzip(&built.files[2].1).unwrap()).unwrap();
+        let names: Vec<&str> = features.features.iter().map(|f| f.name.as_str()).collect();
+        // Singletons (Genre "Indie" is shared; "Puzzle" is shared; PC shared by all) survive,
+        // title words of one game do not.
+        assert!(names.contains(&"Puzzle") && names.contains(&"Indie") && names.contains(&"PC"));
+        assert!(!names.contains(&"famous"));
+    }
+
+    #[test]
+    fn builds_are_deterministic() {
+        let games = || vec![game(1, "A", &["X"], 1), game(2, "B", &["X"], 1)];
+        let a = build_index(games(), &BuildOptions::default());
+        let b = build_index(games(), &BuildOptions::default());
+        assert_eq!(a.manifest, b.manifest);
+    }
+}

@@ -1,0 +1,345 @@
+//! The feature model: what makes two games similar, and how much each kind of evidence counts.
+//!
+//! Every game gets a sparse set of binary features, each in a [`Family`] (genre, theme,
+//! developer, a descriptive term from the summary, …). A feature's weight is
+//! `family weight × idf`, `idf = ln(N / df)`: a shared rare developer says far more than a
+//! shared "PC" platform. Similarity is the cosine of those weighted vectors (see
+//! [`crate::recommend`]). Besides features, a game carries a notability prior (how well known
+//! it is, from whatever the source offers) and a main-game flag (DLC, soundtracks, editions
+//! are not recommended as games).
+
+use crate::catalogue::Game;
+use crate::text;
+
+/// A kind of feature. The discriminant is stored in the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Family {
+    Genre = 0,
+    Theme = 1,
+    Keyword = 2,
+    Platform = 3,
+    Developer = 4,
+    Publisher = 5,
+    Series = 6,
+    Mode = 7,
+    Perspective = 8,
+    /// A distinctive word or phrase from the summary, chosen at build time.
+    Term = 9,
+    /// A distinctive word of the title (links series when the source has no series field).
+    TitleWord = 10,
+}
+
+impl Family {
+    pub const ALL: [Family; 11] = [
+        Family::Genre,
+        Family::Theme,
+        Family::Keyword,
+        Family::Platform,
+        Family::Developer,
+        Family::Publisher,
+        Family::Series,
+        Family::Mode,
+        Family::Perspective,
+        Family::Term,
+        Family::TitleWord,
+    ];
+
+    pub fn from_u8(value: u8) -> Option<Family> {
+        Family::ALL.get(usize::from(value)).copied()
+    }
+
+    /// How much a shared feature of this family counts, before idf. Tuned with `playlike eval`
+    /// (see docs/QUALITY.md).
+    pub fn weight(self) -> f32 {
+        match self {
+            Family::Genre => 1.0,
+            Family::Theme => 1.2,
+            Family::Keyword => 0.9,
+            Family::Platform => 0.35,
+            Family::Developer => 1.0,
+            Family::Publisher => 0.5,
+            Family::Series => 1.2,
+            Family::Mode => 0.5,
+            Family::Perspective => 0.7,
+            Family::Term => 0.8,
+            Family::TitleWord => 0.45,
+        }
+    }
+
+    /// Lowercase name used in reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Family::Genre => "genre",
+            Family::Theme => "theme",
+            Family::Keyword => "keyword",
+            Family::Platform => "platform",
+            Family::Developer => "developer",
+            Family::Publisher => "publisher",
+            Family::Series => "series",
+            Family::Mode => "mode",
+            Family::Perspective => "perspective",
+            Family::Term => "term",
+            Family::TitleWord => "title word",
+        }
+    }
+}
+
+/// Inverse document frequency of a feature held by `df` of `games` games.
+pub fn idf(df: u32, games: u32) -> f32 {
+    ((games.max(1) as f32) / (df.max(1) as f32)).ln().max(0.05)
+}
+
+/// Features that come straight from a game's fields (not the summary terms, which need
+/// corpus statistics; see [`crate::build`]).
+pub fn direct_features(game: &Game) -> Vec<(Family, String)> {
+    let mut out = Vec::new();
+    let lists: [(Family, &Vec<String>); 9] = [
+        (Family::Genre, &game.genres),
+        (Family::Theme, &game.themes),
+        (Family::Keyword, &game.keywords),
+        (Family::Platform, &game.platforms),
+        (Family::Developer, &game.developers),
+        (Family::Publisher, &game.publishers),
+        (Family::Series, &game.series),
+        (Family::Mode, &game.game_modes),
+        (Family::Perspective, &game.perspectives),
+    ];
+    for (family, names) in lists {
+        out.extend(names.iter().map(|n| (family, n.clone())));
+    }
+    for word in title_words(&game.name) {
+        out.push((Family::TitleWord, word));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Words of a title worth linking games by: not stop words, not numbers, not edition words.
+pub fn title_words(name: &str) -> Vec<String> {
+    text::tokens(name)
+        .into_iter()
+        .filter(|w| {
+            w.chars().count() >= 3
+                && !text::is_stop_word(w)
+                && !w.chars().all(|c| c.is_ascii_digit())
+                && !EDITION_WORDS.contains(&w.as_str())
+        })
+        .collect()
+}
+
+/// Words that mark a version of a game rather than a different game.
+const EDITION_WORDS: &[&str] = &[
+    "anniversary",
+    "collection",
+    "complete",
+    "definitive",
+    "deluxe",
+    "directors",
+    "cut",
+    "edition",
+    "enhanced",
+    "goty",
+    "hd",
+    "remake",
+    "remaster",
+    "remastered",
+    "redux",
+    "ultimate",
+    "gold",
+    "premium",
+    "special",
+    "standard",
+    "year",
+];
+
+/// Title words that mark add-ons and other non-games.
+const NON_GAME_WORDS: &[&str] = &[
+    "soundtrack",
+    "ost",
+    "dlc",
+    "pack",
+    "bundle",
+    "demo",
+    "costume",
+    "costumes",
+    "skin",
+    "skins",
+    "artbook",
+    "addon",
+    "upgrade",
+    "booster",
+    "coins",
+    "currency",
+    "outfit",
+    "outfits",
+    "wallpaper",
+    "wallpapers",
+    "season",
+    "expansion",
+    "prologue",
+    "trial",
+    "beta",
+    "supporter",
+];
+
+/// IGDB `game_type`/`category` values of add-ons, bundles, mods, episodes, seasons, packs,
+/// updates and forks.
+const NON_MAIN_CATEGORIES: &[u32] = &[1, 2, 3, 5, 6, 7, 12, 13, 14];
+
+/// Whether a game is a game in its own right (not a DLC, pack, edition, soundtrack, demo, mod).
+pub fn is_main_game(game: &Game) -> bool {
+    if let Some(category) = game.category {
+        return !NON_MAIN_CATEGORIES.contains(&category) && game.version_parent.is_none();
+    }
+    if game.parent_game.is_some() || game.version_parent.is_some() {
+        return false;
+    }
+    let words = text::tokens(&game.name);
+    if words.iter().any(|w| NON_GAME_WORDS.contains(&w.as_str())) {
+        return false;
+    }
+    // "Edition"/"Pass" after a colon or dash is a re-release or an add-on.
+    let lower = game.name.to_lowercase();
+    !(lower.contains(" edition")
+        || lower.contains("season pass")
+        || lower.contains(" pass")
+        || lower.contains("add-on"))
+}
+
+/// The title with edition words and subtitles after a colon dropped: two games with the same
+/// base title are versions of one game ("Hades" / "Hades: Deluxe Edition").
+pub fn base_title(name: &str) -> String {
+    let head = name.split([':', '(', '[']).next().unwrap_or(name);
+    let head = head.split(" - ").next().unwrap_or(head);
+    text::tokens(head)
+        .into_iter()
+        .filter(|w| !EDITION_WORDS.contains(&w.as_str()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The series a title belongs to, by name: the base title up to its first number
+/// ("Final Fantasy VII" and "Final Fantasy X" → "final fantasy").
+pub fn series_key(name: &str) -> String {
+    let base = base_title(name);
+    let words: Vec<&str> = base
+        .split(' ')
+        .take_while(|w| !w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    if words.is_empty() {
+        base
+    } else {
+        words.join(" ")
+    }
+}
+
+/// How well known a game is, from whatever the source offers. Higher is better known.
+/// API sources give rating counts and hypes; the dump only gives proxies (links to stores
+/// and sites, platforms, a critic score, a cover, a summary, known companies).
+pub fn notability(game: &Game) -> f32 {
+    let ln = |x: f32| (1.0 + x).ln();
+    let mut score = 0.0;
+    score += 1.2 * ln(game.rating_count.unwrap_or(0) as f32);
+    score += 0.6 * ln(game.hypes.unwrap_or(0) as f32);
+    score += 1.0 * ln(game.links.len() as f32);
+    score += 0.8 * ln(game.platforms.len() as f32);
+    let steam = game
+        .links
+        .iter()
+        .any(|l| l.contains("store.steampowered.com"));
+    let twitch = game.links.iter().any(|l| l.contains("twitch.tv"));
+    let wiki = game.links.iter().any(|l| l.contains("giantbomb.com"));
+    score += 0.5 * f32::from(u8::from(steam));
+    score += 0.6 * f32::from(u8::from(twitch));
+    score += 0.9 * f32::from(u8::from(wiki));
+    if let Some(rating) = game.critic_rating {
+        score += 1.5 + rating / 100.0;
+    }
+    score += 0.3 * f32::from(u8::from(game.cover_image_id.is_some()));
+    score += 0.1 * ln(game.summary.as_ref().map_or(0, |s| s.len()) as f32 / 50.0);
+    score += 0.3 * f32::from(u8::from(!game.developers.is_empty()));
+    score += 0.2 * f32::from(u8::from(!game.genres.is_empty()));
+    if !is_main_game(game) {
+        score -= 1.5;
+    }
+    score
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn game(name: &str) -> Game {
+        Game {
+            igdb_id: 1,
+            name: name.into(),
+            ..Game::default()
+        }
+    }
+
+    #[test]
+    fn add_ons_and_editions_are_not_main_games() {
+        assert!(is_main_game(&game("Hades")));
+        assert!(is_main_game(&game("Hollow Knight: Silksong")));
+        assert!(!is_main_game(&game("Hades Original Soundtrack")));
+        assert!(!is_main_game(&game("Destiny 2: Season of the Lost")));
+        assert!(!is_main_game(&game("Dark Souls III: Deluxe Edition")));
+        assert!(!is_main_game(&game("Rocket League - Season Pass")));
+        let mut dlc = game("Blood and Wine");
+        dlc.category = Some(2);
+        assert!(!is_main_game(&dlc));
+        let mut remake = game("Resident Evil 2 Edition");
+        remake.category = Some(8);
+        assert!(is_main_game(&remake), "category beats name heuristics");
+    }
+
+    #[test]
+    fn base_titles_and_series_keys() {
+        assert_eq!(base_title("Hades: Deluxe Edition"), "hades");
+        assert_eq!(base_title("Hades II"), "hades 2");
+        assert_eq!(base_title("Half-Life 2 (GOTY)"), "half life 2");
+        assert_eq!(series_key("Final Fantasy VII Remake"), "final fantasy");
+        assert_eq!(
+            series_key("Baldur's Gate II: Shadows of Amn"),
+            "baldurs gate"
+        );
+        assert_eq!(series_key("2064: Read Only Memories"), "2064");
+    }
+
+    #[test]
+    fn rarer_features_weigh_more() {
+        assert!(idf(10, 1000) > idf(500, 1000));
+        assert!(idf(1000, 1000) > 0.0);
+    }
+
+    #[test]
+    fn notability_rewards_evidence_of_fame() {
+        let obscure = game("Obscure");
+        let mut famous = game("Famous");
+        famous.links = vec![
+            "https://store.steampowered.com/app/1/".into(),
+            "https://www.twitch.tv/directory/game/Famous".into(),
+        ];
+        famous.platforms = vec!["PC".into(), "Switch".into()];
+        famous.critic_rating = Some(90.0);
+        assert!(notability(&famous) > notability(&obscure));
+    }
+
+    #[test]
+    fn direct_features_cover_each_family_once() {
+        let mut g = game("Hades");
+        g.genres = vec!["Roguelike".into(), "Roguelike".into()];
+        g.developers = vec!["Supergiant Games".into()];
+        let features = direct_features(&g);
+        assert_eq!(
+            features,
+            vec![
+                (Family::Genre, "Roguelike".to_string()),
+                (Family::Developer, "Supergiant Games".to_string()),
+                (Family::TitleWord, "hades".to_string()),
+            ]
+        );
+    }
+}

@@ -1,0 +1,611 @@
+//! Recommendations: "games like X" and taste from several liked and disliked games.
+//!
+//! The query is a weighted feature vector: the sum of the liked games' normalised vectors,
+//! minus a share of the disliked ones'. Scores are accumulated over the postings of the
+//! query's features only (an inverted index: a query touches the games that share something
+//! with it, never all feature pairs), divided by each game's norm (cosine), then adjusted by
+//! the notability prior, the popularity and recency knobs and year proximity. Filters drop
+//! games before ranking; a diversity pass collapses versions of one game and caps games per
+//! series and per developer; each result explains itself from the features that contributed
+//! most.
+
+use std::collections::HashMap;
+
+use crate::features::{idf, Family};
+use crate::format::{decode_postings, FeatureDef, FeaturePart, FormatError};
+
+/// Share of a disliked game's vector subtracted from the query.
+const DISLIKE_WEIGHT: f32 = 0.6;
+/// Results of one series on a page.
+const SERIES_CAP: usize = 2;
+/// Results of one developer on a page.
+const DEVELOPER_CAP: usize = 3;
+/// Largest page.
+pub const MAX_K: usize = 200;
+
+/// Which games may be recommended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filters {
+    /// Platform names; a game must be on at least one (empty = any).
+    pub platforms: Vec<String>,
+    pub year_from: Option<u16>,
+    pub year_to: Option<u16>,
+    /// Minimum critic rating 0–100; unrated games are dropped when set.
+    pub min_rating: Option<u8>,
+    /// Genre or theme names a game must have at least one of (empty = any).
+    pub include_genres: Vec<String>,
+    /// Genre or theme names a game must not have.
+    pub exclude_genres: Vec<String>,
+    /// Games never to recommend (e.g. owned).
+    pub exclude_games: Vec<u32>,
+    /// Only main games (no DLC, packs, editions, soundtracks).
+    pub main_only: bool,
+}
+
+impl Default for Filters {
+    fn default() -> Self {
+        Filters {
+            platforms: Vec::new(),
+            year_from: None,
+            year_to: None,
+            min_rating: None,
+            include_genres: Vec::new(),
+            exclude_genres: Vec::new(),
+            exclude_games: Vec::new(),
+            main_only: true,
+        }
+    }
+}
+
+/// Ranking preferences.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Knobs {
+    /// -1 favours hidden gems, +1 well-known games, 0 is balanced.
+    pub popularity: f32,
+    /// -1 favours older games, +1 newer ones.
+    pub recency: f32,
+}
+
+/// A recommendation request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub like: Vec<u32>,
+    pub dislike: Vec<u32>,
+    pub filters: Filters,
+    pub knobs: Knobs,
+    pub k: usize,
+}
+
+impl Default for Request {
+    fn default() -> Self {
+        Request {
+            like: Vec::new(),
+            dislike: Vec::new(),
+            filters: Filters::default(),
+            knobs: Knobs::default(),
+            k: 10,
+        }
+    }
+}
+
+impl Request {
+    /// "Games like `game`".
+    pub fn like(game: u32) -> Request {
+        Request {
+            like: vec![game],
+            ..Request::default()
+        }
+    }
+}
+
+/// One reason a game was recommended: a label and the shared things behind it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    /// "shares", "same developer", "same publisher", "same series", "about", "also on",
+    /// "title like", "both".
+    pub label: &'static str,
+    pub items: Vec<String>,
+}
+
+/// Why a game was recommended.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Explanation {
+    pub reasons: Vec<Reason>,
+}
+
+impl Explanation {
+    /// e.g. "shares Roguelike, Indie; same developer Supergiant Games; both 2018–2020".
+    pub fn text(&self) -> String {
+        self.reasons
+            .iter()
+            .map(|r| format!("{} {}", r.label, r.items.join(", ")))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// One recommended game.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recommendation {
+    pub game: u32,
+    pub score: f32,
+    pub explanation: Explanation,
+}
+
+/// Why a request cannot be answered.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RecommendError {
+    #[error("no liked game given")]
+    NothingLiked,
+    #[error("game {0} is not in the index")]
+    UnknownGame(u32),
+    #[error("recommendations are not loaded yet")]
+    NotLoaded,
+}
+
+/// Per-game facts from the title shards that ranking and filters need.
+#[derive(Debug, Clone, Default)]
+pub struct GameFacts {
+    pub year: Vec<u16>,
+    pub main: Vec<bool>,
+    pub platforms: Vec<Vec<u16>>,
+    pub platform_names: Vec<String>,
+    /// Hash of the base title: equal for versions of one game.
+    pub base_key: Vec<u64>,
+    /// Hash of the series key derived from the title.
+    pub series_key: Vec<u64>,
+}
+
+/// The feature part expanded for querying: postings and per-game feature lists as arrays.
+#[derive(Debug)]
+pub struct FeatureIndex {
+    games: usize,
+    defs: Vec<FeatureDef>,
+    family: Vec<Family>,
+    weight: Vec<f32>,
+    post_starts: Vec<u32>,
+    post_games: Vec<u32>,
+    fwd_starts: Vec<u32>,
+    fwd_features: Vec<u32>,
+    norm: Vec<f32>,
+    critic: Vec<u8>,
+    notability: Vec<u8>,
+}
+
+impl FeatureIndex {
+    /// Expands and checks a decoded feature part.
+    pub fn new(part: FeaturePart) -> Result<FeatureIndex, FormatError> {
+        let games = part.games as usize;
+        let mut family = Vec::with_capacity(part.features.len());
+        let mut weight = Vec::with_capacity(part.features.len());
+        let mut post_starts = Vec::with_capacity(part.features.len() + 1);
+        let total: usize = part.features.iter().map(|f| f.df as usize).sum();
+        if total > part.postings.len() {
+            return Err(FormatError::Inconsistent(format!(
+                "{total} postings cannot fit in {} bytes",
+                part.postings.len()
+            )));
+        }
+        let mut post_games = Vec::with_capacity(total);
+        let mut pos = 0;
+        post_starts.push(0);
+        for def in &part.features {
+            let fam = Family::from_u8(def.family).ok_or_else(|| {
+                FormatError::Inconsistent(format!("unknown feature family {}", def.family))
+            })?;
+            family.push(fam);
+            weight.push(fam.weight() * idf(def.df, part.games));
+            decode_postings(
+                &part.postings,
+                &mut pos,
+                def.df as usize,
+                part.games,
+                &mut post_games,
+            )?;
+            post_starts.push(post_games.len() as u32);
+        }
+        if pos != part.postings.len() {
+            return Err(FormatError::Inconsistent("trailing postings bytes".into()));
+        }
+        // Invert postings into per-game feature lists (ascending feature ids).
+        let mut counts = vec![0u32; games + 1];
+        for &g in &post_games {
+            counts[g as usize + 1] += 1;
+        }
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let fwd_starts = counts.clone();
+        let mut fill = counts;
+        let mut fwd_features = vec![0u32; post_games.len()];
+        let mut norm_sq = vec![0f32; games];
+        for f in 0..part.features.len() {
+            for &g in &post_games[post_starts[f] as usize..post_starts[f + 1] as usize] {
+                fwd_features[fill[g as usize] as usize] = f as u32;
+                fill[g as usize] += 1;
+                norm_sq[g as usize] += weight[f] * weight[f];
+            }
+        }
+        Ok(FeatureIndex {
+            games,
+            defs: part.features,
+            family,
+            weight,
+            post_starts,
+            post_games,
+            fwd_starts,
+            fwd_features,
+            norm: norm_sq.into_iter().map(|n| n.sqrt().max(1e-6)).collect(),
+            critic: part.critic,
+            notability: part.notability,
+        })
+    }
+
+    pub fn games(&self) -> usize {
+        self.games
+    }
+
+    /// Feature ids of a game, ascending.
+    pub fn features_of(&self, game: u32) -> &[u32] {
+        let g = game as usize;
+        &self.fwd_features[self.fwd_starts[g] as usize..self.fwd_starts[g + 1] as usize]
+    }
+
+    fn postings(&self, feature: u32) -> &[u32] {
+        let f = feature as usize;
+        &self.post_games[self.post_starts[f] as usize..self.post_starts[f + 1] as usize]
+    }
+
+    pub fn feature(&self, feature: u32) -> (Family, &str) {
+        (
+            self.family[feature as usize],
+            &self.defs[feature as usize].name,
+        )
+    }
+
+    /// Names of a game's features in one family, most distinctive first.
+    pub fn names_in(&self, game: u32, family: Family) -> Vec<&str> {
+        let mut ids: Vec<u32> = self
+            .features_of(game)
+            .iter()
+            .copied()
+            .filter(|&f| self.family[f as usize] == family)
+            .collect();
+        ids.sort_by(|&a, &b| self.weight[b as usize].total_cmp(&self.weight[a as usize]));
+        ids.into_iter()
+            .map(|f| self.defs[f as usize].name.as_str())
+            .collect()
+    }
+
+    /// Names of all features in some families, by how many games have them.
+    pub fn vocabulary(&self, families: &[Family]) -> Vec<&str> {
+        let mut ids: Vec<usize> = (0..self.defs.len())
+            .filter(|&f| families.contains(&self.family[f]))
+            .collect();
+        ids.sort_by(|&a, &b| self.defs[b].df.cmp(&self.defs[a].df));
+        ids.into_iter()
+            .map(|f| self.defs[f].name.as_str())
+            .collect()
+    }
+
+    /// Critic rating 0–100, if any.
+    pub fn critic(&self, game: u32) -> Option<u8> {
+        self.critic[game as usize].checked_sub(1)
+    }
+
+    /// Feature ids of genres/themes with these names.
+    fn genre_ids(&self, names: &[String]) -> Vec<u32> {
+        (0..self.defs.len() as u32)
+            .filter(|&f| {
+                matches!(self.family[f as usize], Family::Genre | Family::Theme)
+                    && names
+                        .iter()
+                        .any(|n| n.eq_ignore_ascii_case(&self.defs[f as usize].name))
+            })
+            .collect()
+    }
+
+    /// Answers a request. `facts` must cover every game of the index.
+    pub fn recommend(
+        &self,
+        request: &Request,
+        facts: &GameFacts,
+    ) -> Result<Vec<Recommendation>, RecommendError> {
+        if request.like.is_empty() {
+            return Err(RecommendError::NothingLiked);
+        }
+        for &g in request.like.iter().chain(&request.dislike) {
+            if g as usize >= self.games {
+                return Err(RecommendError::UnknownGame(g));
+            }
+        }
+        let query = self.query_vector(request);
+        let query_norm = query.values().map(|q| q * q).sum::<f32>().sqrt().max(1e-6);
+        let mut acc = vec![0f32; self.games];
+        for (&f, &q) in &query {
+            let w = q * self.weight[f as usize];
+            for &g in self.postings(f) {
+                acc[g as usize] += w;
+            }
+        }
+        let filter = CompiledFilter::new(self, request, facts);
+        let target_year = mean_year(&request.like, facts);
+        let mut candidates: Vec<(f32, u32)> = acc
+            .iter()
+            .enumerate()
+            .filter(|&(_, &a)| a > 0.0)
+            .filter(|&(g, _)| filter.allows(self, g as u32))
+            .map(|(g, &a)| {
+                let sim = a / (self.norm[g] * query_norm);
+                (
+                    sim + self.adjustment(g, request.knobs, target_year, facts),
+                    g as u32,
+                )
+            })
+            .collect();
+        candidates.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let k = request.k.min(MAX_K);
+        let picked = diversify(&candidates, k, self, facts);
+        Ok(picked
+            .into_iter()
+            .map(|(score, g)| Recommendation {
+                game: g,
+                score,
+                explanation: self.explain(g, &query, target_year, facts),
+            })
+            .collect())
+    }
+
+    fn query_vector(&self, request: &Request) -> HashMap<u32, f32> {
+        let mut query: HashMap<u32, f32> = HashMap::new();
+        let liked = request.like.len() as f32;
+        for (games, sign) in [
+            (&request.like, 1.0 / liked),
+            (&request.dislike, -DISLIKE_WEIGHT / liked),
+        ] {
+            for &g in games {
+                let norm = self.norm[g as usize];
+                for &f in self.features_of(g) {
+                    *query.entry(f).or_insert(0.0) += sign * self.weight[f as usize] / norm;
+                }
+            }
+        }
+        query
+    }
+
+    /// Prior, knobs and year proximity, added to the cosine.
+    fn adjustment(
+        &self,
+        g: usize,
+        knobs: Knobs,
+        target_year: Option<f32>,
+        facts: &GameFacts,
+    ) -> f32 {
+        let prior = f32::from(self.notability[g]) / 255.0;
+        let popularity_weight = 0.06 + 0.12 * knobs.popularity.clamp(-1.0, 1.0);
+        let mut adjust = popularity_weight * (prior - 0.5);
+        let year = facts.year.get(g).copied().unwrap_or(0);
+        if year > 0 {
+            let newness = ((f32::from(year) - 1980.0) / 46.0).clamp(0.0, 1.0);
+            adjust += 0.12 * knobs.recency.clamp(-1.0, 1.0) * (newness - 0.5);
+            if let Some(target) = target_year {
+                adjust += 0.05 * (-(f32::from(year) - target).abs() / 5.0).exp();
+            }
+        }
+        adjust
+    }
+
+    fn explain(
+        &self,
+        g: u32,
+        query: &HashMap<u32, f32>,
+        target_year: Option<f32>,
+        facts: &GameFacts,
+    ) -> Explanation {
+        let mut by_label: Vec<(&'static str, f32, Vec<(f32, String)>)> = Vec::new();
+        for &f in self.features_of(g) {
+            let Some(&q) = query.get(&f) else { continue };
+            let contribution = q * self.weight[f as usize];
+            if contribution <= 0.0 {
+                continue;
+            }
+            let label = reason_label(self.family[f as usize]);
+            let name = self.defs[f as usize].name.clone();
+            match by_label.iter_mut().find(|(l, _, _)| *l == label) {
+                Some((_, total, items)) => {
+                    *total += contribution;
+                    items.push((contribution, name));
+                }
+                None => by_label.push((label, contribution, vec![(contribution, name)])),
+            }
+        }
+        by_label.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut reasons: Vec<Reason> = by_label
+            .into_iter()
+            .take(4)
+            .map(|(label, _, mut items)| {
+                items.sort_by(|a, b| b.0.total_cmp(&a.0));
+                Reason {
+                    label,
+                    items: items.into_iter().take(3).map(|(_, n)| n).collect(),
+                }
+            })
+            .collect();
+        let year = facts.year.get(g as usize).copied().unwrap_or(0);
+        if let (Some(target), true) = (target_year, year > 0) {
+            let target = target.round() as u16;
+            if year.abs_diff(target) <= 2 {
+                let (from, to) = (year.min(target), year.max(target));
+                let span = if from == to {
+                    from.to_string()
+                } else {
+                    format!("{from}–{to}")
+                };
+                reasons.push(Reason {
+                    label: "both",
+                    items: vec![span],
+                });
+            }
+        }
+        Explanation { reasons }
+    }
+}
+
+fn reason_label(family: Family) -> &'static str {
+    match family {
+        Family::Genre | Family::Theme | Family::Keyword | Family::Mode | Family::Perspective => {
+            "shares"
+        }
+        Family::Developer => "same developer",
+        Family::Publisher => "same publisher",
+        Family::Series => "same series",
+        Family::Term => "about",
+        Family::Platform => "also on",
+        Family::TitleWord => "title like",
+    }
+}
+
+fn mean_year(games: &[u32], facts: &GameFacts) -> Option<f32> {
+    let years: Vec<f32> = games
+        .iter()
+        .filter_map(|&g| facts.year.get(g as usize).copied())
+        .filter(|&y| y > 0)
+        .map(f32::from)
+        .collect();
+    (!years.is_empty()).then(|| years.iter().sum::<f32>() / years.len() as f32)
+}
+
+/// A request's filters and exclusions, resolved to ids once.
+struct CompiledFilter<'a> {
+    request: &'a Request,
+    facts: &'a GameFacts,
+    platforms: Vec<u16>,
+    include: Vec<u32>,
+    exclude: Vec<u32>,
+    /// Base titles of the query games: their versions are never recommended.
+    query_bases: Vec<u64>,
+}
+
+impl<'a> CompiledFilter<'a> {
+    fn new(index: &FeatureIndex, request: &'a Request, facts: &'a GameFacts) -> Self {
+        let platforms = facts
+            .platform_names
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| {
+                request
+                    .filters
+                    .platforms
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(n))
+            })
+            .map(|(i, _)| i as u16)
+            .collect();
+        let query_bases = request
+            .like
+            .iter()
+            .chain(&request.dislike)
+            .filter_map(|&g| facts.base_key.get(g as usize).copied())
+            .collect();
+        CompiledFilter {
+            request,
+            facts,
+            platforms,
+            include: index.genre_ids(&request.filters.include_genres),
+            exclude: index.genre_ids(&request.filters.exclude_genres),
+            query_bases,
+        }
+    }
+
+    fn allows(&self, index: &FeatureIndex, g: u32) -> bool {
+        let r = self.request;
+        let f = &r.filters;
+        let i = g as usize;
+        if r.like.contains(&g) || r.dislike.contains(&g) || f.exclude_games.contains(&g) {
+            return false;
+        }
+        if f.main_only && !self.facts.main.get(i).copied().unwrap_or(true) {
+            return false;
+        }
+        if self
+            .facts
+            .base_key
+            .get(i)
+            .is_some_and(|b| self.query_bases.contains(b))
+        {
+            return false;
+        }
+        let year = self.facts.year.get(i).copied().unwrap_or(0);
+        if f.year_from.is_some_and(|from| year == 0 || year < from)
+            || f.year_to.is_some_and(|to| year == 0 || year > to)
+        {
+            return false;
+        }
+        if let Some(min) = f.min_rating {
+            if index.critic(g).is_none_or(|c| c < min) {
+                return false;
+            }
+        }
+        if !f.platforms.is_empty() {
+            let on = self.facts.platforms.get(i).map_or(&[][..], Vec::as_slice);
+            if !on.iter().any(|p| self.platforms.contains(p)) {
+                return false;
+            }
+        }
+        let features = index.features_of(g);
+        if !f.include_genres.is_empty()
+            && !self
+                .include
+                .iter()
+                .any(|x| features.binary_search(x).is_ok())
+        {
+            return false;
+        }
+        !self
+            .exclude
+            .iter()
+            .any(|x| features.binary_search(x).is_ok())
+    }
+}
+
+/// Walks candidates best first, collapsing versions and capping series and developers.
+fn diversify(
+    candidates: &[(f32, u32)],
+    k: usize,
+    index: &FeatureIndex,
+    facts: &GameFacts,
+) -> Vec<(f32, u32)> {
+    let mut picked: Vec<(f32, u32)> = Vec::with_capacity(k);
+    let mut bases: Vec<u64> = Vec::new();
+    let mut series: HashMap<u64, usize> = HashMap::new();
+    let mut developers: HashMap<u32, usize> = HashMap::new();
+    for &(score, g) in candidates {
+        if picked.len() >= k {
+            break;
+        }
+        let i = g as usize;
+        let base = facts.base_key.get(i).copied().unwrap_or(u64::from(g));
+        if bases.contains(&base) {
+            continue;
+        }
+        let series_key = facts.series_key.get(i).copied().unwrap_or(u64::from(g));
+        if series.get(&series_key).copied().unwrap_or(0) >= SERIES_CAP {
+            continue;
+        }
+        let developer = index
+            .features_of(g)
+            .iter()
+            .copied()
+            .find(|&f| index.family[f as usize] == Family::Developer);
+        if let Some(d) = developer {
+            if developers.get(&d).copied().unwrap_or(0) >= DEVELOPER_CAP {
+                continue;
+            }
+            *developers.entry(d).or_insert(0) += 1;
+        }
+        *series.entry(series_key).or_insert(0) += 1;
+        bases.push(base);
+        picked.push((score, g));
+    }
+    picked
+}

@@ -1,0 +1,167 @@
+//! Descriptive terms from summaries: the few words and two-word phrases that best say what a
+//! game is about ("roguelike", "dungeon crawler", "zombie", "pixel art"), chosen by TF-IDF.
+//!
+//! Genres and platforms are coarse (23 genres: thousands of games tie); summary terms carry
+//! setting, mechanics and mood. Stop words and summary boilerplate are removed, plurals are
+//! folded, and terms too rare to link games or too common to tell them apart are dropped.
+
+use std::collections::HashMap;
+
+use crate::text;
+
+/// How terms are chosen.
+#[derive(Debug, Clone)]
+pub struct TermOptions {
+    /// Terms kept per game.
+    pub per_game: usize,
+    /// A term must occur in at least this many summaries.
+    pub min_df: u32,
+    /// A term must occur in at most this share of summaries.
+    pub max_df_ratio: f32,
+}
+
+impl Default for TermOptions {
+    fn default() -> Self {
+        TermOptions {
+            per_game: 10,
+            min_df: 3,
+            max_df_ratio: 0.03,
+        }
+    }
+}
+
+/// Folds simple English plurals so "zombies" and "zombie" meet.
+fn fold_plural(word: &str) -> String {
+    if word.len() > 4 {
+        if word.ends_with('s')
+            && !word.ends_with("ss")
+            && !word.ends_with("us")
+            && !word.ends_with("is")
+        {
+            return word[..word.len() - 1].to_string();
+        }
+    }
+    word.to_string()
+}
+
+/// Candidate terms of one summary with their counts: content words and adjacent pairs of
+/// content words (a stop word or sentence break between two words breaks the pair).
+pub fn candidates(summary: &str) -> HashMap<String, u16> {
+    let mut counts: HashMap<String, u16> = HashMap::new();
+    for sentence in summary.split(['.', '!', '?', ';', ':', '\n', '(', ')', ',']) {
+        let mut previous: Option<String> = None;
+        for word in text::tokens(sentence) {
+            let content = word.len() >= 3
+                && word.chars().all(char::is_alphabetic)
+                && !text::is_stop_word(&word);
+            if !content {
+                previous = None;
+                continue;
+            }
+            let word = fold_plural(&word);
+            if let Some(prev) = previous.take() {
+                let pair = format!("{prev} {word}");
+                let c = counts.entry(pair).or_insert(0);
+                *c = c.saturating_add(1);
+            }
+            let c = counts.entry(word.clone()).or_insert(0);
+            *c = c.saturating_add(1);
+            previous = Some(word);
+        }
+    }
+    counts
+}
+
+/// Chooses terms for every summary (`None` = no summary) over the whole corpus.
+pub fn select_terms(summaries: &[Option<&str>], options: &TermOptions) -> Vec<Vec<String>> {
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut df: Vec<u32> = Vec::new();
+    let per_game: Vec<Vec<(u32, u16)>> = summaries
+        .iter()
+        .map(|summary| {
+            let Some(summary) = summary else {
+                return Vec::new();
+            };
+            candidates(summary)
+                .into_iter()
+                .map(|(term, tf)| {
+                    let id = *ids.entry(term).or_insert_with_key(|term| {
+                        names.push(term.clone());
+                        df.push(0);
+                        (names.len() - 1) as u32
+                    });
+                    df[id as usize] += 1;
+                    (id, tf)
+                })
+                .collect()
+        })
+        .collect();
+    let documents = summaries.iter().filter(|s| s.is_some()).count() as f32;
+    let max_df = (documents * options.max_df_ratio).max(options.min_df as f32);
+    per_game
+        .into_iter()
+        .map(|terms| {
+            let mut scored: Vec<(f32, u32)> = terms
+                .into_iter()
+                .filter(|&(id, _)| {
+                    let d = df[id as usize];
+                    d >= options.min_df && (d as f32) <= max_df
+                })
+                .map(|(id, tf)| {
+                    let idf = (documents / df[id as usize] as f32).ln();
+                    ((1.0 + f32::from(tf).ln()) * idf, id)
+                })
+                .collect();
+            scored.sort_by(|a, b| {
+                b.0.total_cmp(&a.0)
+                    .then_with(|| names[a.1 as usize].cmp(&names[b.1 as usize]))
+            });
+            scored
+                .into_iter()
+                .take(options.per_game)
+                .map(|(_, id)| names[id as usize].clone())
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidates_are_content_words_and_pairs() {
+        let c = candidates("The player explores dungeons. Zombies and dungeon crawling!");
+        assert_eq!(c.get("dungeon"), Some(&2));
+        assert_eq!(c.get("zombie"), Some(&1));
+        assert_eq!(c.get("dungeon crawling"), Some(&1));
+        assert!(!c.contains_key("the"));
+        assert!(!c.contains_key("player"));
+        // A sentence break splits pairs.
+        assert!(!c.contains_key("dungeon zombie"));
+    }
+
+    #[test]
+    fn selects_distinctive_terms_only() {
+        let zombie = "Zombies! Zombies everywhere in a ruined city.";
+        let space = "Trade and fight among distant stars in space.";
+        let mut summaries = vec![Some(zombie); 4];
+        summaries.extend(vec![Some(space); 4]);
+        summaries.push(Some("A lonely lighthouse keeper."));
+        summaries.push(None);
+        let options = TermOptions {
+            per_game: 4,
+            min_df: 2,
+            max_df_ratio: 0.6,
+        };
+        let terms = select_terms(&summaries, &options);
+        assert_eq!(terms.len(), 10);
+        assert!(terms[0].contains(&"zombie".to_string()), "{:?}", terms[0]);
+        assert_eq!(terms[0][0], "zombie", "the most frequent term ranks first");
+        assert_eq!(terms[0].len(), 4);
+        assert!(terms[4].iter().all(|t| !t.contains("zombie")));
+        assert!(terms[8].is_empty(), "terms of one summary link no games");
+        assert!(terms[9].is_empty());
+    }
+}

@@ -94,7 +94,13 @@ fn respond(root: &Path, request: Request, throttle_kbps: Option<u64>) -> io::Res
         Some(kbps) => Box::new(Throttled::new(data, kbps)),
         None => Box::new(io::Cursor::new(data)),
     };
-    request.respond(Response::new(StatusCode(200), headers, body, Some(len), None))
+    request.respond(Response::new(
+        StatusCode(200),
+        headers,
+        body,
+        Some(len),
+        None,
+    ))
 }
 
 /// Maps a request URL to a file under `root`, or `None` when there is none to serve.

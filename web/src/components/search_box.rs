@@ -1,0 +1,237 @@
+//! The title typeahead: debounced, keyboard navigable (↑/↓, Enter, Escape) with ARIA
+//! combobox semantics; results show cover thumbnail, year and platforms. Picking a result
+//! opens its game page, keeping the current filters.
+
+use std::time::Duration;
+
+use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use crate::api::{self, Status};
+use crate::components::cards::GameSummary;
+use crate::components::cover::Cover;
+use crate::query::{href, ViewQuery};
+
+/// Results shown in the dropdown.
+const SUGGESTIONS: usize = 8;
+/// Wait this long after the last keystroke before searching.
+const DEBOUNCE: Duration = Duration::from_millis(40);
+
+#[component]
+pub fn SearchBox() -> impl IntoView {
+    let status = expect_context::<Status>();
+    let query_map = use_query_map();
+    let navigate = StoredValue::new_local(use_navigate());
+
+    let text = RwSignal::new(String::new());
+    let hits = RwSignal::new(Vec::<GameSummary>::new());
+    let searched = RwSignal::new(String::new());
+    let open = RwSignal::new(false);
+    let active = RwSignal::new(None::<usize>);
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+
+    let run_search = move |q: String| {
+        let started = crate::perf::now();
+        let results: Vec<GameSummary> = if q.trim().is_empty() {
+            Vec::new()
+        } else {
+            api::with_library(|lib| {
+                lib.search(&q, SUGGESTIONS)
+                    .iter()
+                    .filter_map(|hit| GameSummary::of(lib, hit.game))
+                    .collect()
+            })
+        };
+        hits.set(results);
+        searched.set(q);
+        active.set(None);
+        crate::perf::record("search", crate::perf::now() - started);
+    };
+
+    // Titles arriving (more shards) refresh the open dropdown.
+    Effect::new(move |_| {
+        status.with(|s| s.generation);
+        if open.get_untracked() && !text.get_untracked().trim().is_empty() {
+            run_search(text.get_untracked());
+        }
+    });
+
+    let flush = move || {
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+            pending.set_value(None);
+        }
+        if searched.get_untracked() != text.get_untracked() {
+            run_search(text.get_untracked());
+        }
+    };
+
+    let pick = move |igdb_id: u64| {
+        let target = href(
+            &format!("/game/{igdb_id}"),
+            &ViewQuery::from_params(&query_map.get_untracked()).pairs(),
+        );
+        open.set(false);
+        text.set(String::new());
+        hits.set(Vec::new());
+        searched.set(String::new());
+        navigate.with_value(|nav| nav(&target, NavigateOptions::default()));
+    };
+
+    let on_input = move |ev| {
+        let value = event_target_value(&ev);
+        text.set(value);
+        open.set(true);
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                pending.set_value(None);
+                run_search(text.get_untracked());
+            },
+            DEBOUNCE,
+        )
+        .ok();
+        pending.set_value(handle);
+    };
+
+    let on_keydown = move |ev: KeyboardEvent| {
+        let count = hits.with_untracked(Vec::len);
+        match ev.key().as_str() {
+            "ArrowDown" => {
+                ev.prevent_default();
+                flush();
+                open.set(true);
+                let count = hits.with_untracked(Vec::len);
+                if count > 0 {
+                    active.update(|a| *a = Some(a.map_or(0, |i| (i + 1) % count)));
+                }
+            }
+            "ArrowUp" => {
+                ev.prevent_default();
+                if count > 0 {
+                    active.update(|a| *a = Some(a.map_or(count - 1, |i| (i + count - 1) % count)));
+                }
+            }
+            "Enter" => {
+                ev.prevent_default();
+                flush();
+                let index = active.get_untracked().unwrap_or(0);
+                if let Some(id) = hits.with_untracked(|h| h.get(index).map(|g| g.igdb_id)) {
+                    pick(id);
+                }
+            }
+            "Escape" => {
+                if open.get_untracked() {
+                    open.set(false);
+                    active.set(None);
+                } else {
+                    text.set(String::new());
+                }
+            }
+            _ => {}
+        }
+    };
+
+    let placeholder = move || {
+        status.with(|s| {
+            if s.search_ready {
+                if s.titles_complete {
+                    format!("Search {} games…", group_thousands(s.games))
+                } else {
+                    "Search games…".to_string()
+                }
+            } else {
+                "Search games (loading…)".to_string()
+            }
+        })
+    };
+    let expanded = move || open.get() && !text.with(|t| t.trim().is_empty());
+
+    view! {
+        <div class="search" role="search">
+            <label for="search-input" class="sr-only">"Search games by title"</label>
+            <input
+                id="search-input"
+                type="search"
+                role="combobox"
+                aria-autocomplete="list"
+                aria-controls="search-listbox"
+                aria-expanded=move || expanded().to_string()
+                aria-activedescendant=move || active.get().map(|i| format!("search-opt-{i}")).unwrap_or_default()
+                autocomplete="off"
+                spellcheck="false"
+                placeholder=placeholder
+                prop:value=move || text.get()
+                on:input=on_input
+                on:keydown=on_keydown
+                on:focus=move |_| open.set(true)
+                on:blur=move |_| open.set(false)
+            />
+            <ul
+                id="search-listbox"
+                role="listbox"
+                aria-label="Matching games"
+                class="search-results"
+                class:open=expanded
+                data-query=move || searched.get()
+            >
+                {move || {
+                    hits.get()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, g)| {
+                            let id = g.igdb_id;
+                            let meta = g.meta_line();
+                            view! {
+                                <li
+                                    role="option"
+                                    id=format!("search-opt-{i}")
+                                    class="option"
+                                    class:active=move || active.get() == Some(i)
+                                    aria-selected=move || (active.get() == Some(i)).to_string()
+                                    on:mousedown=|ev| ev.prevent_default()
+                                    on:click=move |_| pick(id)
+                                >
+                                    <Cover image=g.cover name=g.name.clone()/>
+                                    <span class="option-text">
+                                        <span class="option-name">{g.name}</span>
+                                        <span class="meta">{meta}</span>
+                                    </span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+                <Show when=move || {
+                    hits.with(Vec::is_empty)
+                        && !searched.with(|s| s.trim().is_empty())
+                        && searched.get() == text.get()
+                }>
+                    <li class="option-empty" role="presentation">
+                        {move || if status.with(|s| s.search_ready) {
+                            "No games match."
+                        } else {
+                            "Search is getting ready…"
+                        }}
+                    </li>
+                </Show>
+            </ul>
+        </div>
+    }
+}
+
+fn group_thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

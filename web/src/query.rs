@@ -1,0 +1,133 @@
+//! Page state in the URL query, so every view is a shareable link and Back/Forward works:
+//! `platform` (names, comma separated), `from`, `to` (years), `rating` (minimum critic
+//! rating), `genre` / `without` (genre or theme names to require / exclude), `all=1` (include
+//! DLCs, editions…), `pop` (−1 hidden gems … +1 popular), `recent` (−1 older … +1 newer), and on
+//! `/for-you` `like` / `dislike` (IGDB ids).
+
+use leptos_router::params::ParamsMap;
+use playlike_core::{Filters, GameId, Knobs};
+
+/// Filters and knobs as read from (and written to) the URL.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ViewQuery {
+    pub platforms: Vec<String>,
+    pub year_from: Option<u16>,
+    pub year_to: Option<u16>,
+    pub min_rating: Option<u8>,
+    pub genres: Vec<String>,
+    pub without: Vec<String>,
+    pub include_all: bool,
+    pub popularity: f32,
+    pub recency: f32,
+}
+
+fn list(map: &ParamsMap, key: &str) -> Vec<String> {
+    map.get(key)
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn knob(map: &ParamsMap, key: &str) -> f32 {
+    map.get(key)
+        .and_then(|v| v.parse::<f32>().ok())
+        .filter(|v| v.is_finite())
+        .map(|v| v.clamp(-1.0, 1.0))
+        .unwrap_or(0.0)
+}
+
+impl ViewQuery {
+    pub fn from_params(map: &ParamsMap) -> ViewQuery {
+        ViewQuery {
+            platforms: list(map, "platform"),
+            year_from: map.get("from").and_then(|v| v.parse().ok()),
+            year_to: map.get("to").and_then(|v| v.parse().ok()),
+            min_rating: map
+                .get("rating")
+                .and_then(|v| v.parse().ok())
+                .filter(|r| *r <= 100),
+            genres: list(map, "genre"),
+            without: list(map, "without"),
+            include_all: map.get("all").is_some_and(|v| v == "1"),
+            popularity: knob(map, "pop"),
+            recency: knob(map, "recent"),
+        }
+    }
+
+    /// `key=value` pairs for the set values (defaults are left out to keep links short).
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if !self.platforms.is_empty() {
+            out.push(("platform", self.platforms.join(",")));
+        }
+        if let Some(y) = self.year_from {
+            out.push(("from", y.to_string()));
+        }
+        if let Some(y) = self.year_to {
+            out.push(("to", y.to_string()));
+        }
+        if let Some(r) = self.min_rating {
+            out.push(("rating", r.to_string()));
+        }
+        if !self.genres.is_empty() {
+            out.push(("genre", self.genres.join(",")));
+        }
+        if !self.without.is_empty() {
+            out.push(("without", self.without.join(",")));
+        }
+        if self.include_all {
+            out.push(("all", "1".into()));
+        }
+        if self.popularity != 0.0 {
+            out.push(("pop", format!("{:.1}", self.popularity)));
+        }
+        if self.recency != 0.0 {
+            out.push(("recent", format!("{:.1}", self.recency)));
+        }
+        out
+    }
+
+    pub fn is_default(&self) -> bool {
+        *self == ViewQuery::default()
+    }
+
+    pub fn filters(&self, exclude_games: Vec<GameId>) -> Filters {
+        Filters {
+            platforms: self.platforms.clone(),
+            year_from: self.year_from,
+            year_to: self.year_to,
+            min_rating: self.min_rating,
+            include_genres: self.genres.clone(),
+            exclude_genres: self.without.clone(),
+            exclude_games,
+            main_only: !self.include_all,
+        }
+    }
+
+    pub fn knobs(&self) -> Knobs {
+        Knobs {
+            popularity: self.popularity,
+            recency: self.recency,
+        }
+    }
+}
+
+/// Builds `path?k=v&…` with values URI-encoded (commas kept readable).
+pub fn href(path: &str, pairs: &[(&str, String)]) -> String {
+    if pairs.is_empty() {
+        return path.to_string();
+    }
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| {
+            let v = String::from(js_sys::encode_uri_component(v)).replace("%2C", ",");
+            format!("{k}={v}")
+        })
+        .collect();
+    format!("{path}?{}", query.join("&"))
+}

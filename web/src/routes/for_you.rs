@@ -1,0 +1,144 @@
+//! `/for-you?like=…&dislike=…`: recommendations from a whole taste list. The lists in the
+//! URL are the page's state (shareable); opening the page without them fills them in from
+//! the player's saved lists.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use playlike_core::{GameId, Request};
+
+use crate::api::{self, Status};
+use crate::components::cards::{GameGrid, GameSummary, RecItem, RecList};
+use crate::components::filters::FilterPanel;
+use crate::prefs::{parse_ids, Taste};
+use crate::query::ViewQuery;
+
+#[component]
+pub fn ForYou() -> impl IntoView {
+    let status = expect_context::<Status>();
+    let taste = expect_context::<Taste>();
+    let query = use_query_map();
+    let navigate = use_navigate();
+
+    // No lists in the URL: put the saved ones there (replacing this history entry).
+    let params = query.get_untracked();
+    if params.get("like").is_none() && params.get("dislike").is_none() {
+        let target = taste.for_you_href();
+        if target != "/for-you" {
+            navigate(
+                &target,
+                NavigateOptions {
+                    replace: true,
+                    ..NavigateOptions::default()
+                },
+            );
+        }
+    }
+
+    let liked_ids = Memo::new(move |_| {
+        query
+            .read()
+            .get("like")
+            .map(|v| parse_ids(&v))
+            .unwrap_or_default()
+    });
+    let disliked_ids = Memo::new(move |_| {
+        query
+            .read()
+            .get("dislike")
+            .map(|v| parse_ids(&v))
+            .unwrap_or_default()
+    });
+
+    let summaries = move |ids: Memo<Vec<u64>>| {
+        Memo::new(move |_| {
+            status.with(|s| s.generation);
+            let ids = ids.get();
+            api::with_library(|lib| {
+                ids.iter()
+                    .filter_map(|&id| lib.find_igdb(id).and_then(|g| GameSummary::of(lib, g)))
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    let liked = summaries(liked_ids);
+    let disliked = summaries(disliked_ids);
+
+    let recommendations = Memo::new(move |_| {
+        let ready = status.with(|s| s.recommend_ready);
+        let view_query = ViewQuery::from_params(&query.read());
+        let like = liked_ids.get();
+        let dislike = disliked_ids.get();
+        let owned = taste.owned.get();
+        if !ready || like.is_empty() {
+            return None;
+        }
+        let result = api::with_library(|lib| {
+            let dense = |ids: &[u64]| -> Vec<GameId> {
+                ids.iter().filter_map(|&id| lib.find_igdb(id)).collect()
+            };
+            let like = dense(&like);
+            let dislike = dense(&dislike);
+            let mut exclude = dense(&owned);
+            exclude.extend(&like);
+            exclude.extend(&dislike);
+            let request = Request {
+                like,
+                dislike,
+                filters: view_query.filters(exclude),
+                knobs: view_query.knobs(),
+                k: 10,
+            };
+            lib.recommend(&request).map(|recs| {
+                recs.iter()
+                    .filter_map(|r| {
+                        Some(RecItem {
+                            game: GameSummary::of(lib, r.game)?,
+                            explanation: r.explanation.text(),
+                        })
+                    })
+                    .collect::<Vec<_>>()
+            })
+        });
+        Some(result.map_err(|e| e.to_string()))
+    });
+
+    view! {
+        <section class="panel">
+            <h1>"For you"</h1>
+            <Show
+                when=move || !liked_ids.with(Vec::is_empty)
+                fallback=|| view! {
+                    <p class="empty-line" data-testid="for-you-empty">
+                        "Like a few games (the ♥ button on any game) and this page ranks the whole catalogue for you."
+                    </p>
+                }
+            >
+                <h2 class="sub">"Because you like"</h2>
+                <GameGrid games=liked/>
+                <Show when=move || !disliked.with(Vec::is_empty)>
+                    <h2 class="sub">"Steering away from"</h2>
+                    <GameGrid games=disliked/>
+                </Show>
+            </Show>
+        </section>
+        <Show when=move || !liked_ids.with(Vec::is_empty)>
+            <section class="panel recs">
+                <h2>"Recommended for you"</h2>
+                <FilterPanel/>
+                {move || match recommendations.get() {
+                    None => view! {
+                        <p class="loading-line" data-testid="recs-loading">
+                            {move || format!("Recommendations are loading… {:.0}%", status.with(|s| s.percent()))}
+                        </p>
+                    }.into_any(),
+                    Some(Err(e)) => view! { <p class="alert error">{e}</p> }.into_any(),
+                    Some(Ok(items)) if items.is_empty() => view! {
+                        <p class="empty-line">"No games match these filters. Loosen them to see more."</p>
+                    }.into_any(),
+                    Some(Ok(items)) => view! { <RecList items=Signal::derive(move || items.clone())/> }.into_any(),
+                }}
+            </section>
+        </Show>
+    }
+}

@@ -1,0 +1,65 @@
+//! `/`: what Playlike is, the search box's invitation, your liked games, and the best-known
+//! games of the index as a starting point.
+
+use leptos::prelude::*;
+use playlike_core::GameId;
+
+use crate::api::{self, Status};
+use crate::components::cards::{GameGrid, GameSummary};
+use crate::prefs::Taste;
+
+/// How many of the most notable games the home page shows.
+const POPULAR: u32 = 18;
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let status = expect_context::<Status>();
+    let taste = expect_context::<Taste>();
+
+    let popular = Memo::new(move |_| {
+        status.with(|s| s.generation);
+        api::with_library(|lib| {
+            (0..POPULAR as GameId)
+                .filter_map(|g| GameSummary::of(lib, g))
+                .filter(|g| g.main_game)
+                .collect::<Vec<_>>()
+        })
+    });
+    let liked = Memo::new(move |_| {
+        status.with(|s| s.generation);
+        let ids = taste.liked.get();
+        api::with_library(|lib| {
+            ids.iter()
+                .filter_map(|&id| lib.find_igdb(id).and_then(|g| GameSummary::of(lib, g)))
+                .collect::<Vec<_>>()
+        })
+    });
+
+    view! {
+        <section class="hero">
+            <h1>"Find games like the ones you love"</h1>
+            <p class="lede">
+                "Type a game you enjoyed in the search box above, open it, and get ten games like it — "
+                "each with the reason it was picked. Everything runs in your browser: no account, no tracking."
+            </p>
+        </section>
+        <Show when=move || !liked.with(Vec::is_empty)>
+            <section class="panel">
+                <div class="panel-head">
+                    <h2>"Games you like"</h2>
+                    <a class="button" href=move || taste.for_you_href()>"Recommendations for you →"</a>
+                </div>
+                <GameGrid games=liked/>
+            </section>
+        </Show>
+        <section class="panel">
+            <h2>"Well-known games to start from"</h2>
+            <Show
+                when=move || status.with(|s| s.search_ready)
+                fallback=|| view! { <div class="grid-skeleton" aria-hidden="true"></div> }
+            >
+                <GameGrid games=popular/>
+            </Show>
+        </section>
+    }
+}

@@ -3,10 +3,11 @@
 //! This is the writer + serializer side of every index part; it returns bytes and leaves
 //! writing them to the caller (the builder), so it stays free of I/O and testable anywhere.
 //!
-//! Steps: drop duplicate ids, rank games by notability (dense ids follow that rank), derive
-//! summary terms, intern features and collect their postings, then cut title shards (the
-//! first one small, with the best-known games, so search starts early), the feature part and
-//! the details shards, each gzip-compressed and named by its content hash.
+//! Steps: drop duplicate ids, rank games by notability and cut that ranking into tiers (the
+//! first small, with the best-known games, so search starts early), order each tier by IGDB
+//! id (dense ids follow that order), derive summary terms, intern features and collect their
+//! postings, then write the title shards, the feature part and the details shards, each
+//! gzip-compressed and named by its content hash.
 
 use std::collections::{HashMap, HashSet};
 
@@ -77,7 +78,7 @@ pub struct BuildStats {
 pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
     let mut stats = BuildStats::default();
     let games = dedup_by_id(games, &mut stats);
-    let games = rank_by_notability(games);
+    let (games, notability) = order_games(games, options);
     stats.games = games.len();
     let n = games.len() as u32;
     let main: Vec<bool> = games.iter().map(features::is_main_game).collect();
@@ -90,7 +91,12 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
     let mut files = Vec::new();
     let mut entries = Vec::new();
     for (first, chunk) in title_chunks(games.len(), options) {
-        let shard = title_shard(&games[chunk.clone()], first, &platform_names, &main[chunk]);
+        let rows = TitleRows {
+            games: &games[chunk.clone()],
+            main: &main[chunk.clone()],
+            notability: &notability[chunk],
+        };
+        let shard = title_shard(rows, first, &platform_names);
         let stored = format::gzip(&shard.encode());
         let path = format!("titles-{first}-{}.bin.gz", short_hash(&stored));
         entries.push(entry(&path, FileRole::Search, &stored, shard.len(), first));
@@ -152,18 +158,29 @@ fn dedup_by_id(games: Vec<Game>, stats: &mut BuildStats) -> Vec<Game> {
     games
 }
 
-/// Most notable first; ties by IGDB id so builds are deterministic.
-fn rank_by_notability(games: Vec<Game>) -> Vec<Game> {
+/// Dense order: notability tiers (as cut by [`title_chunks`]), IGDB id order within a tier.
+/// Returns the games in that order and each one's notability byte.
+fn order_games(games: Vec<Game>, options: &BuildOptions) -> (Vec<Game>, Vec<u8>) {
+    let n = games.len();
     let mut scored: Vec<(f32, Game)> = games
         .into_iter()
         .map(|g| (features::notability(&g), g))
         .collect();
+    // Most notable first; ties by IGDB id so builds are deterministic.
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.igdb_id.cmp(&b.1.igdb_id)));
-    scored.into_iter().map(|(_, g)| g).collect()
+    let mut ranked: Vec<(u8, Game)> = scored
+        .into_iter()
+        .enumerate()
+        .map(|(rank, (_, g))| (format::notability_byte(rank, n), g))
+        .collect();
+    for (_, range) in title_chunks(n, options) {
+        ranked[range].sort_by_key(|(_, g)| g.igdb_id);
+    }
+    ranked.into_iter().map(|(b, g)| (g, b)).unzip()
 }
 
 /// Terms given by the source (the committed sample ships them) or derived from summaries.
-fn descriptive_terms(games: &[Game], options: &TermOptions) -> Vec<Vec<String>> {
+pub fn descriptive_terms(games: &[Game], options: &TermOptions) -> Vec<Vec<String>> {
     let summaries: Vec<Option<&str>> = games
         .iter()
         .map(|g| {
@@ -195,6 +212,7 @@ fn feature_part(games: &[Game], game_terms: &[Vec<String>], stats: &mut BuildSta
     let mut postings: Vec<Vec<u32>> = Vec::new();
     for (dense, (game, terms)) in games.iter().zip(game_terms).enumerate() {
         let mut features = features::direct_features(game);
+        features.retain(|(family, _)| !features::DERIVED_FAMILIES.contains(family));
         features.extend(terms.iter().map(|t| (Family::Term, t.clone())));
         features.sort();
         features.dedup();
@@ -252,8 +270,6 @@ fn feature_part(games: &[Game], game_terms: &[Vec<String>], stats: &mut BuildSta
                     .map_or(0, |r| r.round().clamp(0.0, 100.0) as u8 + 1)
             })
             .collect(),
-        // Dense ids are in notability order, so the prior is the rank, scaled to a byte.
-        notability: (0..n).map(|i| (255 - (i * 255) / n.max(1)) as u8).collect(),
     }
 }
 
@@ -283,7 +299,19 @@ fn title_chunks(n: usize, options: &BuildOptions) -> Vec<(u32, std::ops::Range<u
     chunks
 }
 
-fn title_shard(games: &[Game], first: u32, platform_names: &[String], main: &[bool]) -> TitleShard {
+/// The games of one title shard with their per-game facts.
+struct TitleRows<'a> {
+    games: &'a [Game],
+    main: &'a [bool],
+    notability: &'a [u8],
+}
+
+fn title_shard(rows: TitleRows, first: u32, platform_names: &[String]) -> TitleShard {
+    let TitleRows {
+        games,
+        main,
+        notability,
+    } = rows;
     let platform_index: HashMap<&str, u16> = platform_names
         .iter()
         .enumerate()
@@ -309,7 +337,22 @@ fn title_shard(games: &[Game], first: u32, platform_names: &[String], main: &[bo
             .collect(),
         covers: games
             .iter()
-            .map(|g| g.cover_image_id.clone().unwrap_or_default())
+            .map(|g| {
+                g.cover_image_id
+                    .as_deref()
+                    .and_then(format::cover_code)
+                    .unwrap_or(0)
+            })
+            .collect(),
+        other_covers: games
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| {
+                let id = g.cover_image_id.as_ref()?;
+                format::cover_code(id)
+                    .is_none()
+                    .then(|| (i as u32, id.clone()))
+            })
             .collect(),
         flags: games
             .iter()
@@ -325,6 +368,7 @@ fn title_shard(games: &[Game], first: u32, platform_names: &[String], main: &[bo
                 f
             })
             .collect(),
+        notability: notability.to_vec(),
     }
 }
 
@@ -425,13 +469,18 @@ mod tests {
             assert_eq!(raw.len() as u64, entry.raw_bytes);
         }
         let head = TitleShard::decode(&gunzip(&built.files[0].1).unwrap()).unwrap();
-        assert_eq!(head.names, vec!["Famous", "Middle"], "most notable first");
+        assert_eq!(
+            head.names,
+            vec!["Famous", "Middle"],
+            "most notable first, in id order"
+        );
+        assert_eq!(head.igdb_ids, vec![2, 3]);
+        assert!(head.notability[0] > head.notability[1]);
         let features = FeaturePart::decode(&gunzip(&built.files[2].1).unwrap()).unwrap();
         let names: Vec<&str> = features.features.iter().map(|f| f.name.as_str()).collect();
-        // Singletons (Genre "Indie" is shared; "Puzzle" is shared; PC shared by all) survive,
-        // title words of one game do not.
-        assert!(names.contains(&"Puzzle") && names.contains(&"Indie") && names.contains(&"PC"));
-        assert!(!names.contains(&"famous"));
+        // Shared genres are kept; platforms and title words are derived by the reader.
+        assert!(names.contains(&"Puzzle") && names.contains(&"Indie"));
+        assert!(!names.contains(&"PC") && !names.contains(&"famous"));
     }
 
     #[test]

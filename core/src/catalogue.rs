@@ -17,8 +17,8 @@ use thiserror::Error;
 pub const MAX_IGDB_ID: u64 = 100_000_000;
 /// Latest release date we accept (2100-01-01); later values are corrupt input.
 const MAX_RELEASE_SECONDS: i64 = 4_102_444_800;
-/// Earliest release date we accept (1950-01-01).
-const MIN_RELEASE_SECONDS: i64 = -631_152_000;
+/// Earliest release date we accept (1900-01-01).
+const MIN_RELEASE_SECONDS: i64 = -2_208_988_800;
 /// Longest title we accept, in bytes.
 const MAX_NAME_BYTES: usize = 512;
 /// Longest list (genres, platforms, …) we keep from one record.

@@ -85,6 +85,52 @@ impl Family {
     }
 }
 
+/// Families a reader derives from the title shards (platform lists and titles) instead of
+/// downloading the same facts twice.
+pub const DERIVED_FAMILIES: [Family; 2] = [Family::Platform, Family::TitleWord];
+
+/// A feature derived at load time: family, name and the ascending games that have it.
+pub type DerivedFeature = (Family, String, Vec<u32>);
+
+/// Platform and title-word features of every game (by dense id), kept when at least two
+/// games share them.
+pub fn derived_features(
+    names: &[&str],
+    platforms: &[Vec<u16>],
+    platform_names: &[String],
+) -> Vec<DerivedFeature> {
+    let mut by_platform: Vec<Vec<u32>> = vec![Vec::new(); platform_names.len()];
+    for (game, list) in platforms.iter().enumerate() {
+        for &p in list {
+            if let Some(games) = by_platform.get_mut(usize::from(p)) {
+                if games.last() != Some(&(game as u32)) {
+                    games.push(game as u32);
+                }
+            }
+        }
+    }
+    let mut out: Vec<DerivedFeature> = platform_names
+        .iter()
+        .zip(by_platform)
+        .filter(|(_, games)| games.len() >= 2)
+        .map(|(name, games)| (Family::Platform, name.clone(), games))
+        .collect();
+    let mut by_word: std::collections::HashMap<String, Vec<u32>> = std::collections::HashMap::new();
+    for (game, name) in names.iter().enumerate() {
+        let mut words = title_words(name);
+        words.sort();
+        words.dedup();
+        for word in words {
+            by_word.entry(word).or_default().push(game as u32);
+        }
+    }
+    let mut words: Vec<(String, Vec<u32>)> =
+        by_word.into_iter().filter(|(_, g)| g.len() >= 2).collect();
+    words.sort();
+    out.extend(words.into_iter().map(|(w, g)| (Family::TitleWord, w, g)));
+    out
+}
+
 /// Inverse document frequency of a feature held by `df` of `games` games.
 pub fn idf(df: u32, games: u32) -> f32 {
     ((games.max(1) as f32) / (df.max(1) as f32)).ln().max(0.05)
@@ -325,6 +371,22 @@ mod tests {
         famous.platforms = vec!["PC".into(), "Switch".into()];
         famous.critic_rating = Some(90.0);
         assert!(notability(&famous) > notability(&obscure));
+    }
+
+    #[test]
+    fn derived_features_come_from_titles_and_platform_lists() {
+        let names = ["Super Mario Odyssey", "Super Mario Galaxy", "Celeste"];
+        let platforms = vec![vec![0, 1], vec![1], vec![0]];
+        let table = vec!["PC".to_string(), "Switch".to_string(), "Amiga".to_string()];
+        let derived = derived_features(&names, &platforms, &table);
+        assert!(derived.contains(&(Family::Platform, "PC".into(), vec![0, 2])));
+        assert!(derived.contains(&(Family::Platform, "Switch".into(), vec![0, 1])));
+        assert!(derived.contains(&(Family::TitleWord, "mario".into(), vec![0, 1])));
+        assert!(derived.contains(&(Family::TitleWord, "super".into(), vec![0, 1])));
+        assert!(
+            !derived.iter().any(|d| d.1 == "Amiga" || d.1 == "celeste"),
+            "unshared features are dropped"
+        );
     }
 
     #[test]

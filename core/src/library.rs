@@ -12,7 +12,7 @@ use crate::format::{flags, FeaturePart, FormatError, TitleShard};
 use crate::recommend::{FeatureIndex, GameFacts, RecommendError, Recommendation, Request};
 use crate::search::{SearchHit, TitleIndex};
 
-/// Dense game id: `0..n` in notability order, the index's own key. The IGDB id is a column.
+/// Dense game id `0..n`, the index's own key (see [`crate::format`]). The IGDB id is a column.
 pub type GameId = u32;
 
 /// What a result card or a game page header shows.
@@ -24,7 +24,7 @@ pub struct GameCard<'a> {
     pub year: Option<u16>,
     pub platforms: Vec<&'a str>,
     /// IGDB image id of the cover.
-    pub cover: Option<&'a str>,
+    pub cover: Option<String>,
     pub main_game: bool,
     /// Known once the feature part is loaded.
     pub critic_rating: Option<u8>,
@@ -52,6 +52,8 @@ pub struct Library {
     igdb: HashMap<u64, GameId>,
     search: TitleIndex,
     facts: GameFacts,
+    /// The feature part as downloaded, until every title shard is in to complete it.
+    pending_features: Option<FeaturePart>,
     features: Option<FeatureIndex>,
 }
 
@@ -82,12 +84,33 @@ impl Library {
         let at = self.shards.partition_point(|s| s.first_game < start);
         self.shards.insert(at, shard);
         self.rebuild();
-        Ok(())
+        self.complete_features()
     }
 
     /// Adds the feature part; recommendations work once every title shard is in too.
     pub fn set_features(&mut self, part: FeaturePart) -> Result<(), LibraryError> {
-        self.features = Some(FeatureIndex::new(part)?);
+        self.features = None;
+        self.pending_features = Some(part);
+        self.complete_features()
+    }
+
+    /// Expands the feature part once titles cover every game it describes.
+    fn complete_features(&mut self) -> Result<(), LibraryError> {
+        let ready = self.pending_features.as_ref().is_some_and(|p| {
+            p.games as usize == self.loaded_titles() && p.games as usize == self.facts.year.len()
+        });
+        if !ready {
+            return Ok(());
+        }
+        let part = self.pending_features.take().expect("checked above");
+        let names: Vec<&str> = self
+            .shards
+            .iter()
+            .flat_map(|s| s.names.iter().map(String::as_str))
+            .collect();
+        let derived =
+            features::derived_features(&names, &self.facts.platforms, &self.facts.platform_names);
+        self.features = Some(FeatureIndex::new(part, derived)?);
         Ok(())
     }
 
@@ -100,6 +123,7 @@ impl Library {
         let mut facts = GameFacts {
             year: vec![0; n],
             main: vec![true; n],
+            notability: vec![0; n],
             platforms: vec![Vec::new(); n],
             platform_names: self
                 .shards
@@ -116,12 +140,13 @@ impl Library {
                 titles[g] = Some(name);
                 facts.year[g] = shard.years[i];
                 facts.main[g] = shard.flags[i] & flags::MAIN_GAME != 0;
+                facts.notability[g] = shard.notability[i];
                 facts.platforms[g] = shard.platforms[i].clone();
                 facts.base_key[g] = hash_str(&features::base_title(name));
                 facts.series_key[g] = hash_str(&features::series_key(name));
             }
         }
-        self.search = TitleIndex::build(&titles, &facts.main);
+        self.search = TitleIndex::build(&titles, &facts.main, &facts.notability);
         self.facts = facts;
     }
 
@@ -181,7 +206,7 @@ impl Library {
                 .iter()
                 .map(|&p| shard.platform_names[usize::from(p)].as_str())
                 .collect(),
-            cover: Some(shard.covers[i].as_str()).filter(|c| !c.is_empty()),
+            cover: shard.cover(i),
             main_game: shard.flags[i] & flags::MAIN_GAME != 0,
             critic_rating: features.and_then(|f| f.critic(game)),
             genres: features.map_or_else(Vec::new, |f| f.names_in(game, Family::Genre)),

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use crate::features::{idf, Family};
+use crate::features::{idf, DerivedFeature, Family};
 use crate::format::{decode_postings, FeatureDef, FeaturePart, FormatError};
 
 /// Share of a disliked game's vector subtracted from the query.
@@ -148,6 +148,8 @@ pub enum RecommendError {
 pub struct GameFacts {
     pub year: Vec<u16>,
     pub main: Vec<bool>,
+    /// Notability byte (see [`crate::format::notability_byte`]).
+    pub notability: Vec<u8>,
     pub platforms: Vec<Vec<u16>>,
     pub platform_names: Vec<String>,
     /// Hash of the base title: equal for versions of one game.
@@ -169,12 +171,14 @@ pub struct FeatureIndex {
     fwd_features: Vec<u32>,
     norm: Vec<f32>,
     critic: Vec<u8>,
-    notability: Vec<u8>,
 }
 
 impl FeatureIndex {
-    /// Expands and checks a decoded feature part.
-    pub fn new(part: FeaturePart) -> Result<FeatureIndex, FormatError> {
+    /// Expands and checks a decoded feature part, adding the features derived from titles.
+    pub fn new(
+        part: FeaturePart,
+        derived: Vec<DerivedFeature>,
+    ) -> Result<FeatureIndex, FormatError> {
         let games = part.games as usize;
         let mut family = Vec::with_capacity(part.features.len());
         let mut weight = Vec::with_capacity(part.features.len());
@@ -207,6 +211,24 @@ impl FeatureIndex {
         if pos != part.postings.len() {
             return Err(FormatError::Inconsistent("trailing postings bytes".into()));
         }
+        let mut defs = part.features;
+        for (fam, name, list) in derived {
+            if list.last().is_some_and(|&g| g as usize >= games) {
+                return Err(FormatError::Inconsistent(format!(
+                    "{name}: game out of range"
+                )));
+            }
+            let df = list.len() as u32;
+            family.push(fam);
+            weight.push(fam.weight() * idf(df, part.games));
+            defs.push(FeatureDef {
+                family: fam as u8,
+                name,
+                df,
+            });
+            post_games.extend(list);
+            post_starts.push(post_games.len() as u32);
+        }
         // Invert postings into per-game feature lists (ascending feature ids).
         let mut counts = vec![0u32; games + 1];
         for &g in &post_games {
@@ -219,7 +241,7 @@ impl FeatureIndex {
         let mut fill = counts;
         let mut fwd_features = vec![0u32; post_games.len()];
         let mut norm_sq = vec![0f32; games];
-        for f in 0..part.features.len() {
+        for f in 0..defs.len() {
             for &g in &post_games[post_starts[f] as usize..post_starts[f + 1] as usize] {
                 fwd_features[fill[g as usize] as usize] = f as u32;
                 fill[g as usize] += 1;
@@ -228,7 +250,7 @@ impl FeatureIndex {
         }
         Ok(FeatureIndex {
             games,
-            defs: part.features,
+            defs,
             family,
             weight,
             post_starts,
@@ -237,7 +259,6 @@ impl FeatureIndex {
             fwd_features,
             norm: norm_sq.into_iter().map(|n| n.sqrt().max(1e-6)).collect(),
             critic: part.critic,
-            notability: part.notability,
         })
     }
 
@@ -381,7 +402,7 @@ impl FeatureIndex {
         target_year: Option<f32>,
         facts: &GameFacts,
     ) -> f32 {
-        let prior = f32::from(self.notability[g]) / 255.0;
+        let prior = f32::from(facts.notability.get(g).copied().unwrap_or(0)) / 255.0;
         let popularity_weight = 0.06 + 0.12 * knobs.popularity.clamp(-1.0, 1.0);
         let mut adjust = popularity_weight * (prior - 0.5);
         let year = facts.year.get(g).copied().unwrap_or(0);

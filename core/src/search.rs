@@ -2,7 +2,8 @@
 //!
 //! The structure is built in memory from the titles (nothing extra is downloaded):
 //! - a sorted dictionary of normalised title words, each with the ascending list of games
-//!   that contain it (dense ids, so the most notable games come first);
+//!   that contain it;
+//! - the games in notability order, for scans of very common words;
 //! - per game, the word ids of its title (to check the other query words of a candidate);
 //! - a symmetric-delete table (hashes of every word with one character removed) for typos.
 //!
@@ -61,6 +62,10 @@ pub struct TitleIndex {
     /// Normalised full titles without spaces, leading "the" removed, for exact comparisons
     /// ("halflife" is exactly "Half-Life").
     normalized: Vec<Box<str>>,
+    /// Ranking prior per game, 0–1.
+    prior: Vec<f32>,
+    /// Games, best known first.
+    by_notability: Vec<u32>,
     /// `(hash of a word with one char deleted, word id)`, sorted.
     deletes: Vec<(u32, u32)>,
     main: Vec<bool>,
@@ -68,7 +73,8 @@ pub struct TitleIndex {
 
 impl TitleIndex {
     /// Indexes titles by dense id; `None` marks a game whose title is not loaded yet.
-    pub fn build(titles: &[Option<&str>], main_game: &[bool]) -> TitleIndex {
+    /// `notability` bytes (missing = 0) give the ranking prior and the scan order.
+    pub fn build(titles: &[Option<&str>], main_game: &[bool], notability: &[u8]) -> TitleIndex {
         let mut ids: HashMap<String, u32> = HashMap::new();
         let mut raw_title_words: Vec<Vec<u32>> = Vec::with_capacity(titles.len());
         let mut title_len = Vec::with_capacity(titles.len());
@@ -143,6 +149,14 @@ impl TitleIndex {
         deletes.dedup();
         let mut main: Vec<bool> = main_game.to_vec();
         main.resize(titles.len(), true);
+        let byte = |g: usize| notability.get(g).copied().unwrap_or(0);
+        let prior = (0..titles.len())
+            .map(|g| f32::from(byte(g)) / 255.0)
+            .collect();
+        let mut by_notability: Vec<u32> = (0..titles.len() as u32)
+            .filter(|&g| titles[g as usize].is_some())
+            .collect();
+        by_notability.sort_by_key(|&g| std::cmp::Reverse(byte(g as usize)));
         TitleIndex {
             games: titles.len(),
             words,
@@ -154,6 +168,8 @@ impl TitleIndex {
             normalized,
             deletes,
             main,
+            prior,
+            by_notability,
         }
     }
 
@@ -205,7 +221,7 @@ impl TitleIndex {
                 consider(game, &mut hits);
             }
         } else {
-            for game in 0..self.games as u32 {
+            for &game in &self.by_notability {
                 consider(game, &mut hits);
                 if hits.len() >= SCAN_CAP {
                     break;
@@ -327,7 +343,7 @@ impl TitleIndex {
         let normalized = &*self.normalized[g];
         let exact = normalized == query_norm;
         let starts = !exact && normalized.starts_with(query_norm);
-        let prior = 1.0 - ((1 + g) as f32).ln() / ((1 + self.games) as f32).ln();
+        let prior = self.prior[g];
         Some(
             quality
                 + 0.5 * coverage
@@ -412,9 +428,13 @@ fn bounded_distance(a: &[char], b: &[char], max: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// Earlier titles are more notable.
     fn index(titles: &[&str]) -> TitleIndex {
         let titles: Vec<Option<&str>> = titles.iter().map(|t| Some(*t)).collect();
-        TitleIndex::build(&titles, &vec![true; titles.len()])
+        let notability: Vec<u8> = (0..titles.len())
+            .map(|i| crate::format::notability_byte(i, titles.len()))
+            .collect();
+        TitleIndex::build(&titles, &vec![true; titles.len()], &notability)
     }
 
     fn names<'a>(titles: &[&'a str], hits: &[SearchHit]) -> Vec<&'a str> {
@@ -506,10 +526,17 @@ mod tests {
             .map(|i| format!("Super Game {i}"))
             .collect();
         let refs: Vec<Option<&str>> = titles.iter().map(|t| Some(t.as_str())).collect();
-        let idx = TitleIndex::build(&refs, &[]);
+        // The last games are the most notable here: the scan must find them first.
+        let notability: Vec<u8> = (0..refs.len())
+            .map(|i| u8::from(i >= refs.len() - 10) * 200)
+            .collect();
+        let idx = TitleIndex::build(&refs, &[], &notability);
         let hits = idx.search("s", 10);
         assert_eq!(hits.len(), 10);
-        assert!(hits.iter().all(|h| (h.game as usize) < SCAN_CAP));
+        assert!(
+            hits.iter().all(|h| (h.game as usize) >= refs.len() - 10),
+            "{hits:?}"
+        );
     }
 
     #[test]

@@ -11,8 +11,10 @@
 //!   and the numeric columns the recommender scores with.
 //! - [`DetailsShard`] (role `details`): what only a game page shows, fetched on demand.
 //!
-//! Games are addressed by dense ids `0..n` in notability order (most notable first); the IGDB
-//! id is a column. That order makes postings compress well and lets search stop early.
+//! Games are addressed by dense ids `0..n`: title shards are tiers of notability (the first
+//! holds the best-known games), and within a shard games follow IGDB id order, which makes
+//! the id and cover columns nearly sorted and so tiny once delta-coded and compressed. The
+//! IGDB id is a column; a notability byte per game gives the ranking prior.
 
 pub mod envelope;
 pub mod manifest;
@@ -144,7 +146,7 @@ pub mod flags {
 }
 
 /// Titles and card data for games `first_game .. first_game + names.len()`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TitleShard {
     pub first_game: u32,
     /// Platform names; `platforms` entries index into this table. Same in every shard.
@@ -154,12 +156,106 @@ pub struct TitleShard {
     /// Release year, 0 when unknown.
     pub years: Vec<u16>,
     pub platforms: Vec<Vec<u16>>,
-    /// IGDB cover image id, empty when none.
-    pub covers: Vec<String>,
+    /// Cover image ids of the usual shape `co` + base 36 (see [`cover_code`]); 0 = none or
+    /// listed in `other_covers`.
+    pub covers: Vec<u32>,
+    /// `(row, image id)` of covers whose id has another shape.
+    pub other_covers: Vec<(u32, String)>,
     pub flags: Vec<u8>,
+    /// Notability prior on a log-rank scale: 255 for the best-known game, falling with
+    /// `ln(rank)` (see [`notability_byte`]).
+    pub notability: Vec<u8>,
+}
+
+/// How a title shard is stored: the same columns, packed. IGDB ids (ascending within a
+/// shard) as varint deltas; covers as byte planes (all low bytes, then the next…), which
+/// gzip compresses far better than interleaved integers.
+#[derive(Serialize, Deserialize)]
+struct StoredTitles {
+    first_game: u32,
+    platform_names: Vec<String>,
+    names: Vec<String>,
+    igdb_id_deltas: Vec<u8>,
+    years: Vec<u16>,
+    platforms: Vec<Vec<u16>>,
+    cover_planes: Vec<u8>,
+    other_covers: Vec<(u32, String)>,
+    flags: Vec<u8>,
+    notability: Vec<u8>,
+}
+
+/// Notability byte of the game at `rank` (0 = best known) among `games`.
+pub fn notability_byte(rank: usize, games: usize) -> u8 {
+    let scale = ((games + 1) as f64).ln().max(f64::MIN_POSITIVE);
+    (255.0 * (1.0 - ((rank + 1) as f64).ln() / scale))
+        .round()
+        .clamp(0.0, 255.0) as u8
+}
+
+/// Splits `u32`s into 4 byte planes.
+fn to_planes(values: &[u32]) -> Vec<u8> {
+    (0..4)
+        .flat_map(|plane| values.iter().map(move |v| (v >> (8 * plane)) as u8))
+        .collect()
+}
+
+fn from_planes(bytes: &[u8], n: usize) -> Result<Vec<u32>, FormatError> {
+    if bytes.len() != 4 * n {
+        return Err(FormatError::Inconsistent(format!(
+            "cover planes hold {} bytes for {n} rows",
+            bytes.len()
+        )));
+    }
+    Ok((0..n)
+        .map(|i| {
+            (0..4).fold(0u32, |v, plane| {
+                v | u32::from(bytes[plane * n + i]) << (8 * plane)
+            })
+        })
+        .collect())
+}
+
+/// `co1w60` → a number (base 36 after `co`, plus one so 0 means none). `None` for ids of
+/// any other shape, which are stored as text.
+pub fn cover_code(image_id: &str) -> Option<u32> {
+    let digits = image_id.strip_prefix("co")?;
+    if digits.is_empty() || digits.len() > 6 || digits.starts_with('0') {
+        return None;
+    }
+    let value = u64::from_str_radix(digits, 36).ok()?;
+    if digits.bytes().any(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    u32::try_from(value + 1).ok()
+}
+
+/// The image id behind a [`cover_code`].
+pub fn cover_image_id(code: u32) -> Option<String> {
+    let mut value = code.checked_sub(1)?;
+    let mut digits = Vec::new();
+    loop {
+        digits.push(char::from_digit(value % 36, 36).expect("base 36 digit"));
+        value /= 36;
+        if value == 0 {
+            break;
+        }
+    }
+    Some(format!("co{}", digits.iter().rev().collect::<String>()))
 }
 
 impl TitleShard {
+    /// Cover image id of row `i`.
+    pub fn cover(&self, i: usize) -> Option<String> {
+        match self.covers.get(i) {
+            Some(&code) if code > 0 => cover_image_id(code),
+            _ => self
+                .other_covers
+                .binary_search_by_key(&(i as u32), |(row, _)| *row)
+                .ok()
+                .map(|at| self.other_covers[at].1.clone()),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.names.len()
     }
@@ -168,26 +264,71 @@ impl TitleShard {
         self.names.is_empty()
     }
 
-    /// Envelope-wrapped bytes (not yet compressed).
+    /// Envelope-wrapped bytes (not yet compressed). IGDB ids must ascend within a shard.
     pub fn encode(&self) -> Vec<u8> {
-        encode_part(PartKind::Titles, self)
+        let mut igdb_id_deltas = Vec::new();
+        encode_postings(&self.igdb_ids, &mut igdb_id_deltas);
+        let stored = StoredTitles {
+            first_game: self.first_game,
+            platform_names: self.platform_names.clone(),
+            names: self.names.clone(),
+            igdb_id_deltas,
+            years: self.years.clone(),
+            platforms: self.platforms.clone(),
+            cover_planes: to_planes(&self.covers),
+            other_covers: self.other_covers.clone(),
+            flags: self.flags.clone(),
+            notability: self.notability.clone(),
+        };
+        encode_part(PartKind::Titles, &stored)
     }
 
     /// Decodes and checks column lengths and platform references.
     pub fn decode(bytes: &[u8]) -> Result<Self, FormatError> {
-        let shard: TitleShard = decode_part(PartKind::Titles, bytes)?;
-        let n = shard.names.len();
+        let stored: StoredTitles = decode_part(PartKind::Titles, bytes)?;
+        let n = stored.names.len();
+        let mut igdb_ids = Vec::with_capacity(n);
+        let mut pos = 0;
+        decode_postings(&stored.igdb_id_deltas, &mut pos, n, u32::MAX, &mut igdb_ids)?;
+        if pos != stored.igdb_id_deltas.len() {
+            return Err(FormatError::Inconsistent("trailing IGDB id bytes".into()));
+        }
+        let shard = TitleShard {
+            first_game: stored.first_game,
+            platform_names: stored.platform_names,
+            names: stored.names,
+            igdb_ids,
+            years: stored.years,
+            platforms: stored.platforms,
+            covers: from_planes(&stored.cover_planes, n)?,
+            other_covers: stored.other_covers,
+            flags: stored.flags,
+            notability: stored.notability,
+        };
         let columns = [
             ("igdb_ids", shard.igdb_ids.len()),
             ("years", shard.years.len()),
             ("platforms", shard.platforms.len()),
             ("covers", shard.covers.len()),
             ("flags", shard.flags.len()),
+            ("notability", shard.notability.len()),
         ];
         if let Some((name, len)) = columns.iter().find(|(_, len)| *len != n) {
             return Err(FormatError::Inconsistent(format!(
                 "title column `{name}` has {len} rows, `names` has {n}"
             )));
+        }
+        let mut previous_row = None;
+        for (row, id) in &shard.other_covers {
+            if *row as usize >= n
+                || previous_row >= Some(*row)
+                || !crate::catalogue::is_image_id(id)
+            {
+                return Err(FormatError::Inconsistent(format!(
+                    "bad cover entry for row {row}"
+                )));
+            }
+            previous_row = Some(*row);
         }
         let platform_count = shard.platform_names.len();
         if shard
@@ -221,8 +362,6 @@ pub struct FeaturePart {
     pub postings: Vec<u8>,
     /// Critic rating: 0 = none, otherwise rating 0–100 stored as value + 1.
     pub critic: Vec<u8>,
-    /// Notability 0–255 (higher = better known), the prior used by ranking.
-    pub notability: Vec<u8>,
 }
 
 impl FeaturePart {
@@ -234,11 +373,10 @@ impl FeaturePart {
     pub fn decode(bytes: &[u8]) -> Result<Self, FormatError> {
         let part: FeaturePart = decode_part(PartKind::Features, bytes)?;
         let n = part.games as usize;
-        if part.critic.len() != n || part.notability.len() != n {
+        if part.critic.len() != n {
             return Err(FormatError::Inconsistent(format!(
-                "numeric columns have {} and {} rows for {n} games",
-                part.critic.len(),
-                part.notability.len()
+                "critic column has {} rows for {n} games",
+                part.critic.len()
             )));
         }
         Ok(part)
@@ -293,11 +431,13 @@ mod tests {
             first_game: 0,
             platform_names: vec!["PC".into(), "Switch".into()],
             names: vec!["Hades".into(), "Celeste".into()],
-            igdb_ids: vec![113112, 26226],
+            igdb_ids: vec![26226, 113112],
             years: vec![2020, 2018],
             platforms: vec![vec![0, 1], vec![1]],
-            covers: vec!["co39vc".into(), String::new()],
+            covers: vec![cover_code("co39vc").unwrap(), 0],
+            other_covers: vec![(1, "sc_odd".into())],
             flags: vec![flags::MAIN_GAME, flags::MAIN_GAME],
+            notability: vec![255, 200],
         }
     }
 
@@ -307,6 +447,28 @@ mod tests {
         let stored = gzip(&shard.encode());
         let back = TitleShard::decode(&gunzip(&stored).unwrap()).unwrap();
         assert_eq!(back, shard);
+    }
+
+    #[test]
+    fn notability_bytes_fall_with_log_rank() {
+        assert_eq!(notability_byte(0, 1000), 255);
+        assert!(notability_byte(1, 1000) > notability_byte(10, 1000));
+        assert!(notability_byte(999, 1000) <= 1);
+        assert_eq!(notability_byte(0, 0), 255);
+    }
+
+    #[test]
+    fn cover_ids_pack_into_numbers() {
+        for id in ["co1w60", "co39vc", "co1", "cozzzzzz"] {
+            assert_eq!(cover_image_id(cover_code(id).unwrap()).as_deref(), Some(id));
+        }
+        for odd in ["co01ab", "sc1234", "co", "coABC", "co1234567"] {
+            assert_eq!(cover_code(odd), None, "{odd}");
+        }
+        let shard = tiny_titles();
+        assert_eq!(shard.cover(0).as_deref(), Some("co39vc"));
+        assert_eq!(shard.cover(1).as_deref(), Some("sc_odd"));
+        assert_eq!(shard.cover(5), None);
     }
 
     #[test]

@@ -1,0 +1,135 @@
+//! `playlike build`: catalogue files in, index directory out.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{bail, Result};
+use playlike_core::build::{build_index, BuildOptions};
+use playlike_core::format::FileRole;
+
+use crate::{index_dir, ingest};
+
+#[derive(clap::Args)]
+pub struct BuildArgs {
+    /// Catalogue files: .jsonl or .json arrays, optionally .gz or .zst compressed.
+    #[arg(long, num_args = 1.., required = true)]
+    pub input: Vec<PathBuf>,
+    /// Index directory to write (replaced only when the new index is complete).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Fail on any skipped record instead of reporting it.
+    #[arg(long)]
+    pub strict: bool,
+    /// Games in the first title shard, which the page needs before its first search.
+    #[arg(long, default_value_t = BuildOptions::default().head_titles)]
+    pub head_titles: usize,
+    /// Leave summary text out of the details shards.
+    #[arg(long)]
+    pub no_summaries: bool,
+    /// Refuse to build an index with fewer games than this.
+    #[arg(long, default_value_t = 1)]
+    pub min_games: usize,
+}
+
+pub fn run(args: BuildArgs) -> Result<()> {
+    let started = Instant::now();
+    let (games, report) = ingest::read_games(&args.input, args.strict)?;
+    eprintln!("{}", report.summary());
+    if games.len() < args.min_games {
+        bail!(
+            "only {} games read (--min-games {}); the previous index is kept",
+            games.len(),
+            args.min_games
+        );
+    }
+    let read = started.elapsed();
+    let options = BuildOptions {
+        head_titles: args.head_titles,
+        keep_summaries: !args.no_summaries,
+        built_at: now_rfc3339(),
+        source: args
+            .input
+            .iter()
+            .filter_map(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(", "),
+        ..BuildOptions::default()
+    };
+    let built = build_index(games, &options);
+    index_dir::write_index(&built, &args.out)?;
+    let m = &built.manifest;
+    let size = |role| -> u64 { m.files_with_role(role).map(|f| f.bytes).sum() };
+    let head = m.files_with_role(FileRole::Search).next().map_or(0, |f| f.bytes);
+    println!(
+        "built {} ({} games, {} main) into {} in {:.1}s (reading {:.1}s)",
+        m.version,
+        m.games,
+        built.stats.main_games,
+        args.out.display(),
+        started.elapsed().as_secs_f64(),
+        read.as_secs_f64()
+    );
+    println!(
+        "  first search shard {} | search {} | recommend {} | up front {} | details {} in {} files",
+        human(head),
+        human(size(FileRole::Search)),
+        human(size(FileRole::Recommend)),
+        human(m.upfront_bytes().1),
+        human(size(FileRole::Details)),
+        m.files_with_role(FileRole::Details).count()
+    );
+    for (family, features, postings) in &built.stats.families {
+        println!("  {:<12} {features:>8} features {postings:>10} postings", family.label());
+    }
+    Ok(())
+}
+
+/// Bytes as a short human string.
+pub fn human(bytes: u64) -> String {
+    match bytes {
+        0..1_000 => format!("{bytes} B"),
+        1_000..1_000_000 => format!("{:.1} KB", bytes as f64 / 1e3),
+        _ => format!("{:.2} MB", bytes as f64 / 1e6),
+    }
+}
+
+/// Current UTC time as RFC 3339, without a date crate.
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_787), (2026, 11, 30));
+        assert_eq!(human(1_500), "1.5 KB");
+    }
+}

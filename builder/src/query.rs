@@ -1,0 +1,249 @@
+//! `playlike query` and `playlike search`: the engine on the command line, for scripting
+//! and evaluation. Ids on the command line and in JSON are IGDB ids.
+
+use std::io::{BufRead, BufWriter, Write};
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use playlike_core::{Filters, Knobs, Library, Request};
+use rayon::prelude::*;
+use serde_json::json;
+
+use crate::index_dir;
+
+#[derive(clap::Args)]
+pub struct QueryArgs {
+    /// Index directory (holding manifest.json).
+    #[arg(long)]
+    pub index: PathBuf,
+    /// IGDB ids of liked games, comma separated.
+    #[arg(long, value_delimiter = ',')]
+    pub like: Vec<u64>,
+    /// IGDB ids of disliked games, comma separated.
+    #[arg(long, value_delimiter = ',')]
+    pub dislike: Vec<u64>,
+    /// A file of IGDB ids, one per line: one JSON line of recommendations per id.
+    #[arg(long, conflicts_with_all = ["like", "dislike"])]
+    pub ids_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Number of results.
+    #[arg(long, default_value_t = 10)]
+    pub k: usize,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Filters and knobs shared by query and bench.
+#[derive(clap::Args, Clone, Default)]
+pub struct FilterArgs {
+    /// Only games on this platform (repeatable; any of them).
+    #[arg(long)]
+    pub platform: Vec<String>,
+    /// Released in or after this year.
+    #[arg(long)]
+    pub from: Option<u16>,
+    /// Released in or before this year.
+    #[arg(long)]
+    pub to: Option<u16>,
+    /// Minimum critic rating (0-100).
+    #[arg(long)]
+    pub min_rating: Option<u8>,
+    /// Only games with this genre or theme (repeatable; any of them).
+    #[arg(long)]
+    pub genre: Vec<String>,
+    /// No games with this genre or theme (repeatable).
+    #[arg(long)]
+    pub not_genre: Vec<String>,
+    /// IGDB ids never to recommend (e.g. owned), comma separated.
+    #[arg(long, value_delimiter = ',')]
+    pub exclude: Vec<u64>,
+    /// Also recommend DLC, packs, editions and other non-main games.
+    #[arg(long)]
+    pub all_types: bool,
+    /// -1 hidden gems … +1 well-known games.
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+    pub popularity: f32,
+    /// -1 older … +1 newer games.
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+    pub recency: f32,
+}
+
+impl FilterArgs {
+    pub fn request(&self, library: &Library, like: Vec<u32>, dislike: Vec<u32>, k: usize) -> Request {
+        Request {
+            like,
+            dislike,
+            filters: Filters {
+                platforms: self.platform.clone(),
+                year_from: self.from,
+                year_to: self.to,
+                min_rating: self.min_rating,
+                include_genres: self.genre.clone(),
+                exclude_genres: self.not_genre.clone(),
+                exclude_games: self.exclude.iter().filter_map(|&id| library.find_igdb(id)).collect(),
+                main_only: !self.all_types,
+            },
+            knobs: Knobs {
+                popularity: self.popularity,
+                recency: self.recency,
+            },
+            k,
+        }
+    }
+}
+
+fn dense_ids(library: &Library, ids: &[u64]) -> Result<Vec<u32>> {
+    ids.iter()
+        .map(|&id| library.find_igdb(id).with_context(|| format!("IGDB id {id} is not in the index")))
+        .collect()
+}
+
+pub fn run_query(args: QueryArgs) -> Result<()> {
+    let (_, library) = index_dir::load_library(&args.index)?;
+    if let Some(path) = &args.ids_file {
+        return batch_query(&library, &args, path);
+    }
+    if args.like.is_empty() {
+        bail!("give --like IDS or --ids-file FILE");
+    }
+    let like = dense_ids(&library, &args.like)?;
+    let dislike = dense_ids(&library, &args.dislike)?;
+    let request = args.filters.request(&library, like, dislike, args.k);
+    let recs = library.recommend(&request)?;
+    if args.json {
+        let items: Vec<_> = recs
+            .iter()
+            .map(|r| {
+                let card = library.card(r.game).expect("recommended games are loaded");
+                json!({"id": card.igdb_id, "name": card.name, "year": card.year, "score": r.score, "why": r.explanation.text()})
+            })
+            .collect();
+        println!("{}", json!({"like": args.like, "dislike": args.dislike, "recs": items}));
+    } else {
+        for (rank, r) in recs.iter().enumerate() {
+            let card = library.card(r.game).expect("recommended games are loaded");
+            println!(
+                "{:>3}. {:<48} {:>4} {:>8}  {:.3}  {}",
+                rank + 1,
+                truncate(card.name, 48),
+                card.year.map_or("----".into(), |y| y.to_string()),
+                card.igdb_id,
+                r.score,
+                r.explanation.text()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn batch_query(library: &Library, args: &QueryArgs, path: &PathBuf) -> Result<()> {
+    let ids = read_lines(path)?
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            line.parse::<u64>()
+                .with_context(|| format!("{}:{}: not an IGDB id: {line:?}", path.display(), i + 1))
+        })
+        .collect::<Result<Vec<u64>>>()?;
+    let lines: Vec<String> = ids
+        .par_iter()
+        .map(|&id| {
+            let Some(game) = library.find_igdb(id) else {
+                return json!({"id": id, "recs": [], "error": "not in the index"}).to_string();
+            };
+            let request = args.filters.request(library, vec![game], Vec::new(), args.k);
+            match library.recommend(&request) {
+                Ok(recs) => {
+                    let ids: Vec<u64> = recs.iter().filter_map(|r| library.card(r.game)).map(|c| c.igdb_id).collect();
+                    json!({"id": id, "recs": ids}).to_string()
+                }
+                Err(e) => json!({"id": id, "recs": [], "error": e.to_string()}).to_string(),
+            }
+        })
+        .collect();
+    print_lines(&lines)
+}
+
+#[derive(clap::Args)]
+pub struct SearchArgs {
+    /// Index directory (holding manifest.json).
+    #[arg(long)]
+    pub index: PathBuf,
+    /// What a person would type.
+    pub query: Option<String>,
+    /// A file of queries, one per line: one JSON line of hits per query.
+    #[arg(long, conflicts_with = "query")]
+    pub queries_file: Option<PathBuf>,
+    #[arg(long, default_value_t = 10)]
+    pub k: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run_search(args: SearchArgs) -> Result<()> {
+    let (_, library) = index_dir::load_library(&args.index)?;
+    if let Some(path) = &args.queries_file {
+        let lines: Vec<String> = read_lines(path)?
+            .par_iter()
+            .map(|q| {
+                let hits: Vec<u64> = library
+                    .search(q, args.k)
+                    .iter()
+                    .filter_map(|h| library.card(h.game))
+                    .map(|c| c.igdb_id)
+                    .collect();
+                json!({"q": q, "hits": hits}).to_string()
+            })
+            .collect();
+        return print_lines(&lines);
+    }
+    let query = args.query.context("give a query or --queries-file FILE")?;
+    let hits = library.search(&query, args.k);
+    if args.json {
+        let ids: Vec<u64> = hits.iter().filter_map(|h| library.card(h.game)).map(|c| c.igdb_id).collect();
+        println!("{}", json!({"q": query, "hits": ids}));
+        return Ok(());
+    }
+    for (rank, hit) in hits.iter().enumerate() {
+        let card = library.card(hit.game).expect("hits are loaded");
+        println!(
+            "{:>3}. {:<52} {:>4} {:>8}  {:.2}  {}",
+            rank + 1,
+            truncate(card.name, 52),
+            card.year.map_or("----".into(), |y| y.to_string()),
+            card.igdb_id,
+            hit.score,
+            card.platforms.iter().take(3).copied().collect::<Vec<_>>().join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn read_lines(path: &PathBuf) -> Result<Vec<String>> {
+    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    std::io::BufReader::new(file)
+        .lines()
+        .map(|l| l.with_context(|| format!("cannot read {}", path.display())))
+        .filter(|l| l.as_ref().map_or(true, |l| !l.trim().is_empty()))
+        .map(|l| l.map(|l| l.trim().to_string()))
+        .collect()
+}
+
+fn print_lines(lines: &[String]) -> Result<()> {
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    for line in lines {
+        writeln!(out, "{line}")?;
+    }
+    Ok(out.flush()?)
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
+}

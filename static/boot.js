@@ -3,3 +3,8 @@
 const tag = document.querySelector('script[data-playlike-wasm]');
 const { default: init } = await import(tag.dataset.playlikeJs);
 await init({ module_or_path: tag.dataset.playlikeWasm });
+
+// The service worker keeps the app shell for offline visits (secure contexts only).
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js').catch((e) => console.warn('service worker:', e));
+}

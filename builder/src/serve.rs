@@ -175,13 +175,13 @@ fn cache_control(name: &str) -> &'static str {
     }
 }
 
-/// `name-<16+ hex digits>.ext` (Trunk's hashed assets, the index's hashed parts).
+/// `name-<8+ hex digits>.ext` (Trunk's hashed assets, the index's hashed parts).
 fn is_content_hashed(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit(['-', '_'])
         .next()
-        .is_some_and(|h| h.len() >= 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        .is_some_and(|h| h.len() >= 8 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn header(name: &str, value: &str) -> Header {
@@ -257,6 +257,7 @@ mod tests {
         assert_eq!(cache_control("manifest.json"), "no-cache");
         assert_eq!(cache_control("index.html"), "no-cache");
         assert!(cache_control("playlike-web-0123456789abcdef_bg.wasm").contains("immutable"));
-        assert!(cache_control("titles-0-0123456789abcdef.bin.gz").contains("immutable"));
+        assert!(cache_control("titles-0-7491e9ff37ed.bin.gz").contains("immutable"));
+        assert_eq!(cache_control("boot.js"), "no-cache");
     }
 }

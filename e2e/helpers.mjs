@@ -1,0 +1,122 @@
+// Shared pieces of the end-to-end tests: the `playlike serve` server on a free loopback
+// port, the system Chromium through playwright-core (no browser download), and screenshots
+// into target/e2e-artifacts/.
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const DIST = process.env.PLAYLIKE_DIST ?? path.join(ROOT, 'dist');
+export const ARTIFACTS = path.join(ROOT, 'target', 'e2e-artifacts');
+const BIN = path.resolve(ROOT, process.env.PLAYLIKE_BIN ?? 'target/release/playlike');
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** Starts `playlike serve --dir DIR --port 0`; resolves to { url, stop() }. */
+export function serve(dir = DIST, extraArgs = []) {
+  const child = spawn(BIN, ['serve', '--dir', dir, '--port', '0', ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 15000);
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+    child.stderr.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/on (http:\/\/[^\s]+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1],
+          stop: () => new Promise((done) => {
+            if (child.exitCode !== null) return done();
+            child.removeAllListeners('exit');
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+        });
+      }
+    });
+  });
+}
+
+/** A copy of dist/ in a temp dir, for tests that break files. */
+export function copyDist() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'playlike-e2e-'));
+  cpSync(DIST, dir, { recursive: true });
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export async function launch() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** A fresh context (empty caches, storage) whose requests to the IGDB image CDN fail fast
+ *  (the test machine has no internet; covers show their placeholders). */
+export async function newContext(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...options });
+  await context.route(/images\.igdb\.com/, (route) => route.abort());
+  return context;
+}
+
+/** Collects page errors and CSP violations so tests can assert there were none. */
+export function watchErrors(page) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|panicked/i.test(m.text())) {
+      errors.push(`console: ${m.text()}`);
+    }
+  });
+  return errors;
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Runs `body(page)`; on failure saves `<name>-failure.png` before rethrowing. */
+export async function withPage(context, name, body) {
+  const page = await context.newPage();
+  try {
+    return await body(page);
+  } catch (error) {
+    await screenshot(page, `${name}-failure`).catch(() => {});
+    throw error;
+  } finally {
+    await page.close().catch(() => {});
+  }
+}
+
+/** Waits until the wasm app has mounted (its header is in the DOM). */
+export async function waitForApp(page) {
+  await page.waitForSelector('header.site-header', { timeout: 30000 });
+}
+
+export async function waitForSearchReady(page) {
+  await page.waitForFunction(
+    () => performance.getEntriesByName('playlike:search-ready').length > 0,
+    null,
+    { timeout: 30000 },
+  );
+}
+
+export async function waitForRecommendReady(page) {
+  await page.waitForFunction(
+    () => performance.getEntriesByName('playlike:recommend-ready').length > 0,
+    null,
+    { timeout: 60000 },
+  );
+}

@@ -17,6 +17,7 @@ use crate::format::{
     self, encode_postings, flags, DetailsShard, FeatureDef, FeaturePart, FileRole, GameDetails,
     Manifest, ManifestFile, TitleShard, FORMAT_VERSION,
 };
+use crate::library::{Library, LibraryError};
 use crate::terms::{self, TermOptions};
 
 /// Attribution every index carries.
@@ -72,6 +73,25 @@ pub struct BuildStats {
     /// Features kept per family: (family, features, postings).
     pub families: Vec<(Family, usize, usize)>,
     pub features_dropped_singletons: usize,
+}
+
+impl BuiltIndex {
+    /// Loads this index's search and recommend parts into a [`Library`], exactly as a reader
+    /// of the stored files would (hash check, gunzip, decode).
+    pub fn load(&self) -> Result<Library, LibraryError> {
+        let mut library = Library::new();
+        for (entry, (_, stored)) in self.manifest.files.iter().zip(&self.files) {
+            match entry.role {
+                FileRole::Search => {
+                    library.add_titles(TitleShard::decode(&format::open_stored(entry, stored)?)?)?
+                }
+                FileRole::Recommend => library
+                    .set_features(FeaturePart::decode(&format::open_stored(entry, stored)?)?)?,
+                FileRole::Details => {}
+            }
+        }
+        Ok(library)
+    }
 }
 
 /// Builds an index from games. Duplicate ids keep their first record.
@@ -205,7 +225,8 @@ pub fn descriptive_terms(games: &[Game], options: &TermOptions) -> Vec<Vec<Strin
         .collect()
 }
 
-/// Interns every feature, keeps those shared by at least two games, encodes postings.
+/// Interns every feature, keeps those shared by at least two games (and every genre and
+/// theme), encodes postings.
 fn feature_part(games: &[Game], game_terms: &[Vec<String>], stats: &mut BuildStats) -> FeaturePart {
     let mut ids: HashMap<(Family, String), usize> = HashMap::new();
     let mut defs: Vec<(Family, String)> = Vec::new();
@@ -225,8 +246,10 @@ fn feature_part(games: &[Game], game_terms: &[Vec<String>], stats: &mut BuildSta
             postings[id].push(dense as u32);
         }
     }
+    // A feature of one game links nothing, but genres and themes are also filters: keep them.
+    let filterable = |family: Family| matches!(family, Family::Genre | Family::Theme);
     let mut order: Vec<usize> = (0..defs.len())
-        .filter(|&i| postings[i].len() >= 2)
+        .filter(|&i| postings[i].len() >= 2 || filterable(defs[i].0))
         .collect();
     stats.features_dropped_singletons = defs.len() - order.len();
     // Group by family, then most common first: readers and `inspect` like it that way.

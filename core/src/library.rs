@@ -130,7 +130,7 @@ impl Library {
                 .first()
                 .map(|s| s.platform_names.clone())
                 .unwrap_or_default(),
-            base_key: vec![0; n],
+            base_title: vec![Box::from(""); n],
             series_key: vec![0; n],
         };
         for shard in &self.shards {
@@ -142,7 +142,7 @@ impl Library {
                 facts.main[g] = shard.flags[i] & flags::MAIN_GAME != 0;
                 facts.notability[g] = shard.notability[i];
                 facts.platforms[g] = shard.platforms[i].clone();
-                facts.base_key[g] = hash_str(&features::base_title(name));
+                facts.base_title[g] = features::base_title(name).into();
                 facts.series_key[g] = hash_str(&features::series_key(name));
             }
         }

@@ -152,8 +152,8 @@ pub struct GameFacts {
     pub notability: Vec<u8>,
     pub platforms: Vec<Vec<u16>>,
     pub platform_names: Vec<String>,
-    /// Hash of the base title: equal for versions of one game.
-    pub base_key: Vec<u64>,
+    /// Base title (see [`crate::features::base_title`]): equal for versions of one game.
+    pub base_title: Vec<Box<str>>,
     /// Hash of the series key derived from the title.
     pub series_key: Vec<u64>,
 }
@@ -500,11 +500,13 @@ fn mean_year(games: &[u32], facts: &GameFacts) -> Option<f32> {
 struct CompiledFilter<'a> {
     request: &'a Request,
     facts: &'a GameFacts,
+    /// Query games and games the player excluded.
+    excluded: std::collections::HashSet<u32>,
     platforms: Vec<u16>,
     include: Vec<u32>,
     exclude: Vec<u32>,
     /// Base titles of the query games: their versions are never recommended.
-    query_bases: Vec<u64>,
+    query_bases: Vec<&'a str>,
 }
 
 impl<'a> CompiledFilter<'a> {
@@ -526,11 +528,20 @@ impl<'a> CompiledFilter<'a> {
             .like
             .iter()
             .chain(&request.dislike)
-            .filter_map(|&g| facts.base_key.get(g as usize).copied())
+            .filter_map(|&g| facts.base_title.get(g as usize))
+            .map(|b| &**b)
+            .collect();
+        let excluded = request
+            .like
+            .iter()
+            .chain(&request.dislike)
+            .chain(&request.filters.exclude_games)
+            .copied()
             .collect();
         CompiledFilter {
             request,
             facts,
+            excluded,
             platforms,
             include: index.genre_ids(&request.filters.include_genres),
             exclude: index.genre_ids(&request.filters.exclude_genres),
@@ -542,19 +553,20 @@ impl<'a> CompiledFilter<'a> {
         let r = self.request;
         let f = &r.filters;
         let i = g as usize;
-        if r.like.contains(&g) || r.dislike.contains(&g) || f.exclude_games.contains(&g) {
+        if self.excluded.contains(&g) {
             return false;
         }
-        if f.main_only && !self.facts.main.get(i).copied().unwrap_or(true) {
+        let main = self.facts.main.get(i).copied().unwrap_or(true);
+        if f.main_only && !main {
             return false;
         }
-        if self
-            .facts
-            .base_key
-            .get(i)
-            .is_some_and(|b| self.query_bases.contains(b))
-        {
-            return false;
+        if let Some(base) = self.facts.base_title.get(i) {
+            // Versions of a query game, and add-ons named after it ("Hades Soundtrack").
+            let add_on_of =
+                |q: &&str| !main && base.starts_with(*q) && base[q.len()..].starts_with(' ');
+            if self.query_bases.contains(&&**base) || self.query_bases.iter().any(add_on_of) {
+                return false;
+            }
         }
         let year = self.facts.year.get(i).copied().unwrap_or(0);
         if f.year_from.is_some_and(|from| year == 0 || year < from)
@@ -597,7 +609,7 @@ fn diversify(
     facts: &GameFacts,
 ) -> Vec<(f32, u32)> {
     let mut picked: Vec<(f32, u32)> = Vec::with_capacity(k);
-    let mut bases: Vec<u64> = Vec::new();
+    let mut bases: Vec<&str> = Vec::new();
     let mut series: HashMap<u64, usize> = HashMap::new();
     let mut developers: HashMap<u32, usize> = HashMap::new();
     for &(score, g) in candidates {
@@ -605,8 +617,8 @@ fn diversify(
             break;
         }
         let i = g as usize;
-        let base = facts.base_key.get(i).copied().unwrap_or(u64::from(g));
-        if bases.contains(&base) {
+        let base = facts.base_title.get(i).map_or("", |b| &**b);
+        if !base.is_empty() && bases.contains(&base) {
             continue;
         }
         let series_key = facts.series_key.get(i).copied().unwrap_or(u64::from(g));

@@ -423,7 +423,9 @@ impl FeatureIndex {
         target_year: Option<f32>,
         facts: &GameFacts,
     ) -> Explanation {
-        let mut by_label: Vec<(&'static str, f32, Vec<(f32, String)>)> = Vec::new();
+        // (label, total contribution, (contribution, feature name) items)
+        type Group = (&'static str, f32, Vec<(f32, String)>);
+        let mut by_label: Vec<Group> = Vec::new();
         for &f in self.features_of(g) {
             let Some(&q) = query.get(&f) else { continue };
             let contribution = q * self.weight[f as usize];

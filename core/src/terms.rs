@@ -32,16 +32,16 @@ impl Default for TermOptions {
 
 /// Folds simple English plurals so "zombies" and "zombie" meet.
 fn fold_plural(word: &str) -> String {
-    if word.len() > 4 {
-        if word.ends_with('s')
-            && !word.ends_with("ss")
-            && !word.ends_with("us")
-            && !word.ends_with("is")
-        {
-            return word[..word.len() - 1].to_string();
-        }
+    let plural = word.len() > 4
+        && word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !word.ends_with("is");
+    if plural {
+        word[..word.len() - 1].to_string()
+    } else {
+        word.to_string()
     }
-    word.to_string()
 }
 
 /// Candidate terms of one summary with their counts: content words and adjacent pairs of

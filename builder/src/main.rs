@@ -1,7 +1,13 @@
 //! `playlike`: the operator's command line. Thin glue: parse arguments, call the library
 //! (`playlike-core`) and the modules here that do the I/O.
 
+mod build_cmd;
 mod fetch;
+mod index_dir;
+mod ingest;
+mod inspect;
+mod query;
+mod sample;
 mod publish;
 mod serve;
 
@@ -17,6 +23,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Build an index directory from catalogue files.
+    Build(build_cmd::BuildArgs),
+    /// Show what an index holds and verify every file.
+    Inspect(inspect::InspectArgs),
+    /// Recommend games like some IGDB ids (or a file of ids).
+    Query(query::QueryArgs),
+    /// Title search, as the web app's search box does it.
+    Search(query::SearchArgs),
+    /// Write the small real demo catalogue (facts and derived terms, no summaries).
+    Sample(sample::SampleArgs),
     /// Download the catalogue from the IGDB API v4 into JSONL.
     Fetch(fetch::FetchArgs),
     /// Upload an index to a directory or a GCS bucket, with versions and staged rollout.
@@ -35,6 +51,11 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
+        Command::Build(args) => build_cmd::run(args),
+        Command::Inspect(args) => inspect::run(args),
+        Command::Query(args) => query::run_query(args),
+        Command::Search(args) => query::run_search(args),
+        Command::Sample(args) => sample::run(args),
         Command::Fetch(args) => fetch::run(args),
         Command::Publish(args) => publish::publish(args),
         Command::Versions(args) => publish::versions(args),

@@ -18,8 +18,8 @@
 //! atomic write, conditional on the generation read at the start, so a concurrent publisher
 //! is never silently overwritten. A reader therefore only ever sees a manifest whose files
 //! are all present. Old versions beyond `--keep` are pruned afterwards, never the live or
-//! canary one; with `--keep` ≥ 2 the previous live version stays, so a browser holding a
-//! just-replaced root manifest still finds its files.
+//! canary one, nor the versions of the root manifest just replaced, so a browser holding
+//! that manifest (it may be cached up to a minute by proxies) still finds its files.
 //!
 //! Test hook: `PLAYLIKE_PUBLISH_FAIL_AFTER=k` makes an upload fail after `k` files, to prove an
 //! interrupted publish leaves the live manifest intact.
@@ -301,18 +301,28 @@ fn list_versions(store: &dyn Store, root: Option<&Manifest>) -> anyhow::Result<V
     Ok(out)
 }
 
-/// Deletes complete versions beyond the newest `keep`, never the live or canary one.
-fn prune(store: &dyn Store, keep: usize, root: &Manifest) -> anyhow::Result<Vec<String>> {
-    let mut protected = vec![root.version.clone()];
-    if let Some(r) = &root.rollout {
-        protected.push(r.version.clone());
-    }
+/// Deletes complete versions beyond the newest `keep`, never one that `root` or `previous`
+/// (the root manifest just replaced, which browsers may still hold) serves.
+fn prune(
+    store: &dyn Store,
+    keep: usize,
+    root: &Manifest,
+    previous: Option<&Manifest>,
+) -> anyhow::Result<Vec<String>> {
+    let protected: Vec<&str> = [Some(root), previous]
+        .into_iter()
+        .flatten()
+        .flat_map(|m| {
+            std::iter::once(m.version.as_str())
+                .chain(m.rollout.as_ref().map(|r| r.version.as_str()))
+        })
+        .collect();
     let versions = list_versions(store, Some(root))?;
     let complete: Vec<&VersionInfo> = versions.iter().filter(|v| v.built_at.is_some()).collect();
     let cut = complete.len().saturating_sub(keep);
     let mut pruned = Vec::new();
     for v in &complete[..cut] {
-        if protected.contains(&v.version) {
+        if protected.contains(&v.version.as_str()) {
             continue;
         }
         let dir = version_dir(&v.version);
@@ -516,7 +526,12 @@ pub fn publish(args: PublishArgs) -> anyhow::Result<()> {
         _ => (rooted(manifest), format!("live version is now {version}")),
     };
     switch_root(store.as_ref(), &root, live.as_ref().map(|(_, g)| g))?;
-    let pruned = prune(store.as_ref(), args.keep as usize, &root)?;
+    let pruned = prune(
+        store.as_ref(),
+        args.keep as usize,
+        &root,
+        live.as_ref().map(|(m, _)| m),
+    )?;
 
     println!(
         "published {version} ({} games) to {}: {} files uploaded ({} bytes), {} already there, all verified; {what}",

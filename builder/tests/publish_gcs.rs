@@ -1,0 +1,377 @@
+//! `playlike publish` and friends against a real GCS-protocol server: fake-gcs-server on a
+//! free loopback port (installed by scripts/setup.d/50-gcs-emulator.sh; each test prints
+//! SKIPPED and passes only when it is not installed). Reads go through the public object URLs
+//! exactly as the browser app fetches them.
+
+mod publish_support;
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use publish_support::*;
+
+const BUCKET: &str = "playlike-test";
+const PREFIX: &str = "site/idx";
+
+fn target() -> String {
+    format!("gs://{BUCKET}/{PREFIX}")
+}
+
+struct Gcs {
+    emu: Emulator,
+    tmp: tempfile::TempDir,
+}
+
+impl Gcs {
+    fn start() -> Option<Gcs> {
+        let emu = Emulator::start()?;
+        emu.create_bucket(BUCKET);
+        Some(Gcs {
+            emu,
+            tmp: tempfile::tempdir().unwrap(),
+        })
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        self.run_env(args, &[])
+    }
+
+    fn run_env(&self, args: &[&str], extra: &[(&str, &str)]) -> std::process::Output {
+        let mut env: Vec<(&str, &str)> = vec![("STORAGE_EMULATOR_HOST", self.emu.host.as_str())];
+        env.extend_from_slice(extra);
+        playlike(args, &env)
+    }
+
+    fn index(
+        &self,
+        name: &str,
+        games: usize,
+        day: u32,
+        shard: u32,
+    ) -> (String, playlike_core::format::Manifest) {
+        let dir = self.tmp.path().join(name);
+        let m = make_index(&dir, games, &format!("2026-05-{day:02}T00:00:00Z"), shard);
+        (dir.to_str().unwrap().to_string(), m)
+    }
+
+    fn seen(&self) -> Seen {
+        browser_read(&self.emu.public(&format!("{BUCKET}/{PREFIX}")))
+    }
+}
+
+#[test]
+fn gcs_publish_read_back_republish_canary_promote_rollback_prune() {
+    let Some(g) = Gcs::start() else { return };
+    let t = target();
+    let (i1, m1) = g.index("one", 120, 1, 32);
+    let out = ok(g.run(&["publish", "--index", &i1, "--to", &t]));
+    assert!(
+        out.contains(&format!("{} files uploaded", m1.files.len())),
+        "{out}"
+    );
+    let seen = g.seen();
+    assert_eq!(seen.root.version, m1.version);
+
+    // Object metadata as stored: immutable parts, no-cache root, sha256 recorded.
+    let part = format!("{PREFIX}/v/{}/{}", m1.version, m1.files[0].path);
+    let obj = g.emu.object(BUCKET, &part);
+    assert_eq!(obj["contentType"], "application/octet-stream");
+    assert_eq!(obj["cacheControl"], "public, max-age=31536000, immutable");
+    assert_eq!(obj["metadata"]["sha256"], m1.files[0].sha256.as_str());
+    let encoding = obj.get("contentEncoding").and_then(|e| e.as_str());
+    assert!(
+        matches!(encoding, None | Some("") | Some("identity")),
+        "{encoding:?}"
+    );
+    let root = g.emu.object(BUCKET, &format!("{PREFIX}/manifest.json"));
+    assert_eq!(root["cacheControl"], "no-cache");
+    assert_eq!(root["contentType"], "application/json");
+
+    // Publishing the same index again uploads nothing.
+    let out = ok(g.run(&["publish", "--index", &i1, "--to", &t]));
+    assert!(
+        out.contains(&format!(
+            "0 files uploaded (0 bytes), {} already there",
+            m1.files.len()
+        )),
+        "{out}"
+    );
+
+    // Canary, seen by the browser through the rollout field.
+    let (i2, m2) = g.index("two", 121, 2, 32);
+    ok(g.run(&["publish", "--index", &i2, "--to", &t, "--canary", "10"]));
+    let seen = g.seen();
+    assert_eq!(seen.root.version, m1.version);
+    assert_eq!(seen.root.rollout.as_ref().unwrap().percent, 10);
+    assert_eq!(seen.canary.unwrap().version, m2.version);
+
+    // Promote, then roll back to the previous version and forward again.
+    ok(g.run(&["promote", "--target", &t]));
+    let seen = g.seen();
+    assert_eq!(
+        (seen.root.version.as_str(), seen.canary.is_none()),
+        (m2.version.as_str(), true)
+    );
+    ok(g.run(&["rollback", "--target", &t]));
+    assert_eq!(g.seen().root.version, m1.version);
+    ok(g.run(&["rollback", "--target", &t, "--to", &m2.version]));
+    assert_eq!(g.seen().root.version, m2.version);
+
+    // A canary cancelled by rollback.
+    let (i3, m3) = g.index("three", 122, 3, 32);
+    ok(g.run(&["publish", "--index", &i3, "--to", &t, "--canary", "20"]));
+    assert_eq!(g.seen().canary.unwrap().version, m3.version);
+    ok(g.run(&["rollback", "--target", &t]));
+    let seen = g.seen();
+    assert_eq!(seen.root.version, m2.version);
+    assert!(seen.root.rollout.is_none());
+
+    // versions lists all three. --keep 2 on the next publish prunes the oldest, but never the
+    // version it replaces (m2: browsers may still hold that root manifest) nor the new one.
+    let table = ok(g.run(&["versions", "--from", &t]));
+    for m in [&m1, &m2, &m3] {
+        assert!(table.contains(&m.version), "{table}");
+    }
+    assert!(table.contains("live"), "{table}");
+    let (i4, m4) = g.index("four", 123, 4, 32);
+    let out = ok(g.run(&["publish", "--index", &i4, "--to", &t, "--keep", "2"]));
+    assert!(
+        out.contains(&format!("pruned 1 old version(s): {}", m1.version)),
+        "{out}"
+    );
+    assert!(g
+        .emu
+        .list(BUCKET, &format!("{PREFIX}/v/{}/", m1.version))
+        .is_empty());
+    let seen = g.seen();
+    assert_eq!(seen.root.version, m4.version);
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(g.run(&["versions", "--from", &t, "--json"]))).unwrap();
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            m2.version.as_str(),
+            m3.version.as_str(),
+            m4.version.as_str()
+        ]
+    );
+}
+
+/// Polls the live manifest like a browser while `work` runs, asserting that every manifest
+/// it ever sees lists only files that exist. Returns how many reads it made.
+fn watch_live<T>(g: &Gcs, work: impl FnOnce() -> T) -> (T, usize) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let reads = Arc::new(AtomicUsize::new(0));
+    let reader = {
+        let (stop, reads) = (stop.clone(), reads.clone());
+        let base = format!("{}/{BUCKET}/{PREFIX}", g.emu.url());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                browser_read(&Http(base.clone()));
+                reads.fetch_add(1, Ordering::SeqCst);
+            }
+        })
+    };
+    let result = work();
+    stop.store(true, Ordering::SeqCst);
+    reader
+        .join()
+        .expect("a reader saw a manifest pointing at missing or corrupt files");
+    (result, reads.load(Ordering::SeqCst))
+}
+
+#[test]
+fn gcs_interrupted_publish_never_exposes_missing_files() {
+    let Some(g) = Gcs::start() else { return };
+    let t = target();
+    let (i1, m1) = g.index("one", 200, 1, 8);
+    ok(g.run(&["publish", "--index", &i1, "--to", &t]));
+
+    // 1. An injected failure after 5 uploads.
+    let (i2, m2) = g.index("two", 201, 2, 8);
+    let (out, reads) = watch_live(&g, || {
+        g.run_env(
+            &["publish", "--index", &i2, "--to", &t, "--jobs", "1"],
+            &[("PLAYLIKE_PUBLISH_FAIL_AFTER", "5")],
+        )
+    });
+    assert!(!out.status.success());
+    assert!(text(&out).contains("injected failure"), "{}", text(&out));
+    assert!(reads > 0);
+    assert_eq!(g.seen().root.version, m1.version, "live manifest unchanged");
+    let partial = g.emu.list(BUCKET, &format!("{PREFIX}/v/{}/", m2.version));
+    assert_eq!(partial.len(), 5, "{partial:?}");
+
+    // 2. The process killed mid-upload (SIGKILL, no cleanup).
+    let (i3, m3) = g.index("three", 202, 3, 4);
+    let prefix3 = format!("{PREFIX}/v/{}/", m3.version);
+    let mut child = playlike_command(
+        &["publish", "--index", &i3, "--to", &t, "--jobs", "1"],
+        &[("STORAGE_EMULATOR_HOST", g.emu.host.as_str())],
+    )
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::null())
+    .spawn()
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while g.emu.list(BUCKET, &prefix3).len() < 3 {
+        assert!(Instant::now() < deadline, "upload never started");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let uploaded = g.emu.list(BUCKET, &prefix3).len();
+    assert!(
+        uploaded < m3.files.len(),
+        "killed before the end ({uploaded})"
+    );
+    assert_eq!(g.seen().root.version, m1.version, "live manifest unchanged");
+
+    // 3. Finishing both publishes while a reader polls: it never sees a broken manifest.
+    let ((a, b), reads) = watch_live(&g, || {
+        let a = g.run(&["publish", "--index", &i2, "--to", &t]);
+        let b = g.run(&["publish", "--index", &i3, "--to", &t, "--keep", "2"]);
+        (a, b)
+    });
+    let a = ok(a);
+    assert!(a.contains("5 already there"), "{a}");
+    ok(b);
+    assert!(reads > 0);
+    assert_eq!(g.seen().root.version, m3.version);
+}
+
+#[test]
+fn gcs_refuses_to_shrink_and_to_overwrite_a_version() {
+    let Some(g) = Gcs::start() else { return };
+    let t = target();
+    let (i1, m1) = g.index("one", 300, 1, 64);
+    ok(g.run(&["publish", "--index", &i1, "--to", &t]));
+    let (i2, _) = g.index("two", 200, 2, 64);
+    let out = g.run(&["publish", "--index", &i2, "--to", &t]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("--max-shrink"), "{}", text(&out));
+    assert_eq!(g.seen().root.version, m1.version);
+    assert!(
+        g.emu
+            .list(BUCKET, &format!("{PREFIX}/v/"))
+            .iter()
+            .all(|n| n.contains(&m1.version)),
+        "nothing of the refused version was uploaded"
+    );
+
+    // Same version name, different bytes: refused (versions are immutable).
+    let (i3, _) = g.index("three", 300, 1, 64);
+    let mut manifest = std::fs::read_to_string(format!("{i3}/manifest.json")).unwrap();
+    let own = playlike_core::format::Manifest::from_json(&manifest).unwrap();
+    manifest = manifest
+        .replace(&own.version, &m1.version)
+        .replace("publish-test", "other");
+    std::fs::write(format!("{i3}/manifest.json"), manifest).unwrap();
+    let out = g.run(&["publish", "--index", &i3, "--to", &t]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("immutable"), "{}", text(&out));
+}
+
+#[test]
+fn gcs_cors_is_printed_and_applied() {
+    let Some(g) = Gcs::start() else { return };
+    let printed = ok(g.run(&[
+        "cors",
+        "--target",
+        &target(),
+        "--origin",
+        "https://playlike.example",
+    ]));
+    let rules: serde_json::Value = serde_json::from_str(&printed).unwrap();
+    assert_eq!(
+        rules[0]["origin"],
+        serde_json::json!(["https://playlike.example"])
+    );
+    assert_eq!(rules[0]["method"], serde_json::json!(["GET", "HEAD"]));
+    let headers = rules[0]["responseHeader"].as_array().unwrap();
+    for h in ["Content-Type", "Content-Length"] {
+        assert!(headers.iter().any(|x| x == h), "{h}");
+    }
+    assert!(rules[0]["maxAgeSeconds"].as_u64().unwrap() > 0);
+    ok(g.run(&["cors", "--target", &target(), "--apply"]));
+    let out = playlike(&["cors", "--target", "./local-dir"], &[]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn gcs_service_account_key_signs_a_valid_token_request() {
+    use base64::Engine;
+    let Some(g) = Gcs::start() else { return };
+    let fixture: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/operate/test-service-account.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let public_key = base64::engine::general_purpose::STANDARD
+        .decode(
+            fixture["_test_public_key_pkcs1_der_base64"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
+
+    // A token endpoint that checks the JWT's signature and claims.
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let token_uri = format!("http://{}/token", server.server_addr().to_ip().unwrap());
+    let mut key = fixture.clone();
+    key["token_uri"] = token_uri.clone().into();
+    let key_path = g.tmp.path().join("sa.json");
+    std::fs::write(&key_path, key.to_string()).unwrap();
+    let checker = std::thread::spawn(move || {
+        let mut req = server
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap()
+            .unwrap();
+        let mut body = String::new();
+        req.as_reader().read_to_string(&mut body).unwrap();
+        let assertion = body
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("assertion="))
+            .expect("assertion in the form body")
+            .to_string();
+        assert!(
+            body.contains("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer"),
+            "{body}"
+        );
+        let (signed, signature) = assertion.rsplit_once('.').unwrap();
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        ring::signature::UnparsedPublicKey::new(
+            &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+            &public_key,
+        )
+        .verify(signed.as_bytes(), &b64.decode(signature).unwrap())
+        .expect("JWT signature verifies with the service account's public key");
+        let claims: serde_json::Value =
+            serde_json::from_slice(&b64.decode(signed.split('.').nth(1).unwrap()).unwrap())
+                .unwrap();
+        let reply = serde_json::json!({"access_token": "ya29.test", "expires_in": 3600});
+        let _ = req.respond(tiny_http::Response::from_string(reply.to_string()));
+        claims
+    });
+    let key_path = key_path.to_str().unwrap();
+    let endpoint = g.emu.url();
+    let out = playlike(
+        &["versions", "--from", &target(), "--credentials", key_path],
+        &[("PLAYLIKE_GCS_ENDPOINT", endpoint.as_str())],
+    );
+    let claims = checker.join().unwrap();
+    ok(out);
+    assert_eq!(claims["iss"], fixture["client_email"]);
+    assert_eq!(claims["aud"], token_uri.as_str());
+    assert!(claims["scope"].as_str().unwrap().contains("devstorage"));
+}

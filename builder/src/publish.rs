@@ -73,6 +73,9 @@ pub struct PublishArgs {
     /// Parallel uploads.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
     pub jobs: u16,
+    /// Verify and compare with the live version, report what would be uploaded, change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// List published versions.
@@ -441,6 +444,30 @@ pub fn publish(args: PublishArgs) -> anyhow::Result<()> {
                 store.locate(&version_manifest_key)
             );
         }
+    }
+
+    if args.dry_run {
+        let mut missing = 0;
+        let mut bytes = 0;
+        for (entry, data) in &index.files {
+            let present = store
+                .stat(&format!("{dir}{}", entry.path))?
+                .is_some_and(|s| {
+                    s.size == entry.bytes && s.sha256.as_deref() == Some(&entry.sha256)
+                });
+            if !present {
+                missing += 1;
+                bytes += data.len();
+            }
+        }
+        println!(
+            "dry run: {version} ({} games, {} files) verified; {missing} files ({bytes} bytes) to upload to {}; live: {}",
+            manifest.games,
+            index.files.len(),
+            store.describe(),
+            live.as_ref().map_or("none".to_string(), |(m, _)| format!("{} ({} games)", m.version, m.games)),
+        );
+        return Ok(());
     }
 
     let fail_after = std::env::var("PLAYLIKE_PUBLISH_FAIL_AFTER")

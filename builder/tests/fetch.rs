@@ -252,3 +252,33 @@ fn missing_credentials_are_a_clear_error() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(read_snapshot(&run.out()).len(), 3);
 }
+
+/// Throughput, not correctness: `cargo test -p playlike-builder --release --test fetch --
+/// --ignored --nocapture`. Prints games/s with no rate limit (client overhead) and with
+/// IGDB's limits plus 300 ms of server latency per request (what a real run is bound by).
+#[test]
+#[ignore]
+fn measure_fetch_throughput() {
+    for (games, rate, delay_ms) in [(100_000, "0", 0), (12_000, "4", 300)] {
+        let catalogue = catalogue(games);
+        let mock = Mock::start(
+            Arc::new(Mutex::new(catalogue.clone())),
+            Faults {
+                delay: Duration::from_millis(delay_ms),
+                ..Faults::default()
+            },
+        );
+        let run = Run::new();
+        let started = Instant::now();
+        let out = run.fetch(&mock, &["--rate", rate]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let secs = started.elapsed().as_secs_f64();
+        let requests = mock.counters.games_requests.load(Ordering::SeqCst);
+        println!(
+            "{games} games, rate {rate}/s, {delay_ms} ms latency: {secs:.2}s, {:.0} games/s, {requests} requests, max {} in flight, snapshot {} bytes",
+            games as f64 / secs,
+            mock.counters.max_in_flight.load(Ordering::SeqCst),
+            std::fs::metadata(run.out()).unwrap().len()
+        );
+    }
+}

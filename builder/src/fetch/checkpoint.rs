@@ -68,7 +68,7 @@ impl Plan {
             page_size,
             since,
             total,
-            chunks: split_id_space(total, max_id, u64::from(page_size) * 4),
+            chunks: split_id_space(total, max_id, u64::from(page_size) * 10),
         }
     }
 

@@ -237,7 +237,7 @@ fn load_version_checked(store: &dyn Store, version: &str) -> anyhow::Result<Mani
             manifest.version
         );
     }
-    for f in &manifest.files {
+    par_try_each(&manifest.files, JOBS, |f| {
         let key = format!("{dir}{}", f.path);
         let stat = store.stat(&key)?.with_context(|| {
             format!(
@@ -254,9 +254,43 @@ fn load_version_checked(store: &dyn Store, version: &str) -> anyhow::Result<Mani
                 f.bytes
             );
         }
-    }
+        Ok(())
+    })?;
     Ok(manifest)
 }
+
+/// Runs `f` over `items` on up to `jobs` threads; returns the first error.
+fn par_try_each<T: Sync>(
+    items: &[T],
+    jobs: usize,
+    f: impl Fn(&T) -> anyhow::Result<()> + Sync,
+) -> anyhow::Result<()> {
+    let next = AtomicUsize::new(0);
+    let first_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.clamp(1, items.len().max(1)) {
+            scope.spawn(|| loop {
+                if first_error.lock().expect("error lock").is_some() {
+                    return;
+                }
+                let Some(item) = items.get(next.fetch_add(1, Ordering::SeqCst)) else {
+                    return;
+                };
+                if let Err(e) = f(item) {
+                    first_error.lock().expect("error lock").get_or_insert(e);
+                    return;
+                }
+            });
+        }
+    });
+    match first_error.into_inner().expect("error lock") {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Parallel requests for checks and deletes.
+const JOBS: usize = 8;
 
 /// One published version, as `versions` lists it.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -331,9 +365,7 @@ fn prune(
         let dir = version_dir(&v.version);
         // The manifest goes first, so a half-pruned version is never listed as complete.
         store.delete(&format!("{dir}manifest.json"))?;
-        for key in store.list(&dir)? {
-            store.delete(&key)?;
-        }
+        par_try_each(&store.list(&dir)?, JOBS, |key| Ok(store.delete(key)?))?;
         pruned.push(v.version.clone());
     }
     Ok(pruned)
@@ -474,8 +506,6 @@ pub fn publish(args: PublishArgs) -> anyhow::Result<()> {
         .ok()
         .and_then(|v| v.parse().ok());
     let stats = UploadStats::default();
-    let next = AtomicUsize::new(0);
-    let first_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
     let bar = indicatif::ProgressBar::new(index.files.len() as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
@@ -483,27 +513,13 @@ pub fn publish(args: PublishArgs) -> anyhow::Result<()> {
         )
         .expect("valid template"),
     );
-    std::thread::scope(|scope| {
-        for _ in 0..args.jobs.min(index.files.len().max(1) as u16) {
-            scope.spawn(|| loop {
-                if first_error.lock().expect("error lock").is_some() {
-                    return;
-                }
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some((entry, bytes)) = index.files.get(i) else {
-                    return;
-                };
-                if let Err(e) = upload_file(store.as_ref(), &dir, entry, bytes, &stats, fail_after)
-                {
-                    first_error.lock().expect("error lock").get_or_insert(e);
-                    return;
-                }
-                bar.inc(1);
-            });
-        }
+    let uploaded = par_try_each(&index.files, usize::from(args.jobs), |(entry, bytes)| {
+        upload_file(store.as_ref(), &dir, entry, bytes, &stats, fail_after)?;
+        bar.inc(1);
+        Ok(())
     });
     bar.finish_and_clear();
-    if let Some(e) = first_error.into_inner().expect("error lock") {
+    if let Err(e) = uploaded {
         return Err(e.context(format!(
             "publish of {version} interrupted; the live manifest at {} is unchanged — rerun to finish (uploaded files are skipped)",
             store.locate(ROOT)

@@ -213,8 +213,9 @@ fn requests_are_paced_to_the_rate_limit() {
             .iter()
             .take_while(|t| t.duration_since(*s) < Duration::from_secs(1))
             .count();
-        // 10/s pacing; one extra for scheduling jitter between client and server clocks.
-        assert!(in_window <= 11, "{in_window} requests within one second");
+        // 10/s pacing, measured where requests arrive: allow two for delivery jitter on a
+        // loaded machine (the pacer itself is exact; see retry::tests).
+        assert!(in_window <= 12, "{in_window} requests within one second");
     }
 }
 

@@ -1,14 +1,15 @@
 //! `playlike`: the operator's command line. Thin glue: parse arguments, call the library
 //! (`playlike-core`) and the modules here that do the I/O.
 
+mod bench;
 mod build_cmd;
 mod fetch;
 mod index_dir;
 mod ingest;
 mod inspect;
+mod publish;
 mod query;
 mod sample;
-mod publish;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -31,6 +32,8 @@ enum Command {
     Query(query::QueryArgs),
     /// Title search, as the web app's search box does it.
     Search(query::SearchArgs),
+    /// Time search and recommendations over an index (native; --browser adds wasm in Chromium).
+    Bench(bench::BenchArgs),
     /// Write the small real demo catalogue (facts and derived terms, no summaries).
     Sample(sample::SampleArgs),
     /// Download the catalogue from the IGDB API v4 into JSONL.
@@ -56,6 +59,7 @@ fn main() -> anyhow::Result<()> {
         Command::Query(args) => query::run_query(args),
         Command::Search(args) => query::run_search(args),
         Command::Sample(args) => sample::run(args),
+        Command::Bench(args) => bench::run(args),
         Command::Fetch(args) => fetch::run(args),
         Command::Publish(args) => publish::publish(args),
         Command::Versions(args) => publish::versions(args),

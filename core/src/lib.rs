@@ -7,6 +7,7 @@
 //! `playlike` builder and to `wasm32-unknown-unknown` for the web app, which both use these
 //! same definitions.
 
+pub mod bench;
 pub mod build;
 pub mod catalogue;
 pub mod features;

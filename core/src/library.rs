@@ -5,7 +5,6 @@
 //! feature part and every title shard are.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 
 use crate::features::{self, Family};
 use crate::format::{flags, FeaturePart, FormatError, TitleShard};
@@ -130,8 +129,6 @@ impl Library {
                 .first()
                 .map(|s| s.platform_names.clone())
                 .unwrap_or_default(),
-            base_title: vec![Box::from(""); n],
-            series_key: vec![0; n],
         };
         for shard in &self.shards {
             for i in 0..shard.len() {
@@ -142,8 +139,6 @@ impl Library {
                 facts.main[g] = shard.flags[i] & flags::MAIN_GAME != 0;
                 facts.notability[g] = shard.notability[i];
                 facts.platforms[g] = shard.platforms[i].clone();
-                facts.base_title[g] = features::base_title(name).into();
-                facts.series_key[g] = hash_str(&features::series_key(name));
             }
         }
         self.search = TitleIndex::build(&titles, &facts.main, &facts.notability);
@@ -225,17 +220,15 @@ impl Library {
             return Err(RecommendError::NotLoaded.into());
         }
         let features = self.features.as_ref().expect("checked by can_recommend");
-        Ok(features.recommend(request, &self.facts)?)
+        let title = |g: u32| {
+            self.shard_of(g)
+                .map_or_else(String::new, |(s, i)| s.names[i].clone())
+        };
+        Ok(features.recommend(request, &self.facts, &title)?)
     }
 
     /// The expanded feature index, for evaluation and inspection tools.
     pub fn features(&self) -> Option<&FeatureIndex> {
         self.features.as_ref()
     }
-}
-
-fn hash_str(text: &str) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut hasher);
-    hasher.finish()
 }

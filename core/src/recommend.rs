@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use crate::features::{idf, DerivedFeature, Family};
+use crate::features::{self, idf, DerivedFeature, Family};
 use crate::format::{decode_postings, FeatureDef, FeaturePart, FormatError};
 
 /// Share of a disliked game's vector subtracted from the query.
@@ -20,6 +20,8 @@ const DISLIKE_WEIGHT: f32 = 0.6;
 const SERIES_CAP: usize = 2;
 /// Results of one developer on a page.
 const DEVELOPER_CAP: usize = 3;
+/// Features held by more than this share of games do not make a game a candidate alone.
+const COMMON_SHARE: f32 = 0.1;
 /// Largest page.
 pub const MAX_K: usize = 200;
 
@@ -152,10 +154,6 @@ pub struct GameFacts {
     pub notability: Vec<u8>,
     pub platforms: Vec<Vec<u16>>,
     pub platform_names: Vec<String>,
-    /// Base title (see [`crate::features::base_title`]): equal for versions of one game.
-    pub base_title: Vec<Box<str>>,
-    /// Hash of the series key derived from the title.
-    pub series_key: Vec<u64>,
 }
 
 /// The feature part expanded for querying: postings and per-game feature lists as arrays.
@@ -314,11 +312,11 @@ impl FeatureIndex {
         self.critic[game as usize].checked_sub(1)
     }
 
-    /// Feature ids of genres/themes with these names.
-    fn genre_ids(&self, names: &[String]) -> Vec<u32> {
+    /// Ids of features in these families with these names (any case).
+    fn feature_ids(&self, families: &[Family], names: &[String]) -> Vec<u32> {
         (0..self.defs.len() as u32)
             .filter(|&f| {
-                matches!(self.family[f as usize], Family::Genre | Family::Theme)
+                families.contains(&self.family[f as usize])
                     && names
                         .iter()
                         .any(|n| n.eq_ignore_ascii_case(&self.defs[f as usize].name))
@@ -326,11 +324,14 @@ impl FeatureIndex {
             .collect()
     }
 
-    /// Answers a request. `facts` must cover every game of the index.
+    /// Answers a request. `facts` must cover every game of the index; `title` gives a game's
+    /// name (base titles and series are derived from names only for the games ranking
+    /// looks at, not for the whole catalogue).
     pub fn recommend(
         &self,
         request: &Request,
         facts: &GameFacts,
+        title: &dyn Fn(u32) -> String,
     ) -> Result<Vec<Recommendation>, RecommendError> {
         if request.like.is_empty() {
             return Err(RecommendError::NothingLiked);
@@ -342,31 +343,47 @@ impl FeatureIndex {
         }
         let query = self.query_vector(request);
         let query_norm = query.values().map(|q| q * q).sum::<f32>().sqrt().max(1e-6);
-        let mut acc = vec![0f32; self.games];
-        for (&f, &q) in &query {
-            let w = q * self.weight[f as usize];
-            for &g in self.postings(f) {
-                acc[g as usize] += w;
-            }
-        }
+        let k = request.k.min(MAX_K);
+        let mut window = (k * 20).max(200);
+        let (acc, touched) = self.accumulate(&query, window);
         let filter = CompiledFilter::new(self, request, facts);
         let target_year = mean_year(&request.like, facts);
-        let mut candidates: Vec<(f32, u32)> = acc
-            .iter()
-            .enumerate()
-            .filter(|&(_, &a)| a > 0.0)
-            .filter(|&(g, _)| filter.allows(self, g as u32))
-            .map(|(g, &a)| {
+        let adjust = Adjustments::new(request.knobs, target_year);
+        let score = |g: usize| {
+            let a = acc[g];
+            (a > 0.0 && filter.allows(self, g as u32)).then(|| {
                 let sim = a / (self.norm[g] * query_norm);
-                (
-                    sim + self.adjustment(g, request.knobs, target_year, facts),
-                    g as u32,
-                )
+                (sim + adjust.of(g, facts), g as u32)
             })
+        };
+        let mut candidates: Vec<(f32, u32)> = match touched {
+            Some(touched) => touched
+                .into_iter()
+                .filter_map(|g| score(g as usize))
+                .collect(),
+            None => (0..self.games).filter_map(score).collect(),
+        };
+        let query_titles: Vec<String> = request
+            .like
+            .iter()
+            .chain(&request.dislike)
+            .map(|&g| features::base_title(&title(g)))
             .collect();
-        candidates.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let k = request.k.min(MAX_K);
-        let picked = diversify(&candidates, k, self, facts);
+        // Rank only the best few candidates; widen when the diversity walk runs out.
+        let picked = loop {
+            let best = best_first(&mut candidates, window);
+            let ranking = Ranking {
+                index: self,
+                facts,
+                title,
+                query_titles: &query_titles,
+            };
+            let picked = ranking.diversify(best, k);
+            if picked.len() >= k || window >= candidates.len() {
+                break picked;
+            }
+            window *= 4;
+        };
         Ok(picked
             .into_iter()
             .map(|(score, g)| Recommendation {
@@ -375,6 +392,36 @@ impl FeatureIndex {
                 explanation: self.explain(g, &query, target_year, facts),
             })
             .collect())
+    }
+
+    /// Adds every query feature's weight to the games that have it. Candidates are the games
+    /// reached through features held by at most [`COMMON_SHARE`] of the catalogue; features
+    /// more common than that (a big platform, "Indie") only add to their scores. Returns all
+    /// games as candidates (`None`) when the rarer features reach fewer than `enough`.
+    fn accumulate(&self, query: &HashMap<u32, f32>, enough: usize) -> (Vec<f32>, Option<Vec<u32>>) {
+        let common_df = (self.games as f32 * COMMON_SHARE) as usize;
+        let mut acc = vec![0f32; self.games];
+        let mut reached = vec![false; self.games];
+        let mut touched = Vec::new();
+        for (&f, &q) in query {
+            let w = q * self.weight[f as usize];
+            let postings = self.postings(f);
+            if postings.len() > common_df {
+                for &g in postings {
+                    acc[g as usize] += w;
+                }
+            } else {
+                for &g in postings {
+                    acc[g as usize] += w;
+                    if !reached[g as usize] {
+                        reached[g as usize] = true;
+                        touched.push(g);
+                    }
+                }
+            }
+        }
+        let touched = (touched.len() >= enough).then_some(touched);
+        (acc, touched)
     }
 
     fn query_vector(&self, request: &Request) -> HashMap<u32, f32> {
@@ -392,28 +439,6 @@ impl FeatureIndex {
             }
         }
         query
-    }
-
-    /// Prior, knobs and year proximity, added to the cosine.
-    fn adjustment(
-        &self,
-        g: usize,
-        knobs: Knobs,
-        target_year: Option<f32>,
-        facts: &GameFacts,
-    ) -> f32 {
-        let prior = f32::from(facts.notability.get(g).copied().unwrap_or(0)) / 255.0;
-        let popularity_weight = 0.06 + 0.12 * knobs.popularity.clamp(-1.0, 1.0);
-        let mut adjust = popularity_weight * (prior - 0.5);
-        let year = facts.year.get(g).copied().unwrap_or(0);
-        if year > 0 {
-            let newness = ((f32::from(year) - 1980.0) / 46.0).clamp(0.0, 1.0);
-            adjust += 0.12 * knobs.recency.clamp(-1.0, 1.0) * (newness - 0.5);
-            if let Some(target) = target_year {
-                adjust += 0.05 * (-(f32::from(year) - target).abs() / 5.0).exp();
-            }
-        }
-        adjust
     }
 
     fn explain(
@@ -474,6 +499,45 @@ impl FeatureIndex {
     }
 }
 
+/// The prior, the knobs and year proximity, added to the cosine. They depend only on a
+/// game's notability byte and year, so they are tabulated once per request.
+struct Adjustments {
+    by_notability: [f32; 256],
+    by_year: Vec<f32>,
+}
+
+impl Adjustments {
+    fn new(knobs: Knobs, target_year: Option<f32>) -> Adjustments {
+        let popularity_weight = 0.06 + 0.12 * knobs.popularity.clamp(-1.0, 1.0);
+        let by_notability = std::array::from_fn(|b| popularity_weight * (b as f32 / 255.0 - 0.5));
+        let recency = knobs.recency.clamp(-1.0, 1.0);
+        let by_year = (0..=MAX_YEAR)
+            .map(|year| {
+                if year == 0 {
+                    return 0.0;
+                }
+                let year = year as f32;
+                let newness = ((year - 1980.0) / 46.0).clamp(0.0, 1.0);
+                let proximity = target_year.map_or(0.0, |t| 0.05 * (-(year - t).abs() / 5.0).exp());
+                0.12 * recency * (newness - 0.5) + proximity
+            })
+            .collect();
+        Adjustments {
+            by_notability,
+            by_year,
+        }
+    }
+
+    fn of(&self, g: usize, facts: &GameFacts) -> f32 {
+        let notability = facts.notability.get(g).copied().unwrap_or(0);
+        let year = facts.year.get(g).copied().unwrap_or(0).min(MAX_YEAR);
+        self.by_notability[usize::from(notability)] + self.by_year[usize::from(year)]
+    }
+}
+
+/// Years past this are treated as this (the catalogue rejects dates after 2100).
+const MAX_YEAR: u16 = 2100;
+
 fn reason_label(family: Family) -> &'static str {
     match family {
         Family::Genre | Family::Theme | Family::Keyword | Family::Mode | Family::Perspective => {
@@ -498,77 +562,71 @@ fn mean_year(games: &[u32], facts: &GameFacts) -> Option<f32> {
     (!years.is_empty()).then(|| years.iter().sum::<f32>() / years.len() as f32)
 }
 
-/// A request's filters and exclusions, resolved to ids once.
+/// A request's filters and exclusions, resolved once: the feature-based ones (platforms,
+/// genres) become one per-game bitmap built from postings.
 struct CompiledFilter<'a> {
     request: &'a Request,
     facts: &'a GameFacts,
-    /// Query games and games the player excluded.
-    excluded: std::collections::HashSet<u32>,
-    platforms: Vec<u16>,
-    include: Vec<u32>,
-    exclude: Vec<u32>,
-    /// Base titles of the query games: their versions are never recommended.
-    query_bases: Vec<&'a str>,
+    /// Query games and games the player excluded, sorted.
+    excluded: Vec<u32>,
+    /// Games passing the platform and genre filters, when any is set.
+    allowed: Option<Vec<bool>>,
 }
 
 impl<'a> CompiledFilter<'a> {
     fn new(index: &FeatureIndex, request: &'a Request, facts: &'a GameFacts) -> Self {
-        let platforms = facts
-            .platform_names
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| {
-                request
-                    .filters
-                    .platforms
-                    .iter()
-                    .any(|p| p.eq_ignore_ascii_case(n))
-            })
-            .map(|(i, _)| i as u16)
-            .collect();
-        let query_bases = request
+        let f = &request.filters;
+        let mut excluded: Vec<u32> = request
             .like
             .iter()
             .chain(&request.dislike)
-            .filter_map(|&g| facts.base_title.get(g as usize))
-            .map(|b| &**b)
-            .collect();
-        let excluded = request
-            .like
-            .iter()
-            .chain(&request.dislike)
-            .chain(&request.filters.exclude_games)
+            .chain(&f.exclude_games)
             .copied()
             .collect();
+        excluded.sort_unstable();
+        let mut allowed: Option<Vec<bool>> = None;
+        let mut require_any = |features: Vec<u32>| {
+            let mut any = vec![false; index.games];
+            for feature in features {
+                for &g in index.postings(feature) {
+                    any[g as usize] = true;
+                }
+            }
+            allowed = Some(match allowed.take() {
+                None => any,
+                Some(previous) => previous.iter().zip(any).map(|(a, b)| *a && b).collect(),
+            });
+        };
+        if !f.platforms.is_empty() {
+            require_any(index.feature_ids(&[Family::Platform], &f.platforms));
+        }
+        if !f.include_genres.is_empty() {
+            require_any(index.feature_ids(&[Family::Genre, Family::Theme], &f.include_genres));
+        }
+        if !f.exclude_genres.is_empty() {
+            let allowed = allowed.get_or_insert_with(|| vec![true; index.games]);
+            for feature in index.feature_ids(&[Family::Genre, Family::Theme], &f.exclude_genres) {
+                for &g in index.postings(feature) {
+                    allowed[g as usize] = false;
+                }
+            }
+        }
         CompiledFilter {
             request,
             facts,
             excluded,
-            platforms,
-            include: index.genre_ids(&request.filters.include_genres),
-            exclude: index.genre_ids(&request.filters.exclude_genres),
-            query_bases,
+            allowed,
         }
     }
 
     fn allows(&self, index: &FeatureIndex, g: u32) -> bool {
-        let r = self.request;
-        let f = &r.filters;
+        let f = &self.request.filters;
         let i = g as usize;
-        if self.excluded.contains(&g) {
+        if self.allowed.as_ref().is_some_and(|a| !a[i]) || self.excluded.binary_search(&g).is_ok() {
             return false;
         }
-        let main = self.facts.main.get(i).copied().unwrap_or(true);
-        if f.main_only && !main {
+        if f.main_only && !self.facts.main.get(i).copied().unwrap_or(true) {
             return false;
-        }
-        if let Some(base) = self.facts.base_title.get(i) {
-            // Versions of a query game, and add-ons named after it ("Hades Soundtrack").
-            let add_on_of =
-                |q: &&str| !main && base.starts_with(*q) && base[q.len()..].starts_with(' ');
-            if self.query_bases.contains(&&**base) || self.query_bases.iter().any(add_on_of) {
-                return false;
-            }
         }
         let year = self.facts.year.get(i).copied().unwrap_or(0);
         if f.year_from.is_some_and(|from| year == 0 || year < from)
@@ -576,71 +634,75 @@ impl<'a> CompiledFilter<'a> {
         {
             return false;
         }
-        if let Some(min) = f.min_rating {
-            if index.critic(g).is_none_or(|c| c < min) {
-                return false;
-            }
-        }
-        if !f.platforms.is_empty() {
-            let on = self.facts.platforms.get(i).map_or(&[][..], Vec::as_slice);
-            if !on.iter().any(|p| self.platforms.contains(p)) {
-                return false;
-            }
-        }
-        let features = index.features_of(g);
-        if !f.include_genres.is_empty()
-            && !self
-                .include
-                .iter()
-                .any(|x| features.binary_search(x).is_ok())
-        {
-            return false;
-        }
-        !self
-            .exclude
-            .iter()
-            .any(|x| features.binary_search(x).is_ok())
+        f.min_rating
+            .is_none_or(|min| index.critic(g).is_some_and(|c| c >= min))
     }
 }
 
-/// Walks candidates best first, collapsing versions and capping series and developers.
-fn diversify(
-    candidates: &[(f32, u32)],
-    k: usize,
-    index: &FeatureIndex,
-    facts: &GameFacts,
-) -> Vec<(f32, u32)> {
-    let mut picked: Vec<(f32, u32)> = Vec::with_capacity(k);
-    let mut bases: Vec<&str> = Vec::new();
-    let mut series: HashMap<u64, usize> = HashMap::new();
-    let mut developers: HashMap<u32, usize> = HashMap::new();
-    for &(score, g) in candidates {
-        if picked.len() >= k {
-            break;
-        }
-        let i = g as usize;
-        let base = facts.base_title.get(i).map_or("", |b| &**b);
-        if !base.is_empty() && bases.contains(&base) {
-            continue;
-        }
-        let series_key = facts.series_key.get(i).copied().unwrap_or(u64::from(g));
-        if series.get(&series_key).copied().unwrap_or(0) >= SERIES_CAP {
-            continue;
-        }
-        let developer = index
-            .features_of(g)
-            .iter()
-            .copied()
-            .find(|&f| index.family[f as usize] == Family::Developer);
-        if let Some(d) = developer {
-            if developers.get(&d).copied().unwrap_or(0) >= DEVELOPER_CAP {
+/// Sorts the best `n` candidates to the front, best first, and returns them.
+fn best_first(candidates: &mut [(f32, u32)], n: usize) -> &[(f32, u32)] {
+    let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    let n = n.min(candidates.len());
+    if n < candidates.len() {
+        candidates.select_nth_unstable_by(n, order);
+    }
+    candidates[..n].sort_unstable_by(order);
+    &candidates[..n]
+}
+
+/// What the final walk over ranked candidates needs.
+struct Ranking<'a> {
+    index: &'a FeatureIndex,
+    facts: &'a GameFacts,
+    title: &'a dyn Fn(u32) -> String,
+    /// Base titles of the query games: their versions and add-ons are never recommended.
+    query_titles: &'a [String],
+}
+
+impl Ranking<'_> {
+    /// Walks candidates best first: drops versions and add-ons of the query games, collapses
+    /// versions of one game, caps games per series and per developer.
+    fn diversify(&self, candidates: &[(f32, u32)], k: usize) -> Vec<(f32, u32)> {
+        let mut picked: Vec<(f32, u32)> = Vec::with_capacity(k);
+        let mut bases: Vec<String> = Vec::new();
+        let mut series: HashMap<String, usize> = HashMap::new();
+        let mut developers: HashMap<u32, usize> = HashMap::new();
+        for &(score, g) in candidates {
+            if picked.len() >= k {
+                break;
+            }
+            let name = (self.title)(g);
+            let base = features::base_title(&name);
+            let main = self.facts.main.get(g as usize).copied().unwrap_or(true);
+            let add_on_of = |q: &String| {
+                !main && base.starts_with(q.as_str()) && base[q.len()..].starts_with(' ')
+            };
+            if self.query_titles.contains(&base) || self.query_titles.iter().any(add_on_of) {
                 continue;
             }
-            *developers.entry(d).or_insert(0) += 1;
+            if !base.is_empty() && bases.contains(&base) {
+                continue;
+            }
+            let series_key = features::series_key(&name);
+            if series.get(&series_key).copied().unwrap_or(0) >= SERIES_CAP {
+                continue;
+            }
+            let developer = self
+                .index
+                .features_of(g)
+                .iter()
+                .copied()
+                .find(|&f| self.index.family[f as usize] == Family::Developer);
+            if let Some(d) = developer {
+                if developers.get(&d).copied().unwrap_or(0) >= DEVELOPER_CAP {
+                    continue;
+                }
+                *developers.entry(d).or_insert(0) += 1;
+            }
+            *series.entry(series_key).or_insert(0) += 1;
+            bases.push(base);
+            picked.push((score, g));
         }
-        *series.entry(series_key).or_insert(0) += 1;
-        bases.push(base);
-        picked.push((score, g));
+        picked
     }
-    picked
 }

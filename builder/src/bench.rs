@@ -1,0 +1,60 @@
+//! `playlike bench`: native timings of the shared suite (`playlike_core::bench`) over an index,
+//! plus load and decode times. The browser half (the same suite compiled to wasm32, run in
+//! headless Chromium with and without SIMD) is `scripts/bench-browser`, which `--browser` runs.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{bail, Result};
+use playlike_core::bench::{self, Timings, MARKDOWN_HEADER};
+
+use crate::index_dir;
+
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// Index directory (holding manifest.json).
+    #[arg(long)]
+    pub index: PathBuf,
+    /// Random games in the suite (each also typed keystroke by keystroke).
+    #[arg(long, default_value_t = 400)]
+    pub games: usize,
+    /// Seed of the suite.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Also run the suite in headless Chromium (wasm32, with and without SIMD).
+    #[arg(long)]
+    pub browser: bool,
+}
+
+pub fn run(args: BenchArgs) -> Result<()> {
+    let started = Instant::now();
+    let (manifest, library) = index_dir::load_library(&args.index)?;
+    let load_ms = started.elapsed().as_secs_f64() * 1e3;
+    println!(
+        "index {} ({} games) from {}; native, {} cores",
+        manifest.version,
+        manifest.games,
+        args.index.display(),
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!("load (read, verify, gunzip, decode, build search and features): {load_ms:.0} ms\n");
+    let suite = bench::suite(&library, args.games, args.seed);
+    let origin = Instant::now();
+    let now = move || origin.elapsed().as_secs_f64() * 1e3;
+    let timings: Vec<Timings> = bench::run(&library, &suite, &now);
+    println!("{MARKDOWN_HEADER}");
+    for t in &timings {
+        println!("{}", t.markdown_row());
+    }
+    if args.browser {
+        let status = std::process::Command::new("scripts/bench-browser")
+            .arg(&args.index)
+            .arg(args.games.to_string())
+            .arg(args.seed.to_string())
+            .status()?;
+        if !status.success() {
+            bail!("scripts/bench-browser failed ({status})");
+        }
+    }
+    Ok(())
+}

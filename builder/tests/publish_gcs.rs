@@ -305,10 +305,114 @@ fn gcs_cors_is_printed_and_applied() {
     assert!(!out.status.success());
 }
 
+/// One request as a recording mock saw it.
+#[derive(Debug, Clone)]
+struct Request {
+    method: String,
+    url: String,
+    authorization: Option<String>,
+    body: String,
+}
+
+/// A loopback server playing both an OAuth token endpoint (`POST /token`, answering
+/// `ya29.minted`) and an empty GCS bucket `bkt`, recording every request.
+struct AuthMock {
+    base: String,
+    seen: Arc<std::sync::Mutex<Vec<Request>>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl AuthMock {
+    fn start() -> AuthMock {
+        let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", server.server_addr().to_ip().unwrap());
+        let seen: Arc<std::sync::Mutex<Vec<Request>>> = Arc::default();
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (seen, stop) = (seen.clone(), stop.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    let Ok(Some(mut req)) = server.recv_timeout(Duration::from_millis(20)) else {
+                        continue;
+                    };
+                    let mut body = String::new();
+                    std::io::Read::read_to_string(req.as_reader(), &mut body).unwrap();
+                    let authorization = req
+                        .headers()
+                        .iter()
+                        .find(|h| h.field.equiv("Authorization"))
+                        .map(|h| h.value.to_string());
+                    let url = req.url().to_string();
+                    seen.lock().unwrap().push(Request {
+                        method: req.method().to_string(),
+                        url: url.clone(),
+                        authorization,
+                        body,
+                    });
+                    let (status, reply) = if url.starts_with("/token") {
+                        (200, r#"{"access_token":"ya29.minted","expires_in":3600}"#)
+                    } else if url.starts_with("/storage/v1/b/bkt/o?") {
+                        (200, r#"{"kind":"storage#objects"}"#)
+                    } else {
+                        (404, r#"{"error":{"code":404}}"#)
+                    };
+                    let _ = req
+                        .respond(tiny_http::Response::from_string(reply).with_status_code(status));
+                }
+            })
+        };
+        AuthMock {
+            base,
+            seen,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Runs `playlike versions --from gs://bkt/x` against this mock with `env`.
+    fn versions(&self, args: &[&str], env: &[(&str, &str)]) -> Vec<Request> {
+        let mut all: Vec<(&str, &str)> = vec![("PLAYLIKE_GCS_ENDPOINT", self.base.as_str())];
+        all.extend_from_slice(env);
+        let mut argv = vec!["versions", "--from", "gs://bkt/x"];
+        argv.extend_from_slice(args);
+        let out = ok(playlike(&argv, &all));
+        assert!(out.contains("no versions published"), "{out}");
+        std::mem::take(&mut *self.seen.lock().unwrap())
+    }
+}
+
+impl Drop for AuthMock {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Every storage request carries `Bearer <token>`.
+fn assert_storage_auth(seen: &[Request], token: &str) {
+    let storage: Vec<&Request> = seen
+        .iter()
+        .filter(|s| s.url.starts_with("/storage/"))
+        .collect();
+    assert!(!storage.is_empty(), "{seen:?}");
+    for s in storage {
+        assert_eq!(
+            s.authorization.as_deref(),
+            Some(format!("Bearer {token}").as_str()),
+            "{} {}",
+            s.method,
+            s.url
+        );
+    }
+}
+
 #[test]
-fn gcs_service_account_key_signs_a_valid_token_request() {
+fn service_account_key_signs_a_valid_jwt_and_its_token_is_used() {
     use base64::Engine;
-    let Some(g) = Gcs::start() else { return };
+    let mock = AuthMock::start();
     let fixture: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -324,30 +428,35 @@ fn gcs_service_account_key_signs_a_valid_token_request() {
                 .unwrap(),
         )
         .unwrap();
-
-    // A token endpoint that checks the JWT's signature and claims.
-    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
-    let token_uri = format!("http://{}/token", server.server_addr().to_ip().unwrap());
+    let token_uri = format!("{}/token", mock.base);
     let mut key = fixture.clone();
     key["token_uri"] = token_uri.clone().into();
-    let key_path = g.tmp.path().join("sa.json");
+    let tmp = tempfile::tempdir().unwrap();
+    let key_path = tmp.path().join("sa.json");
     std::fs::write(&key_path, key.to_string()).unwrap();
-    let checker = std::thread::spawn(move || {
-        let mut req = server
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap()
-            .unwrap();
-        let mut body = String::new();
-        req.as_reader().read_to_string(&mut body).unwrap();
-        let assertion = body
-            .split('&')
-            .find_map(|kv| kv.strip_prefix("assertion="))
-            .expect("assertion in the form body")
-            .to_string();
+
+    // Through --credentials, and through GOOGLE_APPLICATION_CREDENTIALS.
+    let key_path = key_path.to_str().unwrap();
+    for (args, env) in [
+        (vec!["--credentials", key_path], vec![]),
+        (vec![], vec![("GOOGLE_APPLICATION_CREDENTIALS", key_path)]),
+    ] {
+        let seen = mock.versions(&args, &env);
+        let token_requests: Vec<&Request> = seen.iter().filter(|s| s.url == "/token").collect();
+        assert_eq!(
+            token_requests.len(),
+            1,
+            "one token for the whole run: {seen:?}"
+        );
+        let body = &token_requests[0].body;
         assert!(
             body.contains("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer"),
             "{body}"
         );
+        let assertion = body
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("assertion="))
+            .expect("assertion in the form body");
         let (signed, signature) = assertion.rsplit_once('.').unwrap();
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         ring::signature::UnparsedPublicKey::new(
@@ -359,19 +468,59 @@ fn gcs_service_account_key_signs_a_valid_token_request() {
         let claims: serde_json::Value =
             serde_json::from_slice(&b64.decode(signed.split('.').nth(1).unwrap()).unwrap())
                 .unwrap();
-        let reply = serde_json::json!({"access_token": "ya29.test", "expires_in": 3600});
-        let _ = req.respond(tiny_http::Response::from_string(reply.to_string()));
-        claims
-    });
-    let key_path = key_path.to_str().unwrap();
-    let endpoint = g.emu.url();
-    let out = playlike(
-        &["versions", "--from", &target(), "--credentials", key_path],
-        &[("PLAYLIKE_GCS_ENDPOINT", endpoint.as_str())],
+        assert_eq!(claims["iss"], fixture["client_email"]);
+        assert_eq!(claims["aud"], token_uri.as_str());
+        assert!(claims["scope"].as_str().unwrap().contains("devstorage"));
+        assert!(claims["exp"].as_u64().unwrap() > claims["iat"].as_u64().unwrap());
+        assert_storage_auth(&seen, "ya29.minted");
+    }
+}
+
+#[test]
+fn authorized_user_refresh_and_static_tokens_are_used() {
+    let mock = AuthMock::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let user = tmp.path().join("adc.json");
+    std::fs::write(
+        &user,
+        serde_json::json!({
+            "type": "authorized_user",
+            "client_id": "cid",
+            "client_secret": "csecret",
+            "refresh_token": "1//refresh",
+            "token_uri": format!("{}/token", mock.base),
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let seen = mock.versions(&["--credentials", user.to_str().unwrap()], &[]);
+    let body = &seen
+        .iter()
+        .find(|s| s.url == "/token")
+        .expect("a refresh")
+        .body;
+    assert!(
+        body.contains("grant_type=refresh_token") && body.contains("refresh_token=1%2F%2Frefresh"),
+        "{body}"
     );
-    let claims = checker.join().unwrap();
-    ok(out);
-    assert_eq!(claims["iss"], fixture["client_email"]);
-    assert_eq!(claims["aud"], token_uri.as_str());
-    assert!(claims["scope"].as_str().unwrap().contains("devstorage"));
+    assert_storage_auth(&seen, "ya29.minted");
+
+    let seen = mock.versions(&[], &[("GOOGLE_OAUTH_ACCESS_TOKEN", "ya29.static")]);
+    assert!(seen.iter().all(|s| s.url != "/token"));
+    assert_storage_auth(&seen, "ya29.static");
+
+    // An unsupported credentials type is a clear error, naming the file.
+    std::fs::write(&user, r#"{"type":"external_account"}"#).unwrap();
+    let out = playlike(
+        &[
+            "versions",
+            "--from",
+            "gs://bkt/x",
+            "--credentials",
+            user.to_str().unwrap(),
+        ],
+        &[("PLAYLIKE_GCS_ENDPOINT", mock.base.as_str())],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("external_account"), "{}", text(&out));
 }

@@ -566,7 +566,18 @@ pub fn publish(args: PublishArgs) -> anyhow::Result<()> {
                 ),
             )
         }
-        _ => (rooted(manifest), format!("live version is now {version}")),
+        _ => {
+            let replaced = live
+                .as_ref()
+                .and_then(|(m, _)| m.rollout.as_ref())
+                .filter(|r| r.version != version)
+                .map(|r| format!(" (canary {} dropped)", r.version))
+                .unwrap_or_default();
+            (
+                rooted(manifest),
+                format!("live version is now {version}{replaced}"),
+            )
+        }
     };
     switch_root(store.as_ref(), &root, live.as_ref().map(|(_, g)| g))?;
     let pruned = prune(

@@ -34,7 +34,7 @@ use anyhow::{anyhow, bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::value::RawValue;
 
-use checkpoint::{Checkpoint, Plan};
+use checkpoint::{Checkpoint, Plan, RunLock};
 use retry::{call_with_retries, Backoff, Pacer};
 use snapshot::{merge_sorted, write_atomically, MergeError, SnapshotError, SnapshotReader};
 use twitch::{Credentials, TokenSource};
@@ -301,6 +301,7 @@ pub fn run(args: FetchArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| sibling(&args.out, ".fetch"));
     let fields = GAME_FIELDS.split_whitespace().collect::<Vec<_>>().join(" ");
+    let _lock = RunLock::acquire(&checkpoint_dir)?;
 
     // Resume when the checkpoint holds this very query; otherwise plan afresh.
     let probe = Plan::new(&fields, args.page_size, since, 0, 0);
@@ -386,8 +387,20 @@ pub fn run(args: FetchArgs) -> anyhow::Result<()> {
         )));
     }
 
-    // Assemble the snapshot from the pages, merged into the previous one for --since.
-    let fresh = cp.records()?;
+    // Assemble the snapshot from the pages, merged into the previous one for --since,
+    // checking each fresh record with the parser `playlike build` uses (reported, not dropped:
+    // the snapshot keeps what the API returned).
+    let rejected = Mutex::new((0u64, None::<String>));
+    let fresh = cp.records()?.inspect(|item| {
+        if let Ok((id, line)) = item {
+            let mut warnings = Vec::new();
+            if let Err(e) = playlike_core::catalogue::parse_game_line(line, &mut warnings) {
+                let mut r = rejected.lock().expect("rejected lock");
+                r.0 += 1;
+                r.1.get_or_insert_with(|| format!("id {id}: {e}"));
+            }
+        }
+    });
     let stats = write_atomically(&args.out, |w| {
         let result = if since.is_some() {
             merge_sorted(SnapshotReader::open(&args.out)?, fresh, w)
@@ -403,6 +416,13 @@ pub fn run(args: FetchArgs) -> anyhow::Result<()> {
         })
     })?;
     cp.remove()?;
+    let (bad, first_bad) = rejected.into_inner().expect("rejected lock");
+    if bad > 0 {
+        eprintln!(
+            "warning: {bad} fetched records would be skipped by `playlike build` (first: {})",
+            first_bad.unwrap_or_default()
+        );
+    }
 
     let secs = started.elapsed().as_secs_f64();
     let got = fetched_now.load(Ordering::Relaxed);

@@ -124,6 +124,14 @@ fn fetch_resumes_after_being_killed() {
         assert!(Instant::now() < deadline, "mock never served 8 pages");
         std::thread::sleep(Duration::from_millis(5));
     }
+    // A second fetch into the same snapshot is refused while the first runs.
+    let second = run.fetch(&slow, &["--page-size", "40"]);
+    assert!(!second.status.success());
+    assert!(
+        stderr(&second).contains("another fetch"),
+        "{}",
+        stderr(&second)
+    );
     child.kill().unwrap(); // SIGKILL: no cleanup at all
     child.wait().unwrap();
     assert!(!run.out().exists());
@@ -217,6 +225,26 @@ fn requests_are_paced_to_the_rate_limit() {
         // loaded machine (the pacer itself is exact; see retry::tests).
         assert!(in_window <= 12, "{in_window} requests within one second");
     }
+}
+
+#[test]
+fn records_the_build_would_skip_are_reported_not_dropped() {
+    let mut games = catalogue(30);
+    games[3].as_object_mut().unwrap().remove("name");
+    let mock = Mock::start(Arc::new(Mutex::new(games.clone())), Faults::default());
+    let run = Run::new();
+    let out = run.fetch(&mock, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let id = games[3]["id"].as_u64().unwrap();
+    assert!(
+        stderr(&out).contains(&format!(
+            "1 fetched records would be skipped by `playlike build` (first: id {id}: field `name`"
+        )),
+        "{}",
+        stderr(&out)
+    );
+    let text = std::fs::read_to_string(run.out()).unwrap();
+    assert_eq!(text.lines().count(), 30, "kept as the API returned it");
 }
 
 #[test]

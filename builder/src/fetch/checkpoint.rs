@@ -118,6 +118,73 @@ pub struct Checkpoint {
     dir: PathBuf,
 }
 
+/// Exclusive use of a checkpoint directory by one process: `<dir>.lock` holding its pid,
+/// removed on drop. A lock whose process is gone (crash, SIGKILL) is taken over.
+pub struct RunLock {
+    path: PathBuf,
+}
+
+impl RunLock {
+    pub fn acquire(checkpoint_dir: &Path) -> Result<RunLock, CheckpointError> {
+        let mut name = checkpoint_dir
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or_default();
+        name.push(".lock");
+        let path = checkpoint_dir.with_file_name(name);
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut file) => {
+                    let _ = write!(file, "{}", std::process::id());
+                    return Ok(RunLock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                    let alive = holder
+                        .trim()
+                        .parse::<u32>()
+                        .is_ok_and(|pid| pid != std::process::id() && process_alive(pid));
+                    if alive {
+                        return Err(CheckpointError::Corrupt {
+                            path: path.display().to_string(),
+                            reason: format!(
+                                "another fetch (pid {}) is using this checkpoint; wait for it or stop it",
+                                holder.trim()
+                            ),
+                        });
+                    }
+                    // Stale: its process is gone.
+                    let _ = std::fs::remove_file(&path);
+                }
+                Err(e) => return Err(io_err(&path)(e)),
+            }
+        }
+        Err(CheckpointError::Corrupt {
+            path: path.display().to_string(),
+            reason: "cannot take the lock".into(),
+        })
+    }
+}
+
+impl Drop for RunLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Whether a process with this pid exists (Linux: `/proc/<pid>`; elsewhere assume it does
+/// not, so a stale lock never blocks).
+fn process_alive(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
 impl Checkpoint {
     /// Opens `dir` for `plan`: resumes it if it holds the same query, else starts it afresh.
     /// Returns the plan in force (the stored one when resuming) and whether it resumed.
@@ -304,6 +371,27 @@ fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), CheckpointErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn run_lock_is_exclusive_and_released() {
+        let dir = tempfile::tempdir().unwrap();
+        let cp = dir.path().join("games.jsonl.fetch");
+        let lock = RunLock::acquire(&cp).unwrap();
+        let lock_path = dir.path().join("games.jsonl.fetch.lock");
+        // Pretend another live process holds it: pid 1 always exists on Linux.
+        std::fs::write(&lock_path, "1").unwrap();
+        if Path::new("/proc/1").exists() {
+            let err = RunLock::acquire(&cp).err().unwrap();
+            assert!(err.to_string().contains("another fetch (pid 1)"), "{err}");
+        }
+        // A dead holder's lock is taken over.
+        std::fs::write(&lock_path, "4294967295").unwrap();
+        drop(lock);
+        std::fs::write(&lock_path, "4294967295").unwrap();
+        let again = RunLock::acquire(&cp).unwrap();
+        drop(again);
+        assert!(!lock_path.exists());
+    }
 
     #[test]
     fn id_space_is_covered_without_gaps_or_overlap() {

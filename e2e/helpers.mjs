@@ -38,7 +38,7 @@ export function serve(dir = DIST, extraArgs = []) {
         resolve({
           url: m[1],
           stop: () => new Promise((done) => {
-            if (child.exitCode !== null) return done();
+            if (child.exitCode !== null || child.signalCode !== null) return done();
             child.removeAllListeners('exit');
             child.once('exit', () => done());
             child.kill('SIGTERM');

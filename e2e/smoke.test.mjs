@@ -19,7 +19,7 @@ after(async () => {
   await server?.stop();
 });
 
-test('the app mounts, shows its heading, and search shows results', async () => {
+test('the app mounts, shows its heading, and search shows results', { timeout: 120000 }, async () => {
   const context = await newContext(browser);
   await withPage(context, 'smoke', async (page) => {
     const errors = watchErrors(page);

@@ -161,7 +161,15 @@ fn GameHeader(
         })
     };
     view! {
-        <article class="game-head" data-testid="game-page">
+        <article
+            class="game-head"
+            data-testid="game-page"
+            data-details=move || match details.get() {
+                None => "loading",
+                Some(Ok(_)) => "ready",
+                Some(Err(_)) => "error",
+            }
+        >
             <Cover image=s.cover.clone() name=s.name.clone() size="cover_big"/>
             <div class="game-info">
                 <h1>{s.name.clone()}</h1>

@@ -1,0 +1,239 @@
+// End-to-end tests of the web app against the release build and the demo index, served by
+// `playlike serve` on loopback, in headless Chromium (issue 6, "Tests"). Screenshots of the
+// main views go to target/e2e-artifacts/.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  copyDist, launch, newContext, screenshot, serve, waitForApp, waitForRecommendReady,
+  waitForSearchReady, watchErrors, withPage,
+} from './helpers.mjs';
+
+// A well-known game of the demo index, and a misspelling of it that search must forgive.
+const GAME = { igdbId: 1942, name: /The Witcher 3/, misspelled: 'wticher 3 wild hunt' };
+const SECOND_GAME = { igdbId: 113112, query: 'hades' };
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const recs = (page) => page.locator('[data-testid=recommendations] li.rec');
+
+async function recNames(page) {
+  return recs(page).locator('.rec-name').allInnerTexts();
+}
+
+async function waitForTenRecs(page) {
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-testid=recommendations] li.rec').length === 10,
+    null,
+    { timeout: 30000 },
+  );
+}
+
+test('a misspelled title is found, picked, and its page shows ten explained recommendations', { timeout: 120000 }, async () => {
+  const context = await newContext(browser);
+  await withPage(context, 'misspelled-title', async (page) => {
+    const errors = watchErrors(page);
+    await page.goto(server.url);
+    await waitForApp(page);
+    await waitForSearchReady(page);
+    const box = page.getByRole('combobox');
+    await box.click();
+    await box.pressSequentially(GAME.misspelled, { delay: 20 });
+    const first = page.locator('#search-listbox [role=option]').first();
+    await first.waitFor();
+    assert.match(await first.innerText(), GAME.name, 'the misspelled query finds the game first');
+    await box.press('ArrowDown');
+    assert.equal(await box.getAttribute('aria-activedescendant'), 'search-opt-0');
+    await box.press('Enter');
+    await page.waitForURL(`**/game/${GAME.igdbId}`);
+    assert.match(await page.locator('h1').innerText(), GAME.name);
+    await waitForTenRecs(page);
+    const whys = await recs(page).locator('.why').allInnerTexts();
+    assert.equal(whys.length, 10);
+    for (const why of whys) assert.ok(why.trim().length > 0, 'every recommendation is explained');
+    // Details arrive on demand from their shard.
+    await page.waitForSelector('[data-testid=game-page][data-details=ready]');
+    await screenshot(page, 'game-page');
+    // Clicking a recommendation navigates to it.
+    const target = recs(page).first().locator('a.rec-main');
+    const name = await target.locator('.rec-name').innerText();
+    await target.click();
+    await page.waitForFunction((n) => document.querySelector('h1')?.innerText === n, name);
+    assert.doesNotMatch(page.url(), new RegExp(`/game/${GAME.igdbId}$`));
+    assert.deepEqual(errors, []);
+  });
+  await context.close();
+});
+
+test('a platform filter changes the results and lands in the URL', { timeout: 120000 }, async () => {
+  const context = await newContext(browser);
+  await withPage(context, 'platform-filter', async (page) => {
+    await page.goto(`${server.url}game/${GAME.igdbId}`);
+    await waitForApp(page);
+    await waitForTenRecs(page);
+    const before = await recNames(page);
+    const select = page.getByTestId('platform-filter');
+    const options = (await select.locator('option').evaluateAll((os) => os.map((o) => o.value)))
+      .filter((v) => v);
+    assert.ok(options.length > 0, 'platforms are listed');
+    let changed = false;
+    for (const platform of options) {
+      await select.selectOption(platform);
+      await page.waitForURL((url) => url.searchParams.get('platform') === platform);
+      await page.waitForTimeout(50);
+      const after = await recNames(page);
+      if (JSON.stringify(after) !== JSON.stringify(before)) {
+        changed = true;
+        await screenshot(page, 'platform-filter');
+        break;
+      }
+    }
+    assert.ok(changed, 'some platform filter changes the recommendations');
+  });
+  await context.close();
+});
+
+test('liked games drive the For you page', { timeout: 120000 }, async () => {
+  const context = await newContext(browser);
+  await withPage(context, 'for-you', async (page) => {
+    for (const id of [GAME.igdbId, SECOND_GAME.igdbId]) {
+      await page.goto(`${server.url}game/${id}`);
+      await waitForApp(page);
+      await page.getByTestId('game-page').waitFor();
+      await page.locator('[data-testid=game-page] .chip.like').click();
+      assert.equal(
+        await page.locator('[data-testid=game-page] .chip.like').getAttribute('aria-pressed'),
+        'true',
+      );
+    }
+    await page.getByRole('link', { name: /For you/ }).click();
+    await page.waitForURL((url) => url.pathname === '/for-you'
+      && url.searchParams.get('like') === `${GAME.igdbId},${SECOND_GAME.igdbId}`);
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid=recommendations] li.rec').length > 0,
+      null,
+      { timeout: 30000 },
+    );
+    const names = await recNames(page);
+    assert.ok(names.length >= 5, `For you shows recommendations (${names.length})`);
+    const liked = await page.locator('.game-grid .tile-name').allInnerTexts();
+    assert.equal(liked.length, 2, 'both liked games are listed');
+    await screenshot(page, 'for-you');
+    // The lists persist: a fresh visit to /for-you fills the URL from localStorage.
+    await page.goto(`${server.url}for-you`);
+    await page.waitForURL((url) => url.searchParams.get('like') === `${GAME.igdbId},${SECOND_GAME.igdbId}`);
+  });
+  await context.close();
+});
+
+test('deep links reload to the same view and Back/Forward work', { timeout: 120000 }, async () => {
+  const context = await newContext(browser);
+  await withPage(context, 'deep-link', async (page) => {
+    await page.goto(`${server.url}game/${GAME.igdbId}?from=2000&pop=0.5`);
+    await waitForApp(page);
+    await waitForTenRecs(page);
+    const first = await recNames(page);
+    await page.reload();
+    await waitForApp(page);
+    await waitForTenRecs(page);
+    assert.match(await page.locator('h1').innerText(), GAME.name);
+    assert.deepEqual(await recNames(page), first, 'same results after reload');
+    assert.equal(
+      await page.locator('input[aria-label="Released from year"]').inputValue(),
+      '2000',
+      'filters come back from the URL',
+    );
+    // Back to the home page and forward again.
+    await page.goto(server.url);
+    await waitForApp(page);
+    await page.locator('.game-grid a.tile').first().click();
+    await page.waitForURL('**/game/**');
+    await page.getByTestId('game-page').waitFor();
+    const gameUrl = page.url();
+    await page.goBack();
+    await page.waitForURL(server.url);
+    await page.locator('.hero h1').waitFor();
+    await page.goForward();
+    await page.waitForURL(gameUrl);
+    await page.getByTestId('game-page').waitFor();
+  });
+  await context.close();
+});
+
+test('a second visit works offline, from the browser cache', { timeout: 120000 }, async () => {
+  // Its own server, which the test stops.
+  const own = await serve();
+  const context = await newContext(browser);
+  await withPage(context, 'offline', async (page) => {
+    await page.goto(own.url);
+    await waitForApp(page);
+    await waitForRecommendReady(page);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    // A second online visit, so the service worker has seen every asset.
+    await page.goto(`${own.url}game/${GAME.igdbId}`);
+    await waitForTenRecs(page);
+    await own.stop();
+    const started = Date.now();
+    await page.reload();
+    await waitForApp(page);
+    await waitForTenRecs(page);
+    const ms = Date.now() - started;
+    assert.match(await page.locator('h1').innerText(), GAME.name);
+    assert.match(await page.getByTestId('index-version').innerText(), /saved in this browser/);
+    await page.getByTestId('index-notice').waitFor();
+    assert.match(await page.getByTestId('index-notice').innerText(), /Offline/);
+    await screenshot(page, 'offline');
+    console.log(`offline reload to ten recommendations: ${ms} ms`);
+  });
+  await context.close();
+  await own.stop();
+});
+
+test('a corrupt index file shows an error with Retry, and Retry recovers', { timeout: 120000 }, async () => {
+  const copy = copyDist();
+  const indexDir = path.join(copy.dir, 'index');
+  const titles = readdirSync(indexDir).find((f) => f.startsWith('titles-'));
+  const file = path.join(indexDir, titles);
+  const good = readFileSync(file);
+  const bad = Buffer.from(good);
+  bad[Math.floor(bad.length / 2)] ^= 0xff;
+  writeFileSync(file, bad);
+  const own = await serve(copy.dir);
+  const context = await newContext(browser);
+  try {
+    await withPage(context, 'corrupt-index', async (page) => {
+      await page.goto(own.url);
+      await waitForApp(page);
+      const alert = page.getByTestId('index-error');
+      await alert.waitFor({ timeout: 20000 });
+      const text = await alert.innerText();
+      assert.match(text, /could not be loaded/);
+      assert.match(text, /corrupt/);
+      assert.match(text, new RegExp(titles.replace(/\./g, '\\.')));
+      await screenshot(page, 'corrupt-index');
+      // Fix the file on the server, then Retry.
+      writeFileSync(file, good);
+      await alert.getByRole('button', { name: 'Retry' }).click();
+      await waitForSearchReady(page);
+      await alert.waitFor({ state: 'detached' });
+      await page.getByRole('combobox').fill(SECOND_GAME.query);
+      await page.locator('#search-listbox [role=option]').first().waitFor();
+    });
+  } finally {
+    await context.close();
+    await own.stop();
+    copy.remove();
+  }
+});

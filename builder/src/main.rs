@@ -3,6 +3,7 @@
 
 mod bench;
 mod build_cmd;
+mod eval;
 mod fetch;
 mod index_dir;
 mod ingest;
@@ -34,6 +35,8 @@ enum Command {
     Search(query::SearchArgs),
     /// Time search and recommendations over an index (native; --browser adds wasm in Chromium).
     Bench(bench::BenchArgs),
+    /// Quality report: genre precision, developer/series hit rates, diversity, coverage.
+    Eval(eval::EvalArgs),
     /// Write the small real demo catalogue (facts and derived terms, no summaries).
     Sample(sample::SampleArgs),
     /// Download the catalogue from the IGDB API v4 into JSONL.
@@ -60,6 +63,7 @@ fn main() -> anyhow::Result<()> {
         Command::Search(args) => query::run_search(args),
         Command::Sample(args) => sample::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Eval(args) => eval::run(args),
         Command::Fetch(args) => fetch::run(args),
         Command::Publish(args) => publish::publish(args),
         Command::Versions(args) => publish::versions(args),

@@ -35,6 +35,8 @@ pub struct BuildOptions {
     /// Whether details shards carry summary text.
     pub keep_summaries: bool,
     pub terms: TermOptions,
+    /// Terms kept per game in the last (least notable) title tier.
+    pub tail_terms: usize,
     /// RFC 3339 build time; the caller supplies it (core has no clock).
     pub built_at: String,
     /// Where the catalogue came from.
@@ -49,6 +51,7 @@ impl Default for BuildOptions {
             details_shard_size: 1024,
             keep_summaries: true,
             terms: TermOptions::default(),
+            tail_terms: 2,
             built_at: "1970-01-01T00:00:00Z".into(),
             source: "unknown".into(),
         }
@@ -80,15 +83,22 @@ impl BuiltIndex {
     /// of the stored files would (hash check, gunzip, decode).
     pub fn load(&self) -> Result<Library, LibraryError> {
         let mut library = Library::new();
+        let mut shards = Vec::new();
+        let mut features = None;
         for (entry, (_, stored)) in self.manifest.files.iter().zip(&self.files) {
             match entry.role {
                 FileRole::Search => {
-                    library.add_titles(TitleShard::decode(&format::open_stored(entry, stored)?)?)?
+                    shards.push(TitleShard::decode(&format::open_stored(entry, stored)?)?)
                 }
-                FileRole::Recommend => library
-                    .set_features(FeaturePart::decode(&format::open_stored(entry, stored)?)?)?,
+                FileRole::Recommend => {
+                    features = Some(FeaturePart::decode(&format::open_stored(entry, stored)?)?)
+                }
                 FileRole::Details => {}
             }
+        }
+        library.add_title_shards(shards)?;
+        if let Some(part) = features {
+            library.set_features(part)?;
         }
         Ok(library)
     }
@@ -104,7 +114,17 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
     let main: Vec<bool> = games.iter().map(features::is_main_game).collect();
     stats.main_games = main.iter().filter(|m| **m).count();
 
-    let game_terms = descriptive_terms(&games, &options.terms);
+    let mut game_terms = descriptive_terms(&games, &options.terms);
+    // The least notable tier (obscure games, add-ons) keeps only its strongest terms: it is
+    // rarely asked about, and its postings would cost more bytes than any other part.
+    if let Some((first, _)) = title_chunks(games.len(), options)
+        .last()
+        .filter(|(first, _)| *first > 0)
+    {
+        for terms in &mut game_terms[*first as usize..] {
+            terms.truncate(options.tail_terms);
+        }
+    }
     let feature_part = feature_part(&games, &game_terms, &mut stats);
     let platform_names = platform_table(&games);
 

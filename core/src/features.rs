@@ -53,7 +53,7 @@ impl Family {
     /// (see docs/QUALITY.md).
     pub fn weight(self) -> f32 {
         match self {
-            Family::Genre => 1.0,
+            Family::Genre => 1.8,
             Family::Theme => 1.2,
             Family::Keyword => 0.9,
             Family::Platform => 0.35,
@@ -62,7 +62,7 @@ impl Family {
             Family::Series => 1.2,
             Family::Mode => 0.5,
             Family::Perspective => 0.7,
-            Family::Term => 0.8,
+            Family::Term => 0.7,
             Family::TitleWord => 0.45,
         }
     }
@@ -93,9 +93,10 @@ pub const DERIVED_FAMILIES: [Family; 2] = [Family::Platform, Family::TitleWord];
 pub type DerivedFeature = (Family, String, Vec<u32>);
 
 /// Platform and title-word features of every game (by dense id), kept when at least two
-/// games share them.
+/// games share them. Title words come from the title search index's dictionary, which has
+/// already split every title into normalised words.
 pub fn derived_features(
-    names: &[&str],
+    titles: &crate::search::TitleIndex,
     platforms: &[Vec<u16>],
     platform_names: &[String],
 ) -> Vec<DerivedFeature> {
@@ -115,19 +116,12 @@ pub fn derived_features(
         .filter(|(_, games)| games.len() >= 2)
         .map(|(name, games)| (Family::Platform, name.clone(), games))
         .collect();
-    let mut by_word: std::collections::HashMap<String, Vec<u32>> = std::collections::HashMap::new();
-    for (game, name) in names.iter().enumerate() {
-        let mut words = title_words(name);
-        words.sort();
-        words.dedup();
-        for word in words {
-            by_word.entry(word).or_default().push(game as u32);
-        }
-    }
-    let mut words: Vec<(String, Vec<u32>)> =
-        by_word.into_iter().filter(|(_, g)| g.len() >= 2).collect();
-    words.sort();
-    out.extend(words.into_iter().map(|(w, g)| (Family::TitleWord, w, g)));
+    out.extend(
+        titles
+            .words()
+            .filter(|(word, games)| games.len() >= 2 && is_title_word(word))
+            .map(|(word, games)| (Family::TitleWord, word.to_string(), games.to_vec())),
+    );
     out
 }
 
@@ -166,13 +160,17 @@ pub fn direct_features(game: &Game) -> Vec<(Family, String)> {
 pub fn title_words(name: &str) -> Vec<String> {
     text::tokens(name)
         .into_iter()
-        .filter(|w| {
-            w.chars().count() >= 3
-                && !text::is_stop_word(w)
-                && !w.chars().all(|c| c.is_ascii_digit())
-                && !EDITION_WORDS.contains(&w.as_str())
-        })
+        .filter(|w| is_title_word(w))
         .collect()
+}
+
+/// Whether a normalised title word links games: not short, a stop word, a number or an
+/// edition word.
+pub fn is_title_word(word: &str) -> bool {
+    word.chars().count() >= 3
+        && !text::is_stop_word(word)
+        && !word.chars().all(|c| c.is_ascii_digit())
+        && !EDITION_WORDS.contains(&word)
 }
 
 /// Words that mark a version of a game rather than a different game.
@@ -375,10 +373,15 @@ mod tests {
 
     #[test]
     fn derived_features_come_from_titles_and_platform_lists() {
-        let names = ["Super Mario Odyssey", "Super Mario Galaxy", "Celeste"];
+        let names = [
+            Some("Super Mario Odyssey"),
+            Some("Super Mario Galaxy"),
+            Some("Celeste"),
+        ];
+        let titles = crate::search::TitleIndex::build(&names, &[], &[]);
         let platforms = vec![vec![0, 1], vec![1], vec![0]];
         let table = vec!["PC".to_string(), "Switch".to_string(), "Amiga".to_string()];
-        let derived = derived_features(&names, &platforms, &table);
+        let derived = derived_features(&titles, &platforms, &table);
         assert!(derived.contains(&(Family::Platform, "PC".into(), vec![0, 2])));
         assert!(derived.contains(&(Family::Platform, "Switch".into(), vec![0, 1])));
         assert!(derived.contains(&(Family::TitleWord, "mario".into(), vec![0, 1])));

@@ -63,25 +63,32 @@ impl Library {
 
     /// Adds a title shard; search covers it at once.
     pub fn add_titles(&mut self, shard: TitleShard) -> Result<(), LibraryError> {
-        let start = shard.first_game;
-        let end = start + shard.len() as u32;
-        if self
-            .shards
-            .iter()
-            .any(|s| start < s.first_game + s.len() as u32 && s.first_game < end)
-        {
-            return Err(LibraryError::OverlappingShard(start));
-        }
-        if let Some(first) = self.shards.first() {
-            if first.platform_names != shard.platform_names {
-                return Err(LibraryError::PlatformTable);
+        self.add_title_shards(vec![shard])
+    }
+
+    /// Adds several title shards, rebuilding the search index once.
+    pub fn add_title_shards(&mut self, shards: Vec<TitleShard>) -> Result<(), LibraryError> {
+        for shard in shards {
+            let start = shard.first_game;
+            let end = start + shard.len() as u32;
+            if self
+                .shards
+                .iter()
+                .any(|s| start < s.first_game + s.len() as u32 && s.first_game < end)
+            {
+                return Err(LibraryError::OverlappingShard(start));
             }
+            if let Some(first) = self.shards.first() {
+                if first.platform_names != shard.platform_names {
+                    return Err(LibraryError::PlatformTable);
+                }
+            }
+            for (i, &igdb) in shard.igdb_ids.iter().enumerate() {
+                self.igdb.insert(u64::from(igdb), start + i as u32);
+            }
+            let at = self.shards.partition_point(|s| s.first_game < start);
+            self.shards.insert(at, shard);
         }
-        for (i, &igdb) in shard.igdb_ids.iter().enumerate() {
-            self.igdb.insert(u64::from(igdb), start + i as u32);
-        }
-        let at = self.shards.partition_point(|s| s.first_game < start);
-        self.shards.insert(at, shard);
         self.rebuild();
         self.complete_features()
     }
@@ -102,13 +109,11 @@ impl Library {
             return Ok(());
         }
         let part = self.pending_features.take().expect("checked above");
-        let names: Vec<&str> = self
-            .shards
-            .iter()
-            .flat_map(|s| s.names.iter().map(String::as_str))
-            .collect();
-        let derived =
-            features::derived_features(&names, &self.facts.platforms, &self.facts.platform_names);
+        let derived = features::derived_features(
+            &self.search,
+            &self.facts.platforms,
+            &self.facts.platform_names,
+        );
         self.features = Some(FeatureIndex::new(part, derived)?);
         Ok(())
     }
@@ -230,5 +235,12 @@ impl Library {
     /// The expanded feature index, for evaluation and inspection tools.
     pub fn features(&self) -> Option<&FeatureIndex> {
         self.features.as_ref()
+    }
+
+    /// Replaces the family weights (see [`FeatureIndex::reweight`]).
+    pub fn reweight(&mut self, family_weight: &dyn Fn(Family) -> f32) {
+        if let Some(features) = self.features.as_mut() {
+            features.reweight(family_weight);
+        }
     }
 }

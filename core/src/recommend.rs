@@ -20,6 +20,21 @@ const DISLIKE_WEIGHT: f32 = 0.6;
 const SERIES_CAP: usize = 2;
 /// Results of one developer on a page.
 const DEVELOPER_CAP: usize = 3;
+/// Bonus for sharing a genre with a liked game: a game of another genre must be much more
+/// similar otherwise to rank above one of the same genre.
+const GENRE_BONUS: f32 = 0.06;
+/// Per-game flags of one query's accumulation.
+const REACHED: u8 = 1;
+const SHARES_GENRE: u8 = 2;
+
+/// Scores and flags of one query's accumulation.
+struct Accumulated {
+    acc: Vec<f32>,
+    flags: Vec<u8>,
+    /// Candidate games, or `None` to consider all games.
+    touched: Option<Vec<u32>>,
+}
+
 /// Features held by more than this share of games do not make a game a candidate alone.
 const COMMON_SHARE: f32 = 0.1;
 /// Largest page.
@@ -264,6 +279,22 @@ impl FeatureIndex {
         self.games
     }
 
+    /// Replaces the family weights (for evaluating alternatives; the defaults are
+    /// [`Family::weight`]) and recomputes every game's norm.
+    pub fn reweight(&mut self, family_weight: &dyn Fn(Family) -> f32) {
+        for (f, def) in self.defs.iter().enumerate() {
+            self.weight[f] = family_weight(self.family[f]) * idf(def.df, self.games as u32);
+        }
+        for g in 0..self.games {
+            let range = self.fwd_starts[g] as usize..self.fwd_starts[g + 1] as usize;
+            let sum: f32 = self.fwd_features[range]
+                .iter()
+                .map(|&f| self.weight[f as usize].powi(2))
+                .sum();
+            self.norm[g] = sum.sqrt().max(1e-6);
+        }
+    }
+
     /// Feature ids of a game, ascending.
     pub fn features_of(&self, game: u32) -> &[u32] {
         let g = game as usize;
@@ -345,7 +376,11 @@ impl FeatureIndex {
         let query_norm = query.values().map(|q| q * q).sum::<f32>().sqrt().max(1e-6);
         let k = request.k.min(MAX_K);
         let mut window = (k * 20).max(200);
-        let (acc, touched) = self.accumulate(&query, window);
+        let Accumulated {
+            acc,
+            flags,
+            touched,
+        } = self.accumulate(&query, window);
         let filter = CompiledFilter::new(self, request, facts);
         let target_year = mean_year(&request.like, facts);
         let adjust = Adjustments::new(request.knobs, target_year);
@@ -353,7 +388,12 @@ impl FeatureIndex {
             let a = acc[g];
             (a > 0.0 && filter.allows(self, g as u32)).then(|| {
                 let sim = a / (self.norm[g] * query_norm);
-                (sim + adjust.of(g, facts), g as u32)
+                let genre = if flags[g] & SHARES_GENRE != 0 {
+                    GENRE_BONUS
+                } else {
+                    0.0
+                };
+                (sim + genre + adjust.of(g, facts), g as u32)
             })
         };
         let mut candidates: Vec<(f32, u32)> = match touched {
@@ -398,30 +438,38 @@ impl FeatureIndex {
     /// reached through features held by at most [`COMMON_SHARE`] of the catalogue; features
     /// more common than that (a big platform, "Indie") only add to their scores. Returns all
     /// games as candidates (`None`) when the rarer features reach fewer than `enough`.
-    fn accumulate(&self, query: &HashMap<u32, f32>, enough: usize) -> (Vec<f32>, Option<Vec<u32>>) {
+    fn accumulate(&self, query: &HashMap<u32, f32>, enough: usize) -> Accumulated {
         let common_df = (self.games as f32 * COMMON_SHARE) as usize;
         let mut acc = vec![0f32; self.games];
-        let mut reached = vec![false; self.games];
+        let mut flags = vec![0u8; self.games];
         let mut touched = Vec::new();
         for (&f, &q) in query {
             let w = q * self.weight[f as usize];
+            if w == 0.0 {
+                continue;
+            }
             let postings = self.postings(f);
-            if postings.len() > common_df {
-                for &g in postings {
-                    acc[g as usize] += w;
-                }
+            let genre = if w > 0.0 && self.family[f as usize] == Family::Genre {
+                SHARES_GENRE
             } else {
-                for &g in postings {
-                    acc[g as usize] += w;
-                    if !reached[g as usize] {
-                        reached[g as usize] = true;
-                        touched.push(g);
-                    }
+                0
+            };
+            let common = postings.len() > common_df;
+            for &g in postings {
+                let g = g as usize;
+                acc[g] += w;
+                if !common && flags[g] & REACHED == 0 {
+                    touched.push(g as u32);
+                    flags[g] |= REACHED;
                 }
+                flags[g] |= genre;
             }
         }
-        let touched = (touched.len() >= enough).then_some(touched);
-        (acc, touched)
+        Accumulated {
+            acc,
+            flags,
+            touched: (touched.len() >= enough).then_some(touched),
+        }
     }
 
     fn query_vector(&self, request: &Request) -> HashMap<u32, f32> {

@@ -75,7 +75,7 @@ impl TitleIndex {
     /// Indexes titles by dense id; `None` marks a game whose title is not loaded yet.
     /// `notability` bytes (missing = 0) give the ranking prior and the scan order.
     pub fn build(titles: &[Option<&str>], main_game: &[bool], notability: &[u8]) -> TitleIndex {
-        let mut ids: HashMap<String, u32> = HashMap::new();
+        let mut ids: HashMap<String, u32, FxBuild> = HashMap::default();
         let mut raw_title_words: Vec<Vec<u32>> = Vec::with_capacity(titles.len());
         let mut title_len = Vec::with_capacity(titles.len());
         let mut normalized = Vec::with_capacity(titles.len());
@@ -176,6 +176,14 @@ impl TitleIndex {
     /// Number of distinct words indexed.
     pub fn vocabulary(&self) -> usize {
         self.words.len()
+    }
+
+    /// Every dictionary word with the ascending games whose titles contain it.
+    pub fn words(&self) -> impl Iterator<Item = (&str, &[u32])> {
+        self.words
+            .iter()
+            .enumerate()
+            .map(|(w, word)| (&**word, self.games_with(w as u32)))
     }
 
     /// The best `k` games for a query, best first.
@@ -352,6 +360,43 @@ impl TitleIndex {
                 + 0.8 * prior
                 + 0.1 * f32::from(u8::from(self.main[g])),
         )
+    }
+}
+
+/// FxHash (rustc's hasher): much faster than SipHash for the many short words interned at
+/// load time, and collisions are harmless here (no untrusted keys choose buckets).
+#[derive(Default, Clone, Copy)]
+struct FxBuild;
+
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl std::hash::BuildHasher for FxBuild {
+    type Hasher = FxHasher;
+    fn build_hasher(&self) -> FxHasher {
+        FxHasher(0)
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
 

@@ -23,8 +23,8 @@ pub struct TermOptions {
 impl Default for TermOptions {
     fn default() -> Self {
         TermOptions {
-            per_game: 6,
-            min_df: 4,
+            per_game: 5,
+            min_df: 5,
             max_df_ratio: 0.03,
         }
     }

@@ -48,7 +48,7 @@ test('a misspelled title is found, picked, and its page shows ten explained reco
     await page.goto(server.url);
     await waitForApp(page);
     await waitForSearchReady(page);
-    const box = page.getByRole('combobox');
+    const box = page.locator('#search-input');
     await box.click();
     await box.pressSequentially(GAME.misspelled, { delay: 20 });
     const first = page.locator('#search-listbox [role=option]').first();
@@ -228,7 +228,7 @@ test('a corrupt index file shows an error with Retry, and Retry recovers', { tim
       await alert.getByRole('button', { name: 'Retry' }).click();
       await waitForSearchReady(page);
       await alert.waitFor({ state: 'detached' });
-      await page.getByRole('combobox').fill(SECOND_GAME.query);
+      await page.locator('#search-input').fill(SECOND_GAME.query);
       await page.locator('#search-listbox [role=option]').first().waitFor();
     });
   } finally {

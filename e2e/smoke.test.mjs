@@ -27,7 +27,7 @@ test('the app mounts, shows its heading, and search shows results', { timeout: 1
     await waitForApp(page);
     assert.match(await page.locator('h1').first().innerText(), /games like the ones you love/i);
     await waitForSearchReady(page);
-    const box = page.getByRole('combobox');
+    const box = page.locator('#search-input');
     await box.click();
     await box.pressSequentially('the', { delay: 30 });
     const options = page.locator('#search-listbox [role=option]');

@@ -6,12 +6,16 @@
 //! the SHA-256 of the stored gzip bytes and decompresses them itself), `no-cache` for HTML and
 //! `manifest.json`, `immutable` for content-hashed files, a strict Content-Security-Policy,
 //! and `index.html` for extension-less unknown paths so deep links like `/game/1942` work.
-//! `--throttle-kbps` slows every response body down to measure loading on a slow network.
+//! The app's own files (HTML, JS, wasm, CSS, JSON) are gzip-compressed on the fly when the
+//! browser accepts it, as any CDN would. `--throttle-kbps` slows every response body down to
+//! measure loading on a slow network.
 
+use std::collections::HashMap;
 use std::fs;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{bail, Context};
 use clap::Args;
@@ -73,18 +77,31 @@ fn respond(root: &Path, request: Request, throttle_kbps: Option<u64>) -> io::Res
     let Some(file) = resolve(root, request.url()) else {
         return request.respond(text_response(404, "not found"));
     };
-    let data = match fs::read(&file) {
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let accepts_gzip = request
+        .headers()
+        .iter()
+        .any(|h| h.field.equiv("Accept-Encoding") && h.value.as_str().contains("gzip"));
+    let gzip = accepts_gzip && is_compressible(name);
+    let data = match if gzip {
+        gzipped(&file)
+    } else {
+        fs::read(&file).map(Arc::new)
+    } {
         Ok(data) => data,
         Err(_) => return request.respond(text_response(404, "not found")),
     };
-    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let mut headers = vec![
         header("Content-Type", content_type(name)),
         header("Cache-Control", cache_control(name)),
         header("Content-Security-Policy", CONTENT_SECURITY_POLICY),
         header("X-Content-Type-Options", "nosniff"),
         header("Referrer-Policy", "no-referrer"),
+        header("Vary", "Accept-Encoding"),
     ];
+    if gzip {
+        headers.push(header("Content-Encoding", "gzip"));
+    }
     if !name.ends_with(".html") {
         // Index files may be fetched by an app served from another origin.
         headers.push(header("Access-Control-Allow-Origin", "*"));
@@ -92,7 +109,7 @@ fn respond(root: &Path, request: Request, throttle_kbps: Option<u64>) -> io::Res
     let len = data.len();
     let body: Box<dyn Read + Send> = match throttle_kbps {
         Some(kbps) => Box::new(Throttled::new(data, kbps)),
-        None => Box::new(io::Cursor::new(data)),
+        None => Box::new(io::Cursor::new(SharedBytes(data))),
     };
     request.respond(Response::new(
         StatusCode(200),
@@ -167,6 +184,46 @@ fn content_type(name: &str) -> &'static str {
     }
 }
 
+/// Text and wasm compress well; stored index files (`.gz`) are already compressed and must
+/// reach the app byte for byte.
+fn is_compressible(name: &str) -> bool {
+    matches!(
+        name.rsplit('.').next().unwrap_or(""),
+        "html" | "js" | "mjs" | "wasm" | "css" | "json" | "svg" | "txt" | "md"
+    )
+}
+
+/// The gzip of a file, compressed once per modification time.
+fn gzipped(file: &Path) -> io::Result<Arc<Vec<u8>>> {
+    type Cache = Mutex<HashMap<PathBuf, (SystemTime, Arc<Vec<u8>>)>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let modified = fs::metadata(file)?.modified()?;
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some((at, data)) = cache.lock().unwrap().get(file) {
+        if *at == modified {
+            return Ok(data.clone());
+        }
+    }
+    let raw = fs::read(file)?;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(&raw)?;
+    let data = Arc::new(encoder.finish()?);
+    cache
+        .lock()
+        .unwrap()
+        .insert(file.to_path_buf(), (modified, data.clone()));
+    Ok(data)
+}
+
+/// Shared response bytes, readable through a cursor.
+struct SharedBytes(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
 fn cache_control(name: &str) -> &'static str {
     if is_content_hashed(name) {
         "public, max-age=31536000, immutable"
@@ -197,16 +254,16 @@ fn text_response(status: u16, text: &str) -> Response<io::Cursor<Vec<u8>>> {
 
 /// A body that is released no faster than a given bit rate.
 struct Throttled {
-    data: io::Cursor<Vec<u8>>,
+    data: io::Cursor<SharedBytes>,
     bytes_per_sec: f64,
     start: Instant,
     sent: u64,
 }
 
 impl Throttled {
-    fn new(data: Vec<u8>, kbps: u64) -> Self {
+    fn new(data: Arc<Vec<u8>>, kbps: u64) -> Self {
         Throttled {
-            data: io::Cursor::new(data),
+            data: io::Cursor::new(SharedBytes(data)),
             bytes_per_sec: kbps as f64 * 1000.0 / 8.0,
             start: Instant::now(),
             sent: 0,

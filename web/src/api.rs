@@ -353,12 +353,15 @@ async fn get_file(
     })
     .await
     .map_err(|e| format!("The index file {} could not be downloaded: {e}", entry.path))?;
-    verify_file(entry, &bytes).map_err(|e| {
-        format!(
-            "The index file {} is corrupt (its SHA-256 does not match the manifest): {e}",
-            entry.path
-        )
-    })?;
+    if verify_file(entry, &bytes).is_err() {
+        let actual = playlike_core::format::sha256_hex(&bytes);
+        return Err(format!(
+            "The index file {} is corrupt: its SHA-256 ({}…) does not match the manifest ({}…).",
+            entry.path,
+            actual.get(..12).unwrap_or(&actual),
+            entry.sha256.get(..12).unwrap_or(&entry.sha256),
+        ));
+    }
     if let Some(cache) = cache {
         cache.put_file(&entry.sha256, &bytes).await;
     }

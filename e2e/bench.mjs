@@ -1,0 +1,127 @@
+// Web app figures for docs/BENCHMARKS.md ("Web app"), measured in headless Chromium against
+// the release build and the demo index served by `playlike serve` on loopback:
+//   - cold load (empty cache) at 10 Mbit/s (CDP Network.emulateNetworkConditions, 20 ms
+//     latency) to first usable search and to ten recommendations on a game page deep link;
+//   - warm load (index from the Cache API, shell via the service worker) to ten recommendations;
+//   - per-keystroke search work while typing (wasm search + result cards), and long tasks.
+// Run after `scripts/build-web`: `node e2e/bench.mjs` (RUNS=5 by default). Prints a JSON
+// summary and writes target/e2e-artifacts/bench.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ARTIFACTS, launch, newContext, serve } from './helpers.mjs';
+
+const RUNS = Number(process.env.RUNS ?? 5);
+const GAME = Number(process.env.BENCH_GAME ?? 1942);
+const QUERY = process.env.BENCH_QUERY ?? 'the witcher 3 wild hunt';
+const MBITS = 10;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+};
+const round = (x) => Math.round(x * 10) / 10;
+
+async function throttle(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 20,
+    downloadThroughput: (MBITS * 1e6) / 8,
+    uploadThroughput: (MBITS * 1e6) / 8,
+  });
+}
+
+async function recsShownAt(page) {
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-testid=recommendations] li.rec').length === 10,
+    null,
+    { timeout: 60000, polling: 'raf' },
+  );
+  return page.evaluate(() => performance.now());
+}
+
+const markAt = (page, name) => page.evaluate(
+  (n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN,
+  name,
+);
+
+const server = await serve();
+const browser = await launch();
+const cold = { search: [], recommendMark: [], recsShown: [], transferredKB: [] };
+const warm = { recsShown: [] };
+let keystrokes = [];
+let longTasks = [];
+
+for (let run = 0; run < RUNS; run++) {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await throttle(context, page);
+  let bytes = 0;
+  page.on('requestfinished', async (request) => {
+    const sizes = await request.sizes().catch(() => null);
+    if (sizes) bytes += sizes.responseBodySize + sizes.responseHeadersSize;
+  });
+  await page.goto(`${server.url}game/${GAME}`);
+  const shown = await recsShownAt(page);
+  await page.waitForFunction(() => performance.getEntriesByName('playlike:search-ready').length > 0);
+  cold.search.push(await markAt(page, 'playlike:search-ready'));
+  cold.recommendMark.push(await markAt(page, 'playlike:recommend-ready'));
+  cold.recsShown.push(shown);
+  cold.transferredKB.push(bytes / 1000);
+  await page.evaluate(() => navigator.serviceWorker?.ready);
+
+  // Warm: same browser profile, new page load (still throttled).
+  const page2 = await context.newPage();
+  await throttle(context, page2);
+  await page2.goto(`${server.url}game/${GAME}`);
+  warm.recsShown.push(await recsShownAt(page2));
+
+  // Typing on the warm page.
+  await page2.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: false });
+    if (window.__playlikePerf) window.__playlikePerf.search = [];
+  });
+  const box = page2.locator('#search-input');
+  await box.click();
+  for (const ch of QUERY) {
+    await page2.keyboard.type(ch);
+    await page2.waitForTimeout(120); // a brisk typist; past the 40 ms debounce
+  }
+  keystrokes = keystrokes.concat(await page2.evaluate(() => window.__playlikePerf?.search ?? []));
+  longTasks = longTasks.concat(await page2.evaluate(() => window.__longTasks));
+  await context.close();
+}
+
+await browser.close();
+await server.stop();
+
+const summary = {
+  runs: RUNS,
+  network: `${MBITS} Mbit/s, 20 ms latency (CDP)`,
+  cold_ms: {
+    search_ready_median: round(median(cold.search)),
+    recommend_ready_median: round(median(cold.recommendMark)),
+    ten_recs_shown_median: round(median(cold.recsShown)),
+    all_search_ready: cold.search.map(round),
+    all_ten_recs_shown: cold.recsShown.map(round),
+  },
+  cold_transferred_kb_median: round(median(cold.transferredKB)),
+  warm_ms: {
+    ten_recs_shown_median: round(median(warm.recsShown)),
+    all: warm.recsShown.map(round),
+  },
+  keystroke_search_ms: {
+    count: keystrokes.length,
+    median: round(median(keystrokes)),
+    p95: round([...keystrokes].sort((a, b) => a - b)[Math.floor(keystrokes.length * 0.95)] ?? NaN),
+    max: round(Math.max(...keystrokes)),
+  },
+  long_tasks_while_typing: { count: longTasks.length, max_ms: longTasks.length ? round(Math.max(...longTasks)) : 0 },
+};
+mkdirSync(ARTIFACTS, { recursive: true });
+writeFileSync(path.join(ARTIFACTS, 'bench.json'), `${JSON.stringify(summary, null, 2)}\n`);
+console.log(JSON.stringify(summary, null, 2));

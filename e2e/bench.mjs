@@ -11,8 +11,8 @@ import path from 'node:path';
 import { ARTIFACTS, launch, newContext, serve } from './helpers.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 5);
-const GAME = Number(process.env.BENCH_GAME ?? 1942);
-const QUERY = process.env.BENCH_QUERY ?? 'the witcher 3 wild hunt';
+const GAME = Number(process.env.BENCH_GAME ?? 14593);
+const QUERY = process.env.BENCH_QUERY ?? 'the legend of zelda breath';
 const MBITS = 10;
 
 const median = (xs) => {

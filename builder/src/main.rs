@@ -12,6 +12,7 @@ mod publish;
 mod query;
 mod sample;
 mod serve;
+mod synth;
 
 use clap::{Parser, Subcommand};
 
@@ -37,6 +38,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Quality report: genre precision, developer/series hit rates, diversity, coverage.
     Eval(eval::EvalArgs),
+    /// Write a deterministic synthetic catalogue that follows the real one's distributions.
+    Synth(synth::SynthArgs),
     /// Write the small real demo catalogue (facts and derived terms, no summaries).
     Sample(sample::SampleArgs),
     /// Download the catalogue from the IGDB API v4 into JSONL.
@@ -64,6 +67,7 @@ fn main() -> anyhow::Result<()> {
         Command::Sample(args) => sample::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Synth(args) => synth::run(args),
         Command::Fetch(args) => fetch::run(args),
         Command::Publish(args) => publish::publish(args),
         Command::Versions(args) => publish::versions(args),

@@ -128,27 +128,36 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
     let feature_part = feature_part(&games, &game_terms, &mut stats);
     let platform_names = platform_table(&games);
 
-    let mut files = Vec::new();
-    let mut entries = Vec::new();
-    for (first, chunk) in title_chunks(games.len(), options) {
-        let rows = TitleRows {
-            games: &games[chunk.clone()],
-            main: &main[chunk.clone()],
-            notability: &notability[chunk],
-        };
-        let shard = title_shard(rows, first, &platform_names);
-        let stored = format::gzip(&shard.encode());
-        let path = format!("titles-{first}-{}.bin.gz", short_hash(&stored));
-        entries.push(entry(&path, FileRole::Search, &stored, shard.len(), first));
-        files.push((path, stored));
-    }
-    let raw = feature_part.encode();
-    let stored = format::gzip(&raw);
-    let path = format!("features-{}.bin.gz", short_hash(&stored));
-    entries.push(entry(&path, FileRole::Recommend, &stored, games.len(), 0));
-    files.push((path, stored));
+    // Up-front parts: title shards (most notable first), then the feature part.
+    let mut parts: Vec<EncodedPart> = title_chunks(games.len(), options)
+        .into_iter()
+        .map(|(first, chunk)| {
+            let rows = TitleRows {
+                games: &games[chunk.clone()],
+                main: &main[chunk.clone()],
+                notability: &notability[chunk],
+            };
+            let shard = title_shard(rows, first, &platform_names);
+            EncodedPart {
+                stem: format!("titles-{first}"),
+                role: FileRole::Search,
+                raw: shard.encode(),
+                games: shard.len(),
+                first,
+            }
+        })
+        .collect();
+    parts.push(EncodedPart {
+        stem: "features".into(),
+        role: FileRole::Recommend,
+        raw: feature_part.encode(),
+        games: games.len(),
+        first: 0,
+    });
+    // On-demand parts: details shards.
     let shard_size = options.details_shard_size.max(1) as usize;
-    for (index, chunk) in games.chunks(shard_size).enumerate() {
+    let chunks: Vec<(usize, &[Game])> = games.chunks(shard_size).enumerate().collect();
+    parts.extend(crate::parallel::map(&chunks, |&(index, chunk)| {
         let first = (index * shard_size) as u32;
         let shard = DetailsShard {
             first_game: first,
@@ -157,11 +166,18 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
                 .map(|g| details(g, options.keep_summaries))
                 .collect(),
         };
-        let stored = format::gzip(&shard.encode());
-        let path = format!("details/{first}-{}.bin.gz", short_hash(&stored));
-        entries.push(entry(&path, FileRole::Details, &stored, chunk.len(), first));
-        files.push((path, stored));
-    }
+        EncodedPart {
+            stem: format!("details/{first}"),
+            role: FileRole::Details,
+            raw: shard.encode(),
+            games: chunk.len(),
+            first,
+        }
+    }));
+    let (entries, files): (Vec<ManifestFile>, Vec<(String, Vec<u8>)>) =
+        crate::parallel::map(&parts, EncodedPart::store)
+            .into_iter()
+            .unzip();
 
     let content_id: String = entries.iter().map(|e| e.sha256.as_str()).collect();
     let version = format!(
@@ -435,16 +451,32 @@ fn details(game: &Game, keep_summary: bool) -> GameDetails {
     }
 }
 
-fn entry(path: &str, role: FileRole, stored: &[u8], games: usize, first: u32) -> ManifestFile {
-    ManifestFile {
-        path: path.to_string(),
-        role,
-        sha256: format::sha256_hex(stored),
-        bytes: stored.len() as u64,
-        raw_bytes: format::gunzip(stored).map_or(0, |raw| raw.len() as u64),
-        encoding: "gzip".into(),
-        first_game: first,
-        game_count: games as u32,
+/// One part, encoded but not yet compressed.
+struct EncodedPart {
+    /// File name without hash and extension, e.g. `titles-0` or `details/1024`.
+    stem: String,
+    role: FileRole,
+    raw: Vec<u8>,
+    games: usize,
+    first: u32,
+}
+
+impl EncodedPart {
+    /// Compresses the part and describes it for the manifest: `(entry, (path, stored))`.
+    fn store(&self) -> (ManifestFile, (String, Vec<u8>)) {
+        let stored = format::gzip(&self.raw);
+        let path = format!("{}-{}.bin.gz", self.stem, short_hash(&stored));
+        let entry = ManifestFile {
+            path: path.clone(),
+            role: self.role,
+            sha256: format::sha256_hex(&stored),
+            bytes: stored.len() as u64,
+            raw_bytes: self.raw.len() as u64,
+            encoding: "gzip".into(),
+            first_game: self.first,
+            game_count: self.games as u32,
+        };
+        (entry, (path, stored))
     }
 }
 

@@ -13,6 +13,7 @@ pub mod catalogue;
 pub mod features;
 pub mod format;
 pub mod library;
+mod parallel;
 pub mod recommend;
 pub mod search;
 pub mod terms;

@@ -77,13 +77,14 @@ pub fn select_terms(summaries: &[Option<&str>], options: &TermOptions) -> Vec<Ve
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut names: Vec<String> = Vec::new();
     let mut df: Vec<u32> = Vec::new();
-    let per_game: Vec<Vec<(u32, u16)>> = summaries
-        .iter()
-        .map(|summary| {
-            let Some(summary) = summary else {
+    let counted = crate::parallel::map(summaries, |summary| summary.map(candidates));
+    let per_game: Vec<Vec<(u32, u16)>> = counted
+        .into_iter()
+        .map(|counts| {
+            let Some(counts) = counts else {
                 return Vec::new();
             };
-            candidates(summary)
+            counts
                 .into_iter()
                 .map(|(term, tf)| {
                     let id = *ids.entry(term).or_insert_with_key(|term| {

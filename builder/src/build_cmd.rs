@@ -60,7 +60,10 @@ pub fn run(args: BuildArgs) -> Result<()> {
     index_dir::write_index(&built, &args.out)?;
     let m = &built.manifest;
     let size = |role| -> u64 { m.files_with_role(role).map(|f| f.bytes).sum() };
-    let head = m.files_with_role(FileRole::Search).next().map_or(0, |f| f.bytes);
+    let head = m
+        .files_with_role(FileRole::Search)
+        .next()
+        .map_or(0, |f| f.bytes);
     println!(
         "built {} ({} games, {} main) into {} in {:.1}s (reading {:.1}s)",
         m.version,
@@ -80,7 +83,10 @@ pub fn run(args: BuildArgs) -> Result<()> {
         m.files_with_role(FileRole::Details).count()
     );
     for (family, features, postings) in &built.stats.families {
-        println!("  {:<12} {features:>8} features {postings:>10} postings", family.label());
+        println!(
+            "  {:<12} {features:>8} features {postings:>10} postings",
+            family.label()
+        );
     }
     Ok(())
 }

@@ -52,8 +52,8 @@ pub fn write_index(built: &BuiltIndex, out: &Path) -> Result<()> {
 /// Reads and validates `DIR/manifest.json`.
 pub fn read_manifest(dir: &Path) -> Result<Manifest> {
     let path = dir.join("manifest.json");
-    let text =
-        std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     Manifest::from_json(&text).with_context(|| format!("{}", path.display()))
 }
 
@@ -67,12 +67,16 @@ pub fn read_part(dir: &Path, entry: &ManifestFile) -> Result<Vec<u8>> {
 /// Loads the search and recommend parts of an index into a [`Library`].
 pub fn load_library(dir: &Path) -> Result<(Manifest, Library)> {
     let manifest = read_manifest(dir)?;
+    let decode_titles = |entry: &ManifestFile| -> Result<TitleShard> {
+        TitleShard::decode(&read_part(dir, entry)?)
+            .with_context(|| format!("{}", dir.join(&entry.path).display()))
+    };
+    let shards = manifest
+        .files_with_role(FileRole::Search)
+        .map(decode_titles)
+        .collect::<Result<Vec<_>>>()?;
     let mut library = Library::new();
-    for entry in manifest.files_with_role(FileRole::Search) {
-        let shard = TitleShard::decode(&read_part(dir, entry)?)
-            .with_context(|| format!("{}", dir.join(&entry.path).display()))?;
-        library.add_titles(shard)?;
-    }
+    library.add_title_shards(shards)?;
     for entry in manifest.files_with_role(FileRole::Recommend) {
         let part = FeaturePart::decode(&read_part(dir, entry)?)
             .with_context(|| format!("{}", dir.join(&entry.path).display()))?;

@@ -81,7 +81,10 @@ impl IngestReport {
                 .iter()
                 .map(|(f, n)| format!("{f} ({n})"))
                 .collect();
-            out.push_str(&format!("\n  unknown fields ignored: {}", fields.join(", ")));
+            out.push_str(&format!(
+                "\n  unknown fields ignored: {}",
+                fields.join(", ")
+            ));
         }
         out
     }
@@ -130,9 +133,13 @@ pub fn read_games(paths: &[PathBuf], strict: bool) -> Result<(Vec<Game>, IngestR
         };
         let mut reader = BufReader::with_capacity(1 << 20, reader);
         if starts_with_array(&mut reader)? {
-            read_array(reader, path, &mut |line, parsed| accept(line, parsed, &mut report))?;
+            read_array(reader, path, &mut |line, parsed| {
+                accept(line, parsed, &mut report)
+            })?;
         } else {
-            read_lines(reader, path, &mut |line, parsed| accept(line, parsed, &mut report))?;
+            read_lines(reader, path, &mut |line, parsed| {
+                accept(line, parsed, &mut report)
+            })?;
         }
         bar.finish_and_clear();
     }
@@ -167,9 +174,9 @@ fn read_lines(
         let mut batch: Vec<(usize, Vec<u8>)> = Vec::with_capacity(BATCH_LINES);
         while batch.len() < BATCH_LINES {
             let mut line = Vec::new();
-            let read = reader
-                .read_until(b'\n', &mut line)
-                .with_context(|| format!("{}: read failed after line {line_number}", path.display()))?;
+            let read = reader.read_until(b'\n', &mut line).with_context(|| {
+                format!("{}: read failed after line {line_number}", path.display())
+            })?;
             if read == 0 {
                 break;
             }
@@ -209,7 +216,8 @@ fn read_array(
             while let Some(value) = seq.next_element::<serde_json::Value>()? {
                 index += 1;
                 let mut warnings = Vec::new();
-                let game = catalogue::parse_game_value(&value, &mut warnings).map_err(|e| e.to_string());
+                let game =
+                    catalogue::parse_game_value(&value, &mut warnings).map_err(|e| e.to_string());
                 (self.0)(index, ParsedRecord { game, warnings });
             }
             Ok(())
@@ -259,9 +267,11 @@ pub fn open_decompressed(path: &Path, bar: ProgressBar) -> Result<Box<dyn Read +
 fn progress_bar(total: u64, path: &Path) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
-            .expect("valid template")
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
     );
     bar.set_message(format!("reading {}", path.display()));
     bar
@@ -287,9 +297,14 @@ mod tests {
             b"{\"igdb_id\":1,\"name\":\"A\"}\n\n{broken\n{\"igdb_id\":2}\n{\"igdb_id\":1,\"name\":\"again\"}\n",
         );
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gz.write_all(b"{\"id\":3,\"name\":\"C\",\"genres\":[{\"name\":\"Indie\"}]}\n").unwrap();
+        gz.write_all(b"{\"id\":3,\"name\":\"C\",\"genres\":[{\"name\":\"Indie\"}]}\n")
+            .unwrap();
         let gz = write(dir.path(), "b.jsonl.gz", &gz.finish().unwrap());
-        let array = write(dir.path(), "c.json", b" [{\"igdb_id\":4,\"name\":\"D\"}, 7]");
+        let array = write(
+            dir.path(),
+            "c.json",
+            b" [{\"igdb_id\":4,\"name\":\"D\"}, 7]",
+        );
         let (games, report) = read_games(&[jsonl.clone(), gz, array], false).unwrap();
         let ids: Vec<u64> = games.iter().map(|g| g.igdb_id).collect();
         assert_eq!(ids, vec![1, 3, 4]);
@@ -297,15 +312,28 @@ mod tests {
         assert_eq!(report.duplicates, 1);
         let text = report.summary();
         assert!(text.contains("a.jsonl:3: malformed JSON"), "{text}");
-        assert!(text.contains("a.jsonl:4: field `name`: is missing"), "{text}");
-        assert!(text.contains("c.json:2: record is not a JSON object"), "{text}");
-        assert!(read_games(&[jsonl], true).is_err(), "--strict fails on any skipped record");
+        assert!(
+            text.contains("a.jsonl:4: field `name`: is missing"),
+            "{text}"
+        );
+        assert!(
+            text.contains("c.json:2: record is not a JSON object"),
+            "{text}"
+        );
+        assert!(
+            read_games(&[jsonl], true).is_err(),
+            "--strict fails on any skipped record"
+        );
     }
 
     #[test]
     fn a_truncated_array_is_an_error_naming_the_file() {
         let dir = tempfile::tempdir().unwrap();
-        let path = write(dir.path(), "cut.json", b"[{\"igdb_id\":4,\"name\":\"D\"}, {\"igdb_");
+        let path = write(
+            dir.path(),
+            "cut.json",
+            b"[{\"igdb_id\":4,\"name\":\"D\"}, {\"igdb_",
+        );
         let err = read_games(&[path], false).unwrap_err();
         assert!(format!("{err:#}").contains("cut.json"), "{err:#}");
     }

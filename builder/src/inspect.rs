@@ -35,12 +35,21 @@ pub fn run(args: InspectArgs) -> Result<()> {
         );
         if role != FileRole::Details {
             for f in files {
-                println!("    {:<44} {:>10}  games {}..{}", f.path, human(f.bytes), f.first_game, f.first_game + f.game_count);
+                println!(
+                    "    {:<44} {:>10}  games {}..{}",
+                    f.path,
+                    human(f.bytes),
+                    f.first_game,
+                    f.first_game + f.game_count
+                );
             }
         }
     }
     let (search, upfront) = manifest.upfront_bytes();
-    let first = manifest.files_with_role(FileRole::Search).next().map_or(0, |f| f.bytes);
+    let first = manifest
+        .files_with_role(FileRole::Search)
+        .next()
+        .map_or(0, |f| f.bytes);
     println!(
         "before first search: {} | all search: {} | up front (search + recommend + manifest): {}",
         human(first),
@@ -52,7 +61,11 @@ pub fn run(args: InspectArgs) -> Result<()> {
         for p in &problems {
             println!("BAD  {p}");
         }
-        bail!("{} of {} files failed verification", problems.len(), manifest.files.len());
+        bail!(
+            "{} of {} files failed verification",
+            problems.len(),
+            manifest.files.len()
+        );
     }
     println!("checksums: all {} files verified", manifest.files.len());
     print_feature_bytes(&args.dir, &manifest)?;
@@ -65,7 +78,12 @@ pub fn run(args: InspectArgs) -> Result<()> {
                 continue;
             }
             let top: Vec<&str> = names.iter().take(6).copied().collect();
-            println!("  {:<12} {:>8}  {}", family.label(), names.len(), top.join(", "));
+            println!(
+                "  {:<12} {:>8}  {}",
+                family.label(),
+                names.len(),
+                top.join(", ")
+            );
         }
     }
     Ok(())
@@ -73,7 +91,10 @@ pub fn run(args: InspectArgs) -> Result<()> {
 
 /// Compressed bytes of each feature family (names and postings, gzip each): where the
 /// recommend part's bytes go.
-fn print_feature_bytes(dir: &std::path::Path, manifest: &playlike_core::format::Manifest) -> Result<()> {
+fn print_feature_bytes(
+    dir: &std::path::Path,
+    manifest: &playlike_core::format::Manifest,
+) -> Result<()> {
     use playlike_core::format::{decode_postings, gzip, FeaturePart};
     for entry in manifest.files_with_role(FileRole::Recommend) {
         let part = FeaturePart::decode(&index_dir::read_part(dir, entry)?)?;
@@ -86,7 +107,13 @@ fn print_feature_bytes(dir: &std::path::Path, manifest: &playlike_core::format::
                 names.push_str(&def.name);
                 names.push('\n');
                 let mut ids = Vec::new();
-                decode_postings(&part.postings, &mut pos, def.df as usize, part.games, &mut ids)?;
+                decode_postings(
+                    &part.postings,
+                    &mut pos,
+                    def.df as usize,
+                    part.games,
+                    &mut ids,
+                )?;
                 playlike_core::format::encode_postings(&ids, &mut postings);
             }
             if !names.is_empty() {
@@ -98,7 +125,10 @@ fn print_feature_bytes(dir: &std::path::Path, manifest: &playlike_core::format::
                 ));
             }
         }
-        println!("recommend bytes by family (gzip each): {}", rows.join(" | "));
+        println!(
+            "recommend bytes by family (gzip each): {}",
+            rows.join(" | ")
+        );
     }
     Ok(())
 }

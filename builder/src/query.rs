@@ -71,7 +71,13 @@ pub struct FilterArgs {
 }
 
 impl FilterArgs {
-    pub fn request(&self, library: &Library, like: Vec<u32>, dislike: Vec<u32>, k: usize) -> Request {
+    pub fn request(
+        &self,
+        library: &Library,
+        like: Vec<u32>,
+        dislike: Vec<u32>,
+        k: usize,
+    ) -> Request {
         Request {
             like,
             dislike,
@@ -82,7 +88,11 @@ impl FilterArgs {
                 min_rating: self.min_rating,
                 include_genres: self.genre.clone(),
                 exclude_genres: self.not_genre.clone(),
-                exclude_games: self.exclude.iter().filter_map(|&id| library.find_igdb(id)).collect(),
+                exclude_games: self
+                    .exclude
+                    .iter()
+                    .filter_map(|&id| library.find_igdb(id))
+                    .collect(),
                 main_only: !self.all_types,
             },
             knobs: Knobs {
@@ -96,7 +106,11 @@ impl FilterArgs {
 
 fn dense_ids(library: &Library, ids: &[u64]) -> Result<Vec<u32>> {
     ids.iter()
-        .map(|&id| library.find_igdb(id).with_context(|| format!("IGDB id {id} is not in the index")))
+        .map(|&id| {
+            library
+                .find_igdb(id)
+                .with_context(|| format!("IGDB id {id} is not in the index"))
+        })
         .collect()
 }
 
@@ -120,7 +134,10 @@ pub fn run_query(args: QueryArgs) -> Result<()> {
                 json!({"id": card.igdb_id, "name": card.name, "year": card.year, "score": r.score, "why": r.explanation.text()})
             })
             .collect();
-        println!("{}", json!({"like": args.like, "dislike": args.dislike, "recs": items}));
+        println!(
+            "{}",
+            json!({"like": args.like, "dislike": args.dislike, "recs": items})
+        );
     } else {
         for (rank, r) in recs.iter().enumerate() {
             let card = library.card(r.game).expect("recommended games are loaded");
@@ -153,10 +170,16 @@ fn batch_query(library: &Library, args: &QueryArgs, path: &PathBuf) -> Result<()
             let Some(game) = library.find_igdb(id) else {
                 return json!({"id": id, "recs": [], "error": "not in the index"}).to_string();
             };
-            let request = args.filters.request(library, vec![game], Vec::new(), args.k);
+            let request = args
+                .filters
+                .request(library, vec![game], Vec::new(), args.k);
             match library.recommend(&request) {
                 Ok(recs) => {
-                    let ids: Vec<u64> = recs.iter().filter_map(|r| library.card(r.game)).map(|c| c.igdb_id).collect();
+                    let ids: Vec<u64> = recs
+                        .iter()
+                        .filter_map(|r| library.card(r.game))
+                        .map(|c| c.igdb_id)
+                        .collect();
                     json!({"id": id, "recs": ids}).to_string()
                 }
                 Err(e) => json!({"id": id, "recs": [], "error": e.to_string()}).to_string(),
@@ -202,7 +225,11 @@ pub fn run_search(args: SearchArgs) -> Result<()> {
     let query = args.query.context("give a query or --queries-file FILE")?;
     let hits = library.search(&query, args.k);
     if args.json {
-        let ids: Vec<u64> = hits.iter().filter_map(|h| library.card(h.game)).map(|c| c.igdb_id).collect();
+        let ids: Vec<u64> = hits
+            .iter()
+            .filter_map(|h| library.card(h.game))
+            .map(|c| c.igdb_id)
+            .collect();
         println!("{}", json!({"q": query, "hits": ids}));
         return Ok(());
     }
@@ -215,14 +242,20 @@ pub fn run_search(args: SearchArgs) -> Result<()> {
             card.year.map_or("----".into(), |y| y.to_string()),
             card.igdb_id,
             hit.score,
-            card.platforms.iter().take(3).copied().collect::<Vec<_>>().join(", ")
+            card.platforms
+                .iter()
+                .take(3)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     Ok(())
 }
 
 fn read_lines(path: &PathBuf) -> Result<Vec<String>> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     std::io::BufReader::new(file)
         .lines()
         .map(|l| l.with_context(|| format!("cannot read {}", path.display())))

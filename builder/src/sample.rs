@@ -42,8 +42,15 @@ pub fn run(args: SampleArgs) -> Result<()> {
         .enumerate()
         .map(|(i, g)| (features::notability(g), i))
         .collect();
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(games[a.1].igdb_id.cmp(&games[b.1].igdb_id)));
-    let mut keep: Vec<usize> = ranked.into_iter().take(args.games).map(|(_, i)| i).collect();
+    ranked.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then(games[a.1].igdb_id.cmp(&games[b.1].igdb_id))
+    });
+    let mut keep: Vec<usize> = ranked
+        .into_iter()
+        .take(args.games)
+        .map(|(_, i)| i)
+        .collect();
     keep.sort_by_key(|&i| games[i].igdb_id);
     let mut out = Vec::new();
     for &i in &keep {
@@ -74,7 +81,8 @@ pub fn run(args: SampleArgs) -> Result<()> {
     if let Some(parent) = args.out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
-    std::fs::write(&args.out, &bytes).with_context(|| format!("cannot write {}", args.out.display()))?;
+    std::fs::write(&args.out, &bytes)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
     println!(
         "wrote {} of {} games to {} ({} bytes). Data from IGDB.com.",
         keep.len(),

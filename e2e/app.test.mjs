@@ -237,3 +237,26 @@ test('a corrupt index file shows an error with Retry, and Retry recovers', { tim
     copy.remove();
   }
 });
+
+test('phone width and dark mode: the game page fits and follows the system theme', { timeout: 120000 }, async () => {
+  const context = await newContext(browser, {
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    colorScheme: 'dark',
+  });
+  await withPage(context, 'phone-dark', async (page) => {
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}game/${GAME.igdbId}`);
+    await waitForApp(page);
+    await waitForTenRecs(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling on a phone (overflow ${overflow}px)`);
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(background, 'rgb(16, 16, 22)', 'dark theme from prefers-color-scheme');
+    await screenshot(page, 'game-page-phone-dark', { fullPage: false });
+    assert.deepEqual(errors, []);
+  });
+  await context.close();
+});

@@ -52,6 +52,7 @@ const cold = { search: [], recommendMark: [], recsShown: [], transferredKB: [] }
 const warm = { recsShown: [] };
 let keystrokes = [];
 let longTasks = [];
+let loadLongTasks = [];
 
 for (let run = 0; run < RUNS; run++) {
   const context = await newContext(browser);
@@ -62,8 +63,15 @@ for (let run = 0; run < RUNS; run++) {
     const sizes = await request.sizes().catch(() => null);
     if (sizes) bytes += sizes.responseBodySize + sizes.responseHeadersSize;
   });
+  await page.addInitScript(() => {
+    window.__loadLongTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__loadLongTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
   await page.goto(`${server.url}game/${GAME}`);
   const shown = await recsShownAt(page);
+  loadLongTasks = loadLongTasks.concat(await page.evaluate(() => window.__loadLongTasks));
   await page.waitForFunction(() => performance.getEntriesByName('playlike:search-ready').length > 0);
   cold.search.push(await markAt(page, 'playlike:search-ready'));
   cold.recommendMark.push(await markAt(page, 'playlike:recommend-ready'));
@@ -119,6 +127,11 @@ const summary = {
     median: round(median(keystrokes)),
     p95: round([...keystrokes].sort((a, b) => a - b)[Math.floor(keystrokes.length * 0.95)] ?? NaN),
     max: round(Math.max(...keystrokes)),
+  },
+  long_tasks_during_cold_load: {
+    count_per_run: round(loadLongTasks.length / RUNS),
+    max_ms: loadLongTasks.length ? round(Math.max(...loadLongTasks)) : 0,
+    all: loadLongTasks.map(round),
   },
   long_tasks_while_typing: { count: longTasks.length, max_ms: longTasks.length ? round(Math.max(...longTasks)) : 0 },
 };

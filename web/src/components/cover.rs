@@ -13,7 +13,18 @@ pub fn Cover(
     name: String,
     #[prop(default = "cover_small")] size: &'static str,
 ) -> impl IntoView {
-    let failed = RwSignal::new(false);
+    // The image stays invisible until it has loaded, so a failed or blocked request (offline,
+    // no network) never shows a broken-image icon over the placeholder.
+    let loaded = RwSignal::new(false);
+    let img_ref = NodeRef::<leptos::html::Img>::new();
+    // A cached image may finish before the listener is attached: check once mounted.
+    Effect::new(move |_| {
+        if let Some(img) = img_ref.get() {
+            if img.complete() && img.natural_width() > 0 {
+                loaded.set(true);
+            }
+        }
+    });
     let url = image
         .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()))
         .map(|id| format!("https://images.igdb.com/igdb/image/upload/t_{size}/{id}.jpg"));
@@ -22,12 +33,14 @@ pub fn Cover(
             <span class="cover-placeholder" aria-hidden="true">{initials(&name)}</span>
             {url.map(|src| view! {
                 <img
+                    node_ref=img_ref
                     src=src
                     alt=""
                     loading="lazy"
                     decoding="async"
-                    class:failed=move || failed.get()
-                    on:error=move |_| failed.set(true)
+                    class:loaded=move || loaded.get()
+                    on:load=move |_| loaded.set(true)
+                    on:error=move |_| loaded.set(false)
                 />
             })}
         </div>

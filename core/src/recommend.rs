@@ -449,20 +449,30 @@ impl FeatureIndex {
                 continue;
             }
             let postings = self.postings(f);
-            let genre = if w > 0.0 && self.family[f as usize] == Family::Genre {
-                SHARES_GENRE
-            } else {
-                0
-            };
-            let common = postings.len() > common_df;
-            for &g in postings {
-                let g = g as usize;
-                acc[g] += w;
-                if !common && flags[g] & REACHED == 0 {
-                    touched.push(g as u32);
-                    flags[g] |= REACHED;
+            let genre = w > 0.0 && self.family[f as usize] == Family::Genre;
+            match (postings.len() > common_df, genre) {
+                (true, false) => {
+                    for &g in postings {
+                        acc[g as usize] += w;
+                    }
                 }
-                flags[g] |= genre;
+                (true, true) => {
+                    for &g in postings {
+                        acc[g as usize] += w;
+                        flags[g as usize] |= SHARES_GENRE;
+                    }
+                }
+                (false, _) => {
+                    let genre_flag = if genre { SHARES_GENRE } else { 0 };
+                    for &g in postings {
+                        let g = g as usize;
+                        acc[g] += w;
+                        if flags[g] & REACHED == 0 {
+                            touched.push(g as u32);
+                        }
+                        flags[g] |= REACHED | genre_flag;
+                    }
+                }
             }
         }
         Accumulated {

@@ -11,7 +11,8 @@
 //! one typo (two for long words, transpositions included), or as a hyphen-less compound
 //! ("halflife" → "Half-Life"). The most selective query word drives: its games are checked
 //! against the other words. When even that word is very common ("s"), games are scanned in
-//! notability order and the scan stops once enough matches are found. Ranking puts exact
+//! notability order and the scan stops once enough matches are found (or after the 30,000
+//! best-known games). Ranking puts exact
 //! titles first, then how well and how completely the query matches, then notability.
 
 use std::collections::HashMap;
@@ -27,9 +28,13 @@ pub struct SearchHit {
 }
 
 /// Above this many candidate games, the driving word is scanned in notability order instead.
-const SCAN_THRESHOLD: usize = 20_000;
+const SCAN_THRESHOLD: usize = 5_000;
 /// Matches collected by a scan before it stops.
 const SCAN_CAP: usize = 400;
+/// Games a scan looks at, at most: every word of such a query is common, so the player most
+/// likely means a well-known game, and the next keystroke narrows the search anyway. This
+/// bounds the worst keystroke.
+const SCAN_LIMIT: usize = 30_000;
 /// Words with at least this many characters tolerate one typo; see [`max_typos`].
 const MIN_TYPO_CHARS: usize = 4;
 
@@ -217,19 +222,11 @@ impl TitleIndex {
             }
         };
         if terms[driver].postings <= SCAN_THRESHOLD {
-            let mut candidates: Vec<u32> = terms[driver]
-                .words
-                .keys()
-                .flat_map(|&w| self.games_with(w))
-                .copied()
-                .collect();
-            candidates.sort_unstable();
-            candidates.dedup();
-            for game in candidates {
+            for game in self.games_matching(&terms[driver]) {
                 consider(game, &mut hits);
             }
         } else {
-            for &game in &self.by_notability {
+            for &game in self.by_notability.iter().take(SCAN_LIMIT) {
                 consider(game, &mut hits);
                 if hits.len() >= SCAN_CAP {
                     break;
@@ -251,43 +248,73 @@ impl TitleIndex {
 
     /// Dictionary words a query word can stand for, with how good each match is.
     fn match_word(&self, word: &str, prefix: bool) -> TermMatch {
-        let mut words: HashMap<u32, f32> = HashMap::new();
-        let mut add = |w: u32, quality: f32| {
-            let best = words.entry(w).or_insert(0.0);
-            *best = best.max(quality);
-        };
         let chars: Vec<char> = word.chars().collect();
+        // Exact and prefix matches are one contiguous range of the sorted dictionary.
         let start = self.words.partition_point(|w| &**w < word);
-        if prefix {
-            for (offset, w) in self.words[start..].iter().enumerate() {
-                if !w.starts_with(word) {
-                    break;
+        let end = if prefix {
+            start + self.words[start..].partition_point(|w| w.starts_with(word))
+        } else {
+            start + usize::from(self.words.get(start).is_some_and(|w| &**w == word))
+        };
+        let range = start as u32..end as u32;
+        let mut typos: Vec<(u32, f32)> = Vec::new();
+        // A word still being typed is a prefix: a typo in it only counts once it is longer.
+        let max = max_typos(chars.len() - usize::from(prefix));
+        if max > 0 {
+            for (w, distance) in self.typo_candidates(&chars, max) {
+                if !range.contains(&w) {
+                    let quality = if distance == 1 {
+                        TYPO1_QUALITY
+                    } else {
+                        TYPO2_QUALITY
+                    };
+                    typos.push((w, quality));
                 }
-                let quality = if w.len() == word.len() {
-                    EXACT_QUALITY
-                } else {
-                    0.7 + 0.25 * word.len() as f32 / w.len() as f32
-                };
-                add((start + offset) as u32, quality);
-            }
-        } else if self.words.get(start).is_some_and(|w| &**w == word) {
-            add(start as u32, EXACT_QUALITY);
-        }
-        let typos = max_typos(chars.len());
-        if typos > 0 {
-            for (w, distance) in self.typo_candidates(&chars, typos) {
-                let quality = if distance == 1 {
-                    TYPO1_QUALITY
-                } else {
-                    TYPO2_QUALITY
-                };
-                add(w, quality);
             }
         }
+        typos.sort_unstable_by_key(|&(w, _)| w);
         // Compounds are indexed as words, so "halflife" already matched exactly above; a
         // compound query like "spider man" needs nothing extra either.
-        let postings = words.keys().map(|&w| self.games_with(w).len()).sum();
-        TermMatch { words, postings }
+        let postings = (self.word_starts[end] - self.word_starts[start]) as usize
+            + typos
+                .iter()
+                .map(|&(w, _)| self.games_with(w).len())
+                .sum::<usize>();
+        TermMatch {
+            range,
+            query_len: word.len(),
+            typos,
+            postings,
+        }
+    }
+
+    /// How well dictionary word `w` matches a query word, 0 when it does not.
+    fn quality(&self, term: &TermMatch, w: u32) -> f32 {
+        if term.range.contains(&w) {
+            let len = self.words[w as usize].len();
+            if len == term.query_len {
+                EXACT_QUALITY
+            } else {
+                0.7 + 0.25 * term.query_len as f32 / len as f32
+            }
+        } else {
+            term.typos
+                .binary_search_by_key(&w, |&(t, _)| t)
+                .map_or(0.0, |at| term.typos[at].1)
+        }
+    }
+
+    /// Games matching a query word, ascending, without duplicates.
+    fn games_matching(&self, term: &TermMatch) -> Vec<u32> {
+        let (a, b) = (term.range.start as usize, term.range.end as usize);
+        let mut games: Vec<u32> =
+            self.word_games[self.word_starts[a] as usize..self.word_starts[b] as usize].to_vec();
+        for &(w, _) in &term.typos {
+            games.extend_from_slice(self.games_with(w));
+        }
+        games.sort_unstable();
+        games.dedup();
+        games
     }
 
     /// Words within `max` edits of `chars` (Damerau, adjacent transpositions count once).
@@ -338,8 +365,8 @@ impl TitleIndex {
         for term in terms {
             let best = title
                 .iter()
-                .filter_map(|w| term.words.get(w))
-                .fold(0.0f32, |a, &b| a.max(b));
+                .map(|&w| self.quality(term, w))
+                .fold(0.0f32, f32::max);
             if best == 0.0 {
                 return None;
             }
@@ -400,9 +427,13 @@ impl FxHasher {
     }
 }
 
-/// What one query word matches: dictionary word id → match quality.
+/// What one query word matches: a range of the dictionary (the word itself, or every word it
+/// is a prefix of) and a few words within typo distance.
 struct TermMatch {
-    words: HashMap<u32, f32>,
+    range: std::ops::Range<u32>,
+    /// Length of the query word in bytes.
+    query_len: usize,
+    typos: Vec<(u32, f32)>,
     /// Total games over all matched words (an upper bound on candidates).
     postings: usize,
 }

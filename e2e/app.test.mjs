@@ -260,3 +260,67 @@ test('phone width and dark mode: the game page fits and follows the system theme
   });
   await context.close();
 });
+
+test('a newer but corrupt index keeps the cached one in use and says so', { timeout: 120000 }, async () => {
+  const copy = copyDist();
+  const own = await serve(copy.dir);
+  const context = await newContext(browser);
+  try {
+    await withPage(context, 'cached-fallback', async (page) => {
+      await page.goto(own.url);
+      await waitForApp(page);
+      await waitForRecommendReady(page);
+      const version = await page.getByTestId('index-version').innerText();
+      // Publish a "newer" index whose title file is corrupt.
+      const manifestPath = path.join(copy.dir, 'index', 'manifest.json');
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+      manifest.version = 'e2e-newer-corrupt';
+      const titles = manifest.files.find((f) => f.role === 'search');
+      const badPath = 'titles-0-0000corrupt.bin.gz';
+      writeFileSync(path.join(copy.dir, 'index', badPath), Buffer.from('not gzip at all'));
+      titles.path = badPath;
+      titles.sha256 = 'ab'.repeat(32);
+      writeFileSync(manifestPath, JSON.stringify(manifest));
+      await page.reload();
+      await waitForApp(page);
+      await waitForRecommendReady(page);
+      await page.getByTestId('index-notice').waitFor({ timeout: 20000 });
+      assert.match(await page.getByTestId('index-notice').innerText(), /newer index \(e2e-newer-corrupt\) could not be loaded/);
+      assert.equal(await page.getByTestId('index-version').innerText(), version.replace(/\s*·\s*saved in this browser$/, '') + ' · saved in this browser');
+      await page.locator('#search-input').fill(SECOND_GAME.query);
+      await page.locator('#search-listbox [role=option]').first().waitFor();
+      await screenshot(page, 'cached-fallback');
+    });
+  } finally {
+    await context.close();
+    await own.stop();
+    copy.remove();
+  }
+});
+
+test('a staged rollout sends the canary share of browsers to the canary manifest', { timeout: 120000 }, async () => {
+  const copy = copyDist();
+  const manifestPath = path.join(copy.dir, 'index', 'manifest.json');
+  const stable = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  const canary = { ...stable, version: 'e2e-canary' };
+  writeFileSync(path.join(copy.dir, 'index', 'manifest-canary.json'), JSON.stringify(canary));
+  stable.rollout = { version: 'e2e-canary', manifest: 'manifest-canary.json', percent: 50 };
+  writeFileSync(manifestPath, JSON.stringify(stable));
+  const own = await serve(copy.dir);
+  try {
+    for (const [bucket, expected] of [['10', /Index e2e-canary/], ['90', new RegExp(`Index ${stable.version}`)]]) {
+      const context = await newContext(browser);
+      await context.addInitScript((b) => localStorage.setItem('playlike.bucket', b), bucket);
+      await withPage(context, `rollout-bucket-${bucket}`, async (page) => {
+        await page.goto(own.url);
+        await waitForApp(page);
+        await waitForSearchReady(page);
+        assert.match(await page.getByTestId('index-version').innerText(), expected, `bucket ${bucket}`);
+      });
+      await context.close();
+    }
+  } finally {
+    await own.stop();
+    copy.remove();
+  }
+});

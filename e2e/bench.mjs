@@ -53,6 +53,7 @@ const warm = { recsShown: [] };
 let keystrokes = [];
 let longTasks = [];
 let loadLongTasks = [];
+const loadSteps = {};
 
 for (let run = 0; run < RUNS; run++) {
   const context = await newContext(browser);
@@ -72,6 +73,10 @@ for (let run = 0; run < RUNS; run++) {
   await page.goto(`${server.url}game/${GAME}`);
   const shown = await recsShownAt(page);
   loadLongTasks = loadLongTasks.concat(await page.evaluate(() => window.__loadLongTasks));
+  const steps = await page.evaluate(() => window.__playlikePerf ?? {});
+  for (const step of ['titles_decode', 'titles_index', 'features_decode', 'features_index']) {
+    (loadSteps[step] ??= []).push(...(steps[step] ?? []));
+  }
   await page.waitForFunction(() => performance.getEntriesByName('playlike:search-ready').length > 0);
   cold.search.push(await markAt(page, 'playlike:search-ready'));
   cold.recommendMark.push(await markAt(page, 'playlike:recommend-ready'));
@@ -128,6 +133,9 @@ const summary = {
     p95: round([...keystrokes].sort((a, b) => a - b)[Math.floor(keystrokes.length * 0.95)] ?? NaN),
     max: round(Math.max(...keystrokes)),
   },
+  load_steps_ms_median: Object.fromEntries(
+    Object.entries(loadSteps).map(([k, v]) => [k, round(median(v))]),
+  ),
   long_tasks_during_cold_load: {
     count_per_run: round(loadLongTasks.length / RUNS),
     max_ms: loadLongTasks.length ? round(Math.max(...loadLongTasks)) : 0,

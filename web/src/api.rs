@@ -283,12 +283,17 @@ async fn load_files(
         status.update(|s| s.activity = format!("Downloading titles ({}/{})…", i + 1, titles.len()));
         let stored = get_file(loaded, entry, cache, cache_only, status).await?;
         yield_now().await;
+        let started = crate::perf::now();
         let shard = open_stored(entry, &stored)
             .and_then(|raw| TitleShard::decode(&raw))
             .map_err(|e| corrupt(entry, &e.to_string()))?;
+        crate::perf::record("titles_decode", crate::perf::now() - started);
+        yield_now().await;
+        let started = crate::perf::now();
         LIBRARY
             .with(|lib| lib.borrow_mut().add_titles(shard))
             .map_err(|e| corrupt(entry, &e.to_string()))?;
+        crate::perf::record("titles_index", crate::perf::now() - started);
         if i == 0 {
             crate::perf::mark("playlike:search-ready");
         }
@@ -305,13 +310,17 @@ async fn load_files(
         yield_now().await;
         status.update(|s| s.activity = "Preparing recommendations…".into());
         yield_now().await;
+        let started = crate::perf::now();
         let part = open_stored(entry, &stored)
             .and_then(|raw| FeaturePart::decode(&raw))
             .map_err(|e| corrupt(entry, &e.to_string()))?;
+        crate::perf::record("features_decode", crate::perf::now() - started);
         yield_now().await;
+        let started = crate::perf::now();
         LIBRARY
             .with(|lib| lib.borrow_mut().set_features(part))
             .map_err(|e| corrupt(entry, &e.to_string()))?;
+        crate::perf::record("features_index", crate::perf::now() - started);
     }
     crate::perf::mark("playlike:recommend-ready");
     status.update(|s| {

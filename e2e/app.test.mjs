@@ -51,6 +51,11 @@ test('a misspelled title is found, picked, and its page shows ten explained reco
     const box = page.locator('#search-input');
     await box.click();
     await box.pressSequentially(GAME.misspelled, { delay: 20 });
+    // Wait for the results of the whole query (earlier keystrokes showed their own).
+    await page.waitForFunction(
+      (q) => document.querySelector('#search-listbox')?.dataset.query === q,
+      GAME.misspelled,
+    );
     const first = page.locator('#search-listbox [role=option]').first();
     await first.waitFor();
     assert.match(await first.locator('.option-name').innerText(), GAME.name, 'the misspelled query finds the game first');
@@ -131,6 +136,13 @@ test('liked games drive the For you page', { timeout: 120000 }, async () => {
     const liked = await page.locator('.game-grid .tile-name').allInnerTexts();
     assert.equal(liked.length, 2, 'both liked games are listed');
     await screenshot(page, 'for-you');
+    // Un-liking a game here updates the lists, the URL and the results.
+    await page.locator('.game-grid li').nth(1).locator('.chip.like').click();
+    await page.waitForURL((url) => url.searchParams.get('like') === `${GAME.igdbId}`);
+    await page.waitForFunction(() => document.querySelectorAll('.game-grid .tile-name').length === 1);
+    // Like it again for the persistence check below.
+    await page.goto(`${server.url}game/${SECOND_GAME.igdbId}`);
+    await page.locator('[data-testid=game-page] .chip.like').click();
     // The lists persist: a fresh visit to /for-you fills the URL from localStorage.
     await page.goto(`${server.url}for-you`);
     await page.waitForURL((url) => url.searchParams.get('like') === `${GAME.igdbId},${SECOND_GAME.igdbId}`);

@@ -51,6 +51,7 @@ const browser = await launch();
 const cold = { search: [], recommendMark: [], recsShown: [], transferredKB: [] };
 const warm = { recsShown: [] };
 let keystrokes = [];
+let keystrokeTotals = [];
 let longTasks = [];
 let loadLongTasks = [];
 const loadSteps = {};
@@ -96,7 +97,7 @@ for (let run = 0; run < RUNS; run++) {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__longTasks.push(e.duration);
     }).observe({ type: 'longtask', buffered: false });
-    if (window.__playlikePerf) window.__playlikePerf.search = [];
+    if (window.__playlikePerf) { window.__playlikePerf.search = []; window.__playlikePerf.keystroke = []; }
   });
   const box = page2.locator('#search-input');
   await box.click();
@@ -105,6 +106,7 @@ for (let run = 0; run < RUNS; run++) {
     await page2.waitForTimeout(120); // a brisk typist; past the 40 ms debounce
   }
   keystrokes = keystrokes.concat(await page2.evaluate(() => window.__playlikePerf?.search ?? []));
+  keystrokeTotals = keystrokeTotals.concat(await page2.evaluate(() => window.__playlikePerf?.keystroke ?? []));
   longTasks = longTasks.concat(await page2.evaluate(() => window.__longTasks));
   await context.close();
 }
@@ -140,6 +142,12 @@ const summary = {
     count_per_run: round(loadLongTasks.length / RUNS),
     max_ms: loadLongTasks.length ? round(Math.max(...loadLongTasks)) : 0,
     all: loadLongTasks.map(round),
+  },
+  keystroke_total_ms: {
+    count: keystrokeTotals.length,
+    median: round(median(keystrokeTotals)),
+    p95: round([...keystrokeTotals].sort((a, b) => a - b)[Math.floor(keystrokeTotals.length * 0.95)] ?? NaN),
+    max: round(Math.max(...keystrokeTotals)),
   },
   long_tasks_while_typing: { count: longTasks.length, max_ms: longTasks.length ? round(Math.max(...longTasks)) : 0 },
 };

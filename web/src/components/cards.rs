@@ -104,7 +104,12 @@ pub fn RecList(#[prop(into)] items: Signal<Vec<RecItem>>) -> impl IntoView {
 
 /// A compact list of games (liked, disliked, popular).
 #[component]
-pub fn GameGrid(#[prop(into)] games: Signal<Vec<GameSummary>>) -> impl IntoView {
+pub fn GameGrid(
+    #[prop(into)] games: Signal<Vec<GameSummary>>,
+    /// Show like / dislike / own toggles under each tile.
+    #[prop(optional)]
+    with_taste: bool,
+) -> impl IntoView {
     let query = use_query_map();
     view! {
         <ul class="game-grid">
@@ -124,6 +129,7 @@ pub fn GameGrid(#[prop(into)] games: Signal<Vec<GameSummary>>) -> impl IntoView 
                                 <span class="tile-name">{g.name.clone()}</span>
                                 <span class="meta">{g.year.map(|y| y.to_string()).unwrap_or_default()}</span>
                             </a>
+                            {with_taste.then(|| view! { <TasteButtons igdb_id=id compact=true/> })}
                         </li>
                     }
                 }

@@ -35,6 +35,22 @@ pub fn ForYou() -> impl IntoView {
         }
     }
 
+    // Changing the taste lists here (the toggles under each game) updates the URL.
+    let navigate_on_change = navigate.clone();
+    Effect::new(move |previous: Option<()>| {
+        let target = taste.for_you_href();
+        if previous.is_some() {
+            navigate_on_change(
+                &target,
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..NavigateOptions::default()
+                },
+            );
+        }
+    });
+
     let liked_ids = Memo::new(move |_| {
         query
             .read()
@@ -115,10 +131,10 @@ pub fn ForYou() -> impl IntoView {
                 }
             >
                 <h2 class="sub">"Because you like"</h2>
-                <GameGrid games=liked/>
+                <GameGrid games=liked with_taste=true/>
                 <Show when=move || !disliked.with(Vec::is_empty)>
                     <h2 class="sub">"Steering away from"</h2>
-                    <GameGrid games=disliked/>
+                    <GameGrid games=disliked with_taste=true/>
                 </Show>
             </Show>
         </section>

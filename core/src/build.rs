@@ -37,6 +37,10 @@ pub struct BuildOptions {
     pub terms: TermOptions,
     /// Terms kept per game in the last (least notable) title tier.
     pub tail_terms: usize,
+    /// Compressor of the files a page downloads up front (title shards, feature part); must
+    /// produce a gzip stream. The builder plugs in a stronger encoder than [`format::gzip`],
+    /// the default, which always compresses the on-demand details shards.
+    pub compress: fn(&[u8]) -> Vec<u8>,
     /// RFC 3339 build time; the caller supplies it (core has no clock).
     pub built_at: String,
     /// Where the catalogue came from.
@@ -51,7 +55,8 @@ impl Default for BuildOptions {
             details_shard_size: 1024,
             keep_summaries: true,
             terms: TermOptions::default(),
-            tail_terms: 2,
+            tail_terms: 1,
+            compress: format::gzip,
             built_at: "1970-01-01T00:00:00Z".into(),
             source: "unknown".into(),
         }
@@ -175,9 +180,16 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
         }
     }));
     let (entries, files): (Vec<ManifestFile>, Vec<(String, Vec<u8>)>) =
-        crate::parallel::map(&parts, EncodedPart::store)
-            .into_iter()
-            .unzip();
+        crate::parallel::map(&parts, |part| {
+            let compress = if part.role == FileRole::Details {
+                format::gzip
+            } else {
+                options.compress
+            };
+            part.store(compress)
+        })
+        .into_iter()
+        .unzip();
 
     let content_id: String = entries.iter().map(|e| e.sha256.as_str()).collect();
     let version = format!(
@@ -269,7 +281,10 @@ fn feature_part(games: &[Game], game_terms: &[Vec<String>], stats: &mut BuildSta
     let mut postings: Vec<Vec<u32>> = Vec::new();
     for (dense, (game, terms)) in games.iter().zip(game_terms).enumerate() {
         let mut features = features::direct_features(game);
-        features.retain(|(family, _)| !features::DERIVED_FAMILIES.contains(family));
+        features.retain(|(family, _)| {
+            !features::DERIVED_FAMILIES.contains(family)
+                && !features::UNSHIPPED_FAMILIES.contains(family)
+        });
         features.extend(terms.iter().map(|t| (Family::Term, t.clone())));
         features.sort();
         features.dedup();
@@ -463,8 +478,8 @@ struct EncodedPart {
 
 impl EncodedPart {
     /// Compresses the part and describes it for the manifest: `(entry, (path, stored))`.
-    fn store(&self) -> (ManifestFile, (String, Vec<u8>)) {
-        let stored = format::gzip(&self.raw);
+    fn store(&self, compress: fn(&[u8]) -> Vec<u8>) -> (ManifestFile, (String, Vec<u8>)) {
+        let stored = compress(&self.raw);
         let path = format!("{}-{}.bin.gz", self.stem, short_hash(&stored));
         let entry = ManifestFile {
             path: path.clone(),

@@ -24,7 +24,7 @@ impl Default for TermOptions {
     fn default() -> Self {
         TermOptions {
             per_game: 5,
-            min_df: 5,
+            min_df: 6,
             max_df_ratio: 0.03,
         }
     }

@@ -229,6 +229,7 @@ fn library() -> Library {
     let options = BuildOptions {
         head_titles: 5,
         title_shard_size: 6,
+        tail_terms: 8,
         ..BuildOptions::default()
     };
     build_index(games, &options)

@@ -103,9 +103,9 @@ impl Manifest {
         Ok(manifest)
     }
 
-    /// Pretty JSON, as published.
+    /// Compact JSON, as published (every byte of it is downloaded before anything else).
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("manifest serializes")
+        serde_json::to_string(self).expect("manifest serializes")
     }
 
     /// Files with one role, in listed order.

@@ -176,12 +176,25 @@ struct StoredTitles {
     platform_names: Vec<String>,
     names: Vec<String>,
     igdb_id_deltas: Vec<u8>,
-    years: Vec<u16>,
+    /// Release year minus [`YEAR_BASE`], 0 when unknown: one byte each.
+    year_offsets: Vec<u8>,
     platforms: Vec<Vec<u16>>,
     cover_planes: Vec<u8>,
     other_covers: Vec<(u32, String)>,
     flags: Vec<u8>,
     notability: Vec<u8>,
+}
+
+/// Stored years are offsets from this (1900 is offset 1).
+const YEAR_BASE: u16 = 1899;
+
+/// A year as its stored byte: 0 for unknown; years outside 1900–2154 are clamped.
+fn year_offset(year: u16) -> u8 {
+    if year == 0 {
+        0
+    } else {
+        year.saturating_sub(YEAR_BASE).clamp(1, 255) as u8
+    }
 }
 
 /// Notability byte of the game at `rank` (0 = best known) among `games`.
@@ -273,7 +286,7 @@ impl TitleShard {
             platform_names: self.platform_names.clone(),
             names: self.names.clone(),
             igdb_id_deltas,
-            years: self.years.clone(),
+            year_offsets: self.years.iter().map(|&y| year_offset(y)).collect(),
             platforms: self.platforms.clone(),
             cover_planes: to_planes(&self.covers),
             other_covers: self.other_covers.clone(),
@@ -298,7 +311,11 @@ impl TitleShard {
             platform_names: stored.platform_names,
             names: stored.names,
             igdb_ids,
-            years: stored.years,
+            years: stored
+                .year_offsets
+                .iter()
+                .map(|&o| if o == 0 { 0 } else { YEAR_BASE + u16::from(o) })
+                .collect(),
             platforms: stored.platforms,
             covers: from_planes(&stored.cover_planes, n)?,
             other_covers: stored.other_covers,

@@ -52,7 +52,9 @@ fn variants() -> Vec<Variant> {
         Variant {
             name: "+ companies",
             weight: |f| match f {
-                Family::Genre | Family::Platform | Family::Developer | Family::Publisher => f.weight(),
+                Family::Genre | Family::Platform | Family::Developer | Family::Publisher => {
+                    f.weight()
+                }
                 _ => 0.0,
             },
             popularity: -0.5,
@@ -141,7 +143,11 @@ fn rate((hits, eligible): (usize, usize)) -> String {
 /// Every `step`-th main game with a genre, for a spread over all tiers.
 fn sample_queries(library: &Library, wanted: usize) -> Vec<u32> {
     let eligible: Vec<u32> = (0..library.loaded_titles() as u32)
-        .filter(|&g| library.card(g).is_some_and(|c| c.main_game && !c.genres.is_empty()))
+        .filter(|&g| {
+            library
+                .card(g)
+                .is_some_and(|c| c.main_game && !c.genres.is_empty())
+        })
         .collect();
     let step = (eligible.len() / wanted.max(1)).max(1);
     eligible.into_iter().step_by(step).take(wanted).collect()
@@ -157,30 +163,57 @@ struct QueryResult {
 }
 
 fn evaluate(library: &Library, queries: &[u32], popularity: f32) -> Scores {
-    let developer_games = games_by(library, |l, g| l.card(g).map(|c| c.developers.iter().map(|d| d.to_string()).collect()).unwrap_or_default());
-    let series_games = games_by(library, |l, g| l.card(g).map(|c| vec![series_key(c.name)]).unwrap_or_default());
+    let developer_games = games_by(library, |l, g| {
+        l.card(g)
+            .map(|c| c.developers.iter().map(|d| d.to_string()).collect())
+            .unwrap_or_default()
+    });
+    let series_games = games_by(library, |l, g| {
+        l.card(g)
+            .map(|c| vec![series_key(c.name)])
+            .unwrap_or_default()
+    });
     let results: Vec<QueryResult> = queries
         .par_iter()
         .filter_map(|&q| {
             let request = Request {
-                knobs: Knobs { popularity, recency: 0.0 },
+                knobs: Knobs {
+                    popularity,
+                    recency: 0.0,
+                },
                 ..Request::like(q)
             };
             let recs = library.recommend(&request).ok()?;
             let query = library.card(q)?;
             let cards: Vec<_> = recs.iter().filter_map(|r| library.card(r.game)).collect();
-            let shares_genre = cards.iter().filter(|c| c.genres.iter().any(|g| query.genres.contains(g))).count();
-            let has_other = |map: &std::collections::HashMap<String, usize>, keys: &[String]| keys.iter().any(|k| map.get(k).copied().unwrap_or(0) >= 2);
+            let shares_genre = cards
+                .iter()
+                .filter(|c| c.genres.iter().any(|g| query.genres.contains(g)))
+                .count();
+            let has_other = |map: &std::collections::HashMap<String, usize>, keys: &[String]| {
+                keys.iter().any(|k| map.get(k).copied().unwrap_or(0) >= 2)
+            };
             let query_devs: Vec<String> = query.developers.iter().map(|d| d.to_string()).collect();
             let query_series = vec![series_key(query.name)];
             Some(QueryResult {
                 genre_precision: shares_genre as f64 / cards.len().max(1) as f64,
-                developer_hit: has_other(&developer_games, &query_devs)
-                    .then(|| cards.iter().any(|c| c.developers.iter().any(|d| query.developers.contains(d)))),
+                developer_hit: has_other(&developer_games, &query_devs).then(|| {
+                    cards
+                        .iter()
+                        .any(|c| c.developers.iter().any(|d| query.developers.contains(d)))
+                }),
                 series_hit: has_other(&series_games, &query_series)
                     .then(|| cards.iter().any(|c| series_key(c.name) == query_series[0])),
-                distinct_developers: cards.iter().filter_map(|c| c.developers.first()).collect::<HashSet<_>>().len(),
-                distinct_series: cards.iter().map(|c| series_key(c.name)).collect::<HashSet<_>>().len(),
+                distinct_developers: cards
+                    .iter()
+                    .filter_map(|c| c.developers.first())
+                    .collect::<HashSet<_>>()
+                    .len(),
+                distinct_series: cards
+                    .iter()
+                    .map(|c| series_key(c.name))
+                    .collect::<HashSet<_>>()
+                    .len(),
                 recommended: recs.iter().map(|r| r.game).collect(),
             })
         })
@@ -206,7 +239,10 @@ fn count(tally: &mut (usize, usize), hit: Option<bool>) {
 }
 
 /// How many main games carry each key (developer, series).
-fn games_by(library: &Library, keys: impl Fn(&Library, u32) -> Vec<String>) -> std::collections::HashMap<String, usize> {
+fn games_by(
+    library: &Library,
+    keys: impl Fn(&Library, u32) -> Vec<String>,
+) -> std::collections::HashMap<String, usize> {
     let mut counts = std::collections::HashMap::new();
     for g in 0..library.loaded_titles() as u32 {
         if library.card(g).is_some_and(|c| c.main_game) {

@@ -98,25 +98,106 @@ const YEAR_BUCKETS: &[(i64, f64)] = &[
 ];
 
 const ADJECTIVES: &[&str] = &[
-    "Ancient", "Broken", "Crimson", "Dark", "Endless", "Forgotten", "Golden", "Hidden", "Iron",
-    "Lost", "Neon", "Silent", "Super", "Tiny", "Wild", "Frozen", "Hollow", "Savage", "Cosmic",
+    "Ancient",
+    "Broken",
+    "Crimson",
+    "Dark",
+    "Endless",
+    "Forgotten",
+    "Golden",
+    "Hidden",
+    "Iron",
+    "Lost",
+    "Neon",
+    "Silent",
+    "Super",
+    "Tiny",
+    "Wild",
+    "Frozen",
+    "Hollow",
+    "Savage",
+    "Cosmic",
     "Little",
 ];
 const NOUNS: &[&str] = &[
-    "Kingdom", "Dungeon", "Galaxy", "Legend", "Knight", "Empire", "Island", "Rally", "Circuit",
-    "Garden", "Tower", "Frontier", "Odyssey", "Tactics", "Saga", "Quest", "Arena", "Station",
-    "Chronicles", "Valley", "Racer", "Mansion", "Colony", "Warriors",
+    "Kingdom",
+    "Dungeon",
+    "Galaxy",
+    "Legend",
+    "Knight",
+    "Empire",
+    "Island",
+    "Rally",
+    "Circuit",
+    "Garden",
+    "Tower",
+    "Frontier",
+    "Odyssey",
+    "Tactics",
+    "Saga",
+    "Quest",
+    "Arena",
+    "Station",
+    "Chronicles",
+    "Valley",
+    "Racer",
+    "Mansion",
+    "Colony",
+    "Warriors",
 ];
 const SUBTITLES: &[&str] = &[
-    "Rebirth", "Origins", "Deluxe Edition", "Soundtrack", "Season Pass", "Remastered",
-    "The Lost Tapes", "Director's Cut", "Prologue", "Reckoning",
+    "Rebirth",
+    "Origins",
+    "Deluxe Edition",
+    "Soundtrack",
+    "Season Pass",
+    "Remastered",
+    "The Lost Tapes",
+    "Director's Cut",
+    "Prologue",
+    "Reckoning",
 ];
 const SUMMARY_WORDS: &[&str] = &[
-    "zombie", "dungeon", "spaceship", "farming", "detective", "samurai", "pirate", "robot",
-    "dragon", "wizard", "survival", "crafting", "roguelike", "puzzle", "racing", "football",
-    "castle", "mystery", "horror", "romance", "strategy", "colony", "pixel", "stealth",
-    "mech", "vampire", "ninja", "cyberpunk", "medieval", "underwater", "desert", "island",
-    "railway", "kitchen", "orchestra", "tennis", "golf", "chess", "card", "monster",
+    "zombie",
+    "dungeon",
+    "spaceship",
+    "farming",
+    "detective",
+    "samurai",
+    "pirate",
+    "robot",
+    "dragon",
+    "wizard",
+    "survival",
+    "crafting",
+    "roguelike",
+    "puzzle",
+    "racing",
+    "football",
+    "castle",
+    "mystery",
+    "horror",
+    "romance",
+    "strategy",
+    "colony",
+    "pixel",
+    "stealth",
+    "mech",
+    "vampire",
+    "ninja",
+    "cyberpunk",
+    "medieval",
+    "underwater",
+    "desert",
+    "island",
+    "railway",
+    "kitchen",
+    "orchestra",
+    "tennis",
+    "golf",
+    "chess",
+    "card",
+    "monster",
 ];
 
 /// SplitMix64: small, fast, and the same on every machine.
@@ -201,7 +282,11 @@ fn game(rng: &mut Rng, id: u64, companies: usize) -> serde_json::Value {
     let company = |rng: &mut Rng| format!("Studio {}", rng.zipf(companies) + 1);
     let (developers, publishers) = if rng.chance(0.435) {
         let dev = company(rng);
-        let publisher = if rng.chance(0.5) { dev.clone() } else { company(rng) };
+        let publisher = if rng.chance(0.5) {
+            dev.clone()
+        } else {
+            company(rng)
+        };
         (vec![dev], vec![publisher])
     } else {
         (Vec::new(), Vec::new())
@@ -217,10 +302,15 @@ fn game(rng: &mut Rng, id: u64, companies: usize) -> serde_json::Value {
             words[0], words[1], words[2], words[3], words[4], words[5]
         )
     });
-    let rating = rng.chance(0.047).then(|| 40.0 + (rng.next() % 600) as f64 / 10.0);
-    let cover = rng
-        .chance(0.814)
-        .then(|| format!("//images.igdb.com/igdb/image/upload/t_thumb/co{}.jpg", radix36(id + 1000)));
+    let rating = rng
+        .chance(0.047)
+        .then(|| 40.0 + (rng.next() % 600) as f64 / 10.0);
+    let cover = rng.chance(0.814).then(|| {
+        format!(
+            "//images.igdb.com/igdb/image/upload/t_thumb/co{}.jpg",
+            radix36(id + 1000)
+        )
+    });
     json!({
         "igdb_id": id,
         "name": name,
@@ -252,7 +342,10 @@ pub fn run(args: SynthArgs) -> Result<()> {
     let file = std::fs::File::create(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let mut out: Box<dyn Write> = if args.out.to_string_lossy().ends_with(".gz") {
-        Box::new(flate2::write::GzEncoder::new(BufWriter::new(file), flate2::Compression::fast()))
+        Box::new(flate2::write::GzEncoder::new(
+            BufWriter::new(file),
+            flate2::Compression::fast(),
+        ))
     } else {
         Box::new(BufWriter::new(file))
     };
@@ -265,7 +358,12 @@ pub fn run(args: SynthArgs) -> Result<()> {
     }
     out.flush()?;
     drop(out);
-    println!("wrote {} synthetic games to {} (seed {})", args.games, args.out.display(), args.seed);
+    println!(
+        "wrote {} synthetic games to {} (seed {})",
+        args.games,
+        args.out.display(),
+        args.seed
+    );
     Ok(())
 }
 
@@ -277,26 +375,41 @@ mod tests {
     fn same_seed_same_games_and_real_like_rates() {
         let games = |seed| {
             let mut rng = Rng(seed);
-            (1..=4000).map(|id| game(&mut rng, id, 200)).collect::<Vec<_>>()
+            (1..=4000)
+                .map(|id| game(&mut rng, id, 200))
+                .collect::<Vec<_>>()
         };
         let a = games(7);
         assert_eq!(a, games(7));
         assert_ne!(a, games(8));
         let share = |field: &str| {
             a.iter()
-                .filter(|g| g[field].as_array().is_some_and(|v| !v.is_empty()) || g[field].is_number() || g[field].is_string())
+                .filter(|g| {
+                    g[field].as_array().is_some_and(|v| !v.is_empty())
+                        || g[field].is_number()
+                        || g[field].is_string()
+                })
                 .count() as f64
                 / a.len() as f64
         };
-        assert!((share("genres") - 0.835).abs() < 0.03, "genres {}", share("genres"));
+        assert!(
+            (share("genres") - 0.835).abs() < 0.03,
+            "genres {}",
+            share("genres")
+        );
         assert!((share("developers") - 0.435).abs() < 0.03);
         assert!((share("release_date") - 0.735).abs() < 0.03);
         assert!((share("aggregated_rating") - 0.047).abs() < 0.015);
-        let indie = a.iter().filter(|g| g["genres"].as_array().unwrap().iter().any(|x| x == "Indie")).count() as f64 / a.len() as f64;
+        let indie = a
+            .iter()
+            .filter(|g| g["genres"].as_array().unwrap().iter().any(|x| x == "Indie"))
+            .count() as f64
+            / a.len() as f64;
         assert!((0.3..0.5).contains(&indie), "indie {indie}");
         for g in &a {
             let mut warnings = Vec::new();
-            playlike_core::catalogue::parse_game_value(g, &mut warnings).expect("synthetic games parse");
+            playlike_core::catalogue::parse_game_value(g, &mut warnings)
+                .expect("synthetic games parse");
             assert!(warnings.is_empty());
         }
     }

@@ -11,7 +11,11 @@ import { chromium } from 'playwright-core';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = process.env.PLAYLIKE_DIST ?? path.join(ROOT, 'dist');
 export const ARTIFACTS = path.join(ROOT, 'target', 'e2e-artifacts');
-const BIN = path.resolve(ROOT, process.env.PLAYLIKE_BIN ?? 'target/release/playlike');
+const BIN = path.resolve(
+  ROOT,
+  process.env.PLAYLIKE_BIN
+    ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(ROOT, 'target'), 'release', 'playlike'),
+);
 
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

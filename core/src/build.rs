@@ -35,8 +35,10 @@ pub struct BuildOptions {
     /// Whether details shards carry summary text.
     pub keep_summaries: bool,
     pub terms: TermOptions,
-    /// Terms kept per game in the last (least notable) title tier.
+    /// Terms kept per game in the least notable tiers…
     pub tail_terms: usize,
+    /// …which are the title tiers starting past this share of the catalogue.
+    pub tail_share: f32,
     /// Compressor of the files a page downloads up front (title shards, feature part); must
     /// produce a gzip stream. The builder plugs in a stronger encoder than [`format::gzip`],
     /// the default, which always compresses the on-demand details shards.
@@ -51,11 +53,12 @@ impl Default for BuildOptions {
     fn default() -> Self {
         BuildOptions {
             head_titles: 30_000,
-            title_shard_size: 160_000,
+            title_shard_size: 100_000,
             details_shard_size: 1024,
             keep_summaries: true,
             terms: TermOptions::default(),
             tail_terms: 1,
+            tail_share: 0.5,
             compress: format::gzip,
             built_at: "1970-01-01T00:00:00Z".into(),
             source: "unknown".into(),
@@ -120,15 +123,11 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
     stats.main_games = main.iter().filter(|m| **m).count();
 
     let mut game_terms = descriptive_terms(&games, &options.terms);
-    // The least notable tier (obscure games, add-ons) keeps only its strongest terms: it is
-    // rarely asked about, and its postings would cost more bytes than any other part.
-    if let Some((first, _)) = title_chunks(games.len(), options)
-        .last()
-        .filter(|(first, _)| *first > 0)
-    {
-        for terms in &mut game_terms[*first as usize..] {
-            terms.truncate(options.tail_terms);
-        }
+    // The least notable games (obscure games, add-ons) keep only their strongest terms: they
+    // are rarely asked about, and their postings would cost more bytes than any other part.
+    let tail = tail_start(games.len(), options);
+    for terms in &mut game_terms[tail..] {
+        terms.truncate(options.tail_terms);
     }
     let feature_part = feature_part(&games, &game_terms, &mut stats);
     let platform_names = platform_table(&games);
@@ -347,6 +346,16 @@ fn feature_part(games: &[Game], game_terms: &[Vec<String>], stats: &mut BuildSta
     }
 }
 
+/// First dense id of the tail: the first tier that starts at or past `tail_share` of `n`.
+fn tail_start(n: usize, options: &BuildOptions) -> usize {
+    let threshold = (n as f32 * options.tail_share) as usize;
+    title_chunks(n, options)
+        .into_iter()
+        .map(|(first, _)| first as usize)
+        .find(|&first| first >= threshold && first > 0)
+        .unwrap_or(n)
+}
+
 /// Platform names by how many games have them, most common first.
 fn platform_table(games: &[Game]) -> Vec<String> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
@@ -358,12 +367,15 @@ fn platform_table(games: &[Game]) -> Vec<String> {
     names.into_iter().map(|(n, _)| n.to_string()).collect()
 }
 
-/// `(first dense id, range)` of every title shard: a small head, then fixed-size shards.
+/// `(first dense id, range)` of every title shard: a small head, then equal shards.
 fn title_chunks(n: usize, options: &BuildOptions) -> Vec<(u32, std::ops::Range<usize>)> {
     let mut chunks = Vec::new();
     let head = options.head_titles.max(1).min(n);
     chunks.push((0, 0..head));
-    let size = options.title_shard_size.max(1);
+    // The rest in equal shards of at most `title_shard_size` games.
+    let rest = n - head;
+    let count = rest.div_ceil(options.title_shard_size.max(1));
+    let size = rest.div_ceil(count.max(1)).max(1);
     let mut start = head;
     while start < n {
         let end = (start + size).min(n);

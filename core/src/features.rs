@@ -98,10 +98,10 @@ pub const UNSHIPPED_FAMILIES: [Family; 1] = [Family::Publisher];
 pub type DerivedFeature = (Family, String, Vec<u32>);
 
 /// Platform and title-word features of every game (by dense id), kept when at least two
-/// games share them. Title words come from the title search index's dictionary, which has
-/// already split every title into normalised words.
+/// games share them. `title_words` are the title search dictionary's normalised words with
+/// their ascending games (the reader has split every title already).
 pub fn derived_features(
-    titles: &crate::search::TitleIndex,
+    title_words: Vec<(&str, Vec<u32>)>,
     platforms: &[Vec<u16>],
     platform_names: &[String],
 ) -> Vec<DerivedFeature> {
@@ -122,10 +122,10 @@ pub fn derived_features(
         .map(|(name, games)| (Family::Platform, name.clone(), games))
         .collect();
     out.extend(
-        titles
-            .words()
+        title_words
+            .into_iter()
             .filter(|(word, games)| games.len() >= 2 && is_title_word(word))
-            .map(|(word, games)| (Family::TitleWord, word.to_string(), games.to_vec())),
+            .map(|(word, games)| (Family::TitleWord, word.to_string(), games)),
     );
     out
 }
@@ -384,9 +384,10 @@ mod tests {
             Some("Celeste"),
         ];
         let titles = crate::search::TitleIndex::build(&names, &[], &[]);
+        let words = titles.words().map(|(w, g)| (w, g.to_vec())).collect();
         let platforms = vec![vec![0, 1], vec![1], vec![0]];
         let table = vec!["PC".to_string(), "Switch".to_string(), "Amiga".to_string()];
-        let derived = derived_features(&titles, &platforms, &table);
+        let derived = derived_features(words, &platforms, &table);
         assert!(derived.contains(&(Family::Platform, "PC".into(), vec![0, 2])));
         assert!(derived.contains(&(Family::Platform, "Switch".into(), vec![0, 1])));
         assert!(derived.contains(&(Family::TitleWord, "mario".into(), vec![0, 1])));

@@ -44,12 +44,36 @@ pub enum LibraryError {
     Recommend(#[from] RecommendError),
 }
 
+/// A title shard with its own search index.
+#[derive(Debug)]
+struct LoadedShard {
+    titles: TitleShard,
+    search: TitleIndex,
+}
+
+impl LoadedShard {
+    fn new(titles: TitleShard) -> LoadedShard {
+        let names: Vec<Option<&str>> = titles.names.iter().map(|n| Some(n.as_str())).collect();
+        let main: Vec<bool> = titles
+            .flags
+            .iter()
+            .map(|f| f & flags::MAIN_GAME != 0)
+            .collect();
+        let search = TitleIndex::build(&names, &main, &titles.notability);
+        LoadedShard { titles, search }
+    }
+
+    /// One past the last dense id of the shard.
+    fn end(&self) -> u32 {
+        self.titles.first_game + self.titles.len() as u32
+    }
+}
+
 /// A growing, queryable index.
 #[derive(Debug, Default)]
 pub struct Library {
-    shards: Vec<TitleShard>,
+    shards: Vec<LoadedShard>,
     igdb: HashMap<u64, GameId>,
-    search: TitleIndex,
     facts: GameFacts,
     /// The feature part as downloaded, until every title shard is in to complete it.
     pending_features: Option<FeaturePart>,
@@ -66,7 +90,8 @@ impl Library {
         self.add_title_shards(vec![shard])
     }
 
-    /// Adds several title shards, rebuilding the search index once.
+    /// Adds several title shards. Each gets its own search index, so adding a shard costs
+    /// only that shard's work, never a rebuild of what is already loaded.
     pub fn add_title_shards(&mut self, shards: Vec<TitleShard>) -> Result<(), LibraryError> {
         for shard in shards {
             let start = shard.first_game;
@@ -74,22 +99,23 @@ impl Library {
             if self
                 .shards
                 .iter()
-                .any(|s| start < s.first_game + s.len() as u32 && s.first_game < end)
+                .any(|s| start < s.end() && s.titles.first_game < end)
             {
                 return Err(LibraryError::OverlappingShard(start));
             }
             if let Some(first) = self.shards.first() {
-                if first.platform_names != shard.platform_names {
+                if first.titles.platform_names != shard.platform_names {
                     return Err(LibraryError::PlatformTable);
                 }
             }
             for (i, &igdb) in shard.igdb_ids.iter().enumerate() {
                 self.igdb.insert(u64::from(igdb), start + i as u32);
             }
-            let at = self.shards.partition_point(|s| s.first_game < start);
-            self.shards.insert(at, shard);
+            self.add_facts(&shard);
+            let loaded = LoadedShard::new(shard);
+            let at = self.shards.partition_point(|s| s.titles.first_game < start);
+            self.shards.insert(at, loaded);
         }
-        self.rebuild();
         self.complete_features()
     }
 
@@ -109,8 +135,22 @@ impl Library {
             return Ok(());
         }
         let part = self.pending_features.take().expect("checked above");
+        // Title words of all shards, with global ids (shards are in id order, so postings
+        // come out ascending).
+        let mut words: HashMap<&str, Vec<u32>> = HashMap::new();
+        for shard in &self.shards {
+            let first = shard.titles.first_game;
+            for (word, games) in shard.search.words() {
+                words
+                    .entry(word)
+                    .or_default()
+                    .extend(games.iter().map(|g| g + first));
+            }
+        }
+        let mut words: Vec<(&str, Vec<u32>)> = words.into_iter().collect();
+        words.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let derived = features::derived_features(
-            &self.search,
+            words,
             &self.facts.platforms,
             &self.facts.platform_names,
         );
@@ -118,41 +158,31 @@ impl Library {
         Ok(())
     }
 
-    fn rebuild(&mut self) {
-        let n = self
-            .shards
-            .last()
-            .map_or(0, |s| (s.first_game as usize) + s.len());
-        let mut titles: Vec<Option<&str>> = vec![None; n];
-        let mut facts = GameFacts {
-            year: vec![0; n],
-            main: vec![true; n],
-            notability: vec![0; n],
-            platforms: vec![Vec::new(); n],
-            platform_names: self
-                .shards
-                .first()
-                .map(|s| s.platform_names.clone())
-                .unwrap_or_default(),
-        };
-        for shard in &self.shards {
-            for i in 0..shard.len() {
-                let g = shard.first_game as usize + i;
-                let name = shard.names[i].as_str();
-                titles[g] = Some(name);
-                facts.year[g] = shard.years[i];
-                facts.main[g] = shard.flags[i] & flags::MAIN_GAME != 0;
-                facts.notability[g] = shard.notability[i];
-                facts.platforms[g] = shard.platforms[i].clone();
-            }
+    /// Extends the per-game facts with a new shard's rows.
+    fn add_facts(&mut self, shard: &TitleShard) {
+        let start = shard.first_game as usize;
+        let end = start + shard.len();
+        let facts = &mut self.facts;
+        if facts.platform_names.is_empty() {
+            facts.platform_names = shard.platform_names.clone();
         }
-        self.search = TitleIndex::build(&titles, &facts.main, &facts.notability);
-        self.facts = facts;
+        if facts.year.len() < end {
+            facts.year.resize(end, 0);
+            facts.main.resize(end, true);
+            facts.notability.resize(end, 0);
+            facts.platforms.resize(end, Vec::new());
+        }
+        facts.year[start..end].copy_from_slice(&shard.years);
+        facts.notability[start..end].copy_from_slice(&shard.notability);
+        for (i, flags) in shard.flags.iter().enumerate() {
+            facts.main[start + i] = flags & flags::MAIN_GAME != 0;
+            facts.platforms[start + i] = shard.platforms[i].clone();
+        }
     }
 
     /// Games whose titles are loaded.
     pub fn loaded_titles(&self) -> usize {
-        self.shards.iter().map(TitleShard::len).sum()
+        self.shards.iter().map(|s| s.titles.len()).sum()
     }
 
     /// Whether [`Library::recommend`] can answer.
@@ -184,8 +214,8 @@ impl Library {
     }
 
     fn shard_of(&self, game: GameId) -> Option<(&TitleShard, usize)> {
-        let at = self.shards.partition_point(|s| s.first_game <= game);
-        let shard = self.shards.get(at.checked_sub(1)?)?;
+        let at = self.shards.partition_point(|s| s.titles.first_game <= game);
+        let shard = &self.shards.get(at.checked_sub(1)?)?.titles;
         let offset = (game - shard.first_game) as usize;
         (offset < shard.len()).then_some((shard, offset))
     }
@@ -216,7 +246,20 @@ impl Library {
 
     /// Title search over the loaded titles, best first.
     pub fn search(&self, query: &str, k: usize) -> Vec<SearchHit> {
-        self.search.search(query, k)
+        let mut hits: Vec<SearchHit> = self
+            .shards
+            .iter()
+            .flat_map(|shard| {
+                let first = shard.titles.first_game;
+                shard.search.search(query, k).into_iter().map(move |h| SearchHit {
+                    game: h.game + first,
+                    score: h.score,
+                })
+            })
+            .collect();
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.game.cmp(&b.game)));
+        hits.truncate(k);
+        hits
     }
 
     /// Recommendations for a request.

@@ -22,7 +22,7 @@ const SERIES_CAP: usize = 2;
 const DEVELOPER_CAP: usize = 3;
 /// Bonus for sharing a genre with a liked game: a game of another genre must be much more
 /// similar otherwise to rank above one of the same genre.
-const GENRE_BONUS: f32 = 0.06;
+const GENRE_BONUS: f32 = 0.08;
 /// Per-game flags of one query's accumulation.
 const REACHED: u8 = 1;
 const SHARES_GENRE: u8 = 2;
@@ -436,8 +436,9 @@ impl FeatureIndex {
 
     /// Adds every query feature's weight to the games that have it. Candidates are the games
     /// reached through features held by at most [`COMMON_SHARE`] of the catalogue; features
-    /// more common than that (a big platform, "Indie") only add to their scores. Returns all
-    /// games as candidates (`None`) when the rarer features reach fewer than `enough`.
+    /// more common than that (a big platform, "Indie") only add to their scores. When the
+    /// rarer features reach fewer than `enough` games, the rarest common feature's games join
+    /// the candidates; all games are candidates (`None`) only when even that is not enough.
     fn accumulate(&self, query: &HashMap<u32, f32>, enough: usize) -> Accumulated {
         let common_df = (self.games as f32 * COMMON_SHARE) as usize;
         let mut acc = vec![0f32; self.games];
@@ -471,6 +472,22 @@ impl FeatureIndex {
                             touched.push(g as u32);
                         }
                         flags[g] |= REACHED | genre_flag;
+                    }
+                }
+            }
+        }
+        if touched.len() < enough {
+            // Only common features reach enough games: take the rarest of them as the
+            // candidates, which the best matches share, rather than every game.
+            let rarest = query
+                .iter()
+                .filter(|&(&f, &q)| q > 0.0 && self.postings(f).len() > common_df)
+                .min_by_key(|&(&f, _)| self.postings(f).len());
+            if let Some((&f, _)) = rarest {
+                for &g in self.postings(f) {
+                    if flags[g as usize] & REACHED == 0 {
+                        flags[g as usize] |= REACHED;
+                        touched.push(g);
                     }
                 }
             }

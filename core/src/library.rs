@@ -149,11 +149,8 @@ impl Library {
         }
         let mut words: Vec<(&str, Vec<u32>)> = words.into_iter().collect();
         words.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let derived = features::derived_features(
-            words,
-            &self.facts.platforms,
-            &self.facts.platform_names,
-        );
+        let derived =
+            features::derived_features(words, &self.facts.platforms, &self.facts.platform_names);
         self.features = Some(FeatureIndex::new(part, derived)?);
         Ok(())
     }
@@ -251,10 +248,14 @@ impl Library {
             .iter()
             .flat_map(|shard| {
                 let first = shard.titles.first_game;
-                shard.search.search(query, k).into_iter().map(move |h| SearchHit {
-                    game: h.game + first,
-                    score: h.score,
-                })
+                shard
+                    .search
+                    .search(query, k)
+                    .into_iter()
+                    .map(move |h| SearchHit {
+                        game: h.game + first,
+                        score: h.score,
+                    })
             })
             .collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.game.cmp(&b.game)));

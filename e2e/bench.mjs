@@ -55,6 +55,7 @@ let keystrokeTotals = [];
 let longTasks = [];
 let loadLongTasks = [];
 const loadSteps = {};
+const layoutShifts = [];
 
 for (let run = 0; run < RUNS; run++) {
   const context = await newContext(browser);
@@ -70,10 +71,15 @@ for (let run = 0; run < RUNS; run++) {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__loadLongTasks.push(e.duration);
     }).observe({ type: 'longtask', buffered: true });
+    window.__layoutShift = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__layoutShift += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
   });
   await page.goto(`${server.url}game/${GAME}`);
   const shown = await recsShownAt(page);
   loadLongTasks = loadLongTasks.concat(await page.evaluate(() => window.__loadLongTasks));
+  layoutShifts.push(await page.evaluate(() => window.__layoutShift));
   const steps = await page.evaluate(() => window.__playlikePerf ?? {});
   for (const step of ['titles_decode', 'titles_index', 'features_decode', 'features_index']) {
     (loadSteps[step] ??= []).push(...(steps[step] ?? []));
@@ -124,6 +130,7 @@ const summary = {
     all_search_ready: cold.search.map(round),
     all_ten_recs_shown: cold.recsShown.map(round),
   },
+  cold_cumulative_layout_shift: layoutShifts.map((x) => Math.round(x * 1000) / 1000),
   cold_transferred_kb_median: round(median(cold.transferredKB)),
   warm_ms: {
     ten_recs_shown_median: round(median(warm.recsShown)),

@@ -23,6 +23,8 @@ struct GameView {
     genres: Vec<String>,
     developers: Vec<String>,
     rating: Option<u8>,
+    /// Genres, developers and rating come with the feature part.
+    features_loaded: bool,
 }
 
 #[component]
@@ -50,6 +52,7 @@ pub fn GamePage() -> impl IntoView {
                 genres: card.genres.iter().map(|g| g.to_string()).collect(),
                 developers: card.developers.iter().map(|d| d.to_string()).collect(),
                 rating: card.critic_rating,
+                features_loaded: lib.can_recommend(),
             })
         })
     });
@@ -144,6 +147,13 @@ pub fn GamePage() -> impl IntoView {
                 Some(Ok(items)) => view! { <RecList items=Signal::derive(move || items.clone())/> }.into_any(),
             }}
         </section>
+        // Shown once the recommendations are in, so they never push it around on screen.
+        <Show when=move || {
+            game.with(Option::is_some)
+                && (recommendations.with(Option::is_some) || status.with(|s| s.error.is_some()))
+        }>
+            <GameDetailsPanel details=details/>
+        </Show>
     }
 }
 
@@ -153,12 +163,17 @@ fn GameHeader(
     details: RwSignal<Option<Result<Option<GameDetails>, String>>>,
 ) -> impl IntoView {
     let s = &game.summary;
-    let facts = move |label: &'static str, values: Vec<String>| {
-        (!values.is_empty()).then(|| {
-            view! {
-                <div class="fact"><dt>{label}</dt><dd>{values.join(", ")}</dd></div>
-            }
-        })
+    // Rows that are always there (placeholders until the feature part arrives), so the
+    // header keeps its height while the index loads.
+    let row = |label: &'static str, values: &[String], loaded: bool| {
+        let text = if !loaded {
+            "…".to_string()
+        } else if values.is_empty() {
+            "—".to_string()
+        } else {
+            values.join(", ")
+        };
+        view! { <div class="fact"><dt>{label}</dt><dd>{text}</dd></div> }
     };
     view! {
         <article
@@ -180,28 +195,47 @@ fn GameHeader(
                 </p>
                 <TasteButtons igdb_id=s.igdb_id/>
                 <dl class="facts">
-                    {facts("Genres", game.genres.clone())}
-                    {facts("Platforms", s.platforms.clone())}
-                    {facts("Developers", game.developers.clone())}
-                    {move || details.get().and_then(|d| d.ok()).flatten().map(|d| view! {
-                        {facts("Themes", d.themes.clone())}
-                        {facts("Modes", d.game_modes.clone())}
-                        {facts("Series", d.series.clone())}
-                        {facts("Publishers", d.publishers.clone())}
-                    })}
+                    {row("Genres", &game.genres, game.features_loaded)}
+                    {row("Platforms", &s.platforms, true)}
+                    {row("Developers", &game.developers, game.features_loaded)}
                 </dl>
-                <div class="summary">
-                    {move || match details.get() {
-                        None => view! { <p class="loading-line">"Loading details…"</p> }.into_any(),
-                        Some(Err(e)) => view! { <p class="muted">{format!("Details unavailable: {e}")}</p> }.into_any(),
-                        Some(Ok(d)) => match d.and_then(|d| d.summary) {
-                            Some(text) => view! { <p>{text}</p> }.into_any(),
-                            None => ().into_any(),
-                        },
-                    }}
-                </div>
             </div>
         </article>
+    }
+}
+
+/// What only the `details` shard knows, below the recommendations so its late arrival moves
+/// nothing on screen.
+#[component]
+fn GameDetailsPanel(
+    details: RwSignal<Option<Result<Option<GameDetails>, String>>>,
+) -> impl IntoView {
+    let facts = move |label: &'static str, values: Vec<String>| {
+        (!values.is_empty()).then(|| {
+            view! {
+                <div class="fact"><dt>{label}</dt><dd>{values.join(", ")}</dd></div>
+            }
+        })
+    };
+    view! {
+        <section class="panel details" data-testid="game-details">
+            <h2>"About this game"</h2>
+            {move || match details.get() {
+                None => view! { <p class="loading-line">"Loading details…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="muted">{format!("Details unavailable: {e}")}</p> }.into_any(),
+                Some(Ok(None)) => view! { <p class="muted">"No further details in this index."</p> }.into_any(),
+                Some(Ok(Some(d))) => view! {
+                    {d.summary.clone().map(|text| view! { <p class="summary">{text}</p> })}
+                    <dl class="facts">
+                        {facts("Themes", d.themes.clone())}
+                        {facts("Modes", d.game_modes.clone())}
+                        {facts("Perspectives", d.perspectives.clone())}
+                        {facts("Series", d.series.clone())}
+                        {facts("Publishers", d.publishers.clone())}
+                    </dl>
+                }.into_any(),
+            }}
+        </section>
     }
 }
 

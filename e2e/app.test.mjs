@@ -3,10 +3,11 @@
 // main views go to target/e2e-artifacts/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  copyDist, launch, newContext, screenshot, serve, waitForApp, waitForRecommendReady,
+  BIN, ROOT, copyDist, launch, newContext, screenshot, serve, waitForApp, waitForRecommendReady,
   waitForSearchReady, watchErrors, withPage,
 } from './helpers.mjs';
 
@@ -332,6 +333,46 @@ test('a staged rollout sends the canary share of browsers to the canary manifest
       await context.close();
     }
   } finally {
+    await own.stop();
+    copy.remove();
+  }
+});
+
+test('with a split index, search works from the first title shard while the rest downloads', { timeout: 120000 }, async () => {
+  const copy = copyDist();
+  const indexDir = path.join(copy.dir, 'index');
+  rmSync(indexDir, { recursive: true, force: true });
+  const built = spawnSync(BIN, [
+    'build', '--input', path.join(ROOT, 'data/sample/games.jsonl.gz'), '--out', indexDir,
+    '--head-titles', '1000',
+  ], { encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stderr);
+  const manifest = JSON.parse(readFileSync(path.join(indexDir, 'manifest.json'), 'utf8'));
+  assert.ok(manifest.files.filter((f) => f.role === 'search').length >= 2, 'the index has several title shards');
+  // 2 Mbit/s: the first shard arrives in a blink, the rest takes a few seconds.
+  const own = await serve(copy.dir, ['--throttle-kbps', '2000']);
+  const context = await newContext(browser);
+  try {
+    await withPage(context, 'split-index', async (page) => {
+      await page.goto(own.url);
+      await waitForApp(page);
+      await page.getByTestId('progress').getByText(/search is ready/).waitFor({ timeout: 30000 });
+      const first = await page.locator('.game-grid .tile-name').first().innerText();
+      await page.locator('#search-input').fill(first);
+      await page.waitForFunction(
+        (q) => document.querySelector('#search-listbox')?.dataset.query === q,
+        first,
+      );
+      assert.match(await page.locator('#search-listbox .option-name').first().innerText(), new RegExp(first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      assert.ok(await page.getByTestId('progress').isVisible(), 'the rest of the index is still loading');
+      await screenshot(page, 'split-index-search-while-loading', { fullPage: false });
+      await waitForRecommendReady(page);
+      const [search, recommend] = await page.evaluate(() => ['playlike:search-ready', 'playlike:recommend-ready']
+        .map((n) => performance.getEntriesByName(n)[0].startTime));
+      assert.ok(search < recommend, `search ready (${search} ms) before recommendations (${recommend} ms)`);
+    });
+  } finally {
+    await context.close();
     await own.stop();
     copy.remove();
   }

@@ -11,7 +11,7 @@ import { chromium } from 'playwright-core';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = process.env.PLAYLIKE_DIST ?? path.join(ROOT, 'dist');
 export const ARTIFACTS = path.join(ROOT, 'target', 'e2e-artifacts');
-const BIN = path.resolve(
+export const BIN = path.resolve(
   ROOT,
   process.env.PLAYLIKE_BIN
     ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(ROOT, 'target'), 'release', 'playlike'),

@@ -377,3 +377,27 @@ test('with a split index, search works from the first title shard while the rest
     copy.remove();
   }
 });
+
+test('?index= points the app at an index elsewhere', { timeout: 120000 }, async () => {
+  const copy = copyDist();
+  const moved = path.join(copy.dir, 'indexes', 'v2');
+  spawnSync('mkdir', ['-p', path.dirname(moved)]);
+  spawnSync('mv', [path.join(copy.dir, 'index'), moved]);
+  const own = await serve(copy.dir);
+  const context = await newContext(browser);
+  try {
+    await withPage(context, 'index-param', async (page) => {
+      const errors = watchErrors(page);
+      await page.goto(`${own.url}?index=/indexes/v2/manifest.json`);
+      await waitForApp(page);
+      await waitForRecommendReady(page);
+      assert.match(await page.getByTestId('index-version').innerText(), /^Index /);
+      assert.equal(await page.getByTestId('index-error').count(), 0);
+      assert.deepEqual(errors, []);
+    });
+  } finally {
+    await context.close();
+    await own.stop();
+    copy.remove();
+  }
+});

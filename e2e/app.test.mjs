@@ -401,3 +401,40 @@ test('?index= points the app at an index elsewhere', { timeout: 120000 }, async 
     copy.remove();
   }
 });
+
+test('a newer published index is fetched in the background and offered', { timeout: 120000 }, async () => {
+  const copy = copyDist();
+  const indexDir = path.join(copy.dir, 'index');
+  const own = await serve(copy.dir);
+  const context = await newContext(browser);
+  try {
+    await withPage(context, 'index-update', async (page) => {
+      await page.goto(own.url);
+      await waitForApp(page);
+      await waitForRecommendReady(page);
+      // Publish a different index (other shard layout, so other files and version).
+      rmSync(indexDir, { recursive: true, force: true });
+      const built = spawnSync(BIN, [
+        'build', '--input', path.join(ROOT, 'data/sample/games.jsonl.gz'), '--out', indexDir,
+        '--head-titles', '1500',
+      ], { encoding: 'utf8' });
+      assert.equal(built.status, 0, built.stderr);
+      const newer = JSON.parse(readFileSync(path.join(indexDir, 'manifest.json'), 'utf8')).version;
+      await page.reload();
+      await waitForApp(page);
+      const banner = page.getByTestId('index-update');
+      await banner.waitFor({ timeout: 30000 });
+      assert.match(await banner.innerText(), new RegExp(`newer game index \\(${newer}\\) is ready`));
+      await banner.getByRole('button', { name: 'Use it' }).click();
+      await page.waitForFunction(
+        (v) => document.querySelector('[data-testid=index-version]')?.innerText.includes(v),
+        newer,
+        { timeout: 30000 },
+      );
+    });
+  } finally {
+    await context.close();
+    await own.stop();
+    copy.remove();
+  }
+});

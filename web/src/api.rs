@@ -168,6 +168,8 @@ async fn load(status: Status) {
                     Ok(()) => {
                         status.update(|s| s.from_cache = true);
                         CURRENT.with(|c| *c.borrow_mut() = Some(loaded.clone()));
+                        // Files of versions replaced since go, before any update downloads.
+                        cache.prune(&loaded.manifest).await;
                         check_for_update(url, loaded.manifest.version.clone(), status).await;
                         return;
                     }

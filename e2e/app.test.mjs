@@ -103,6 +103,10 @@ test('a platform filter changes the results and lands in the URL', { timeout: 12
       if (JSON.stringify(after) !== JSON.stringify(before)) {
         changed = true;
         await screenshot(page, 'platform-filter');
+        // Back undoes the filter change.
+        await page.goBack();
+        await page.waitForURL((url) => url.searchParams.get('platform') !== platform);
+        assert.equal(await page.getByTestId('platform-filter').inputValue(), new URL(page.url()).searchParams.get('platform') ?? '');
         break;
       }
     }

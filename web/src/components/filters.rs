@@ -1,5 +1,6 @@
 //! Filters and knobs for recommendations. They live in the URL query (see `query.rs`), so
-//! every change is a link; changes replace the history entry and results update at once.
+//! every change is a link and results update at once. Discrete changes push a history entry
+//! (Back undoes them); slider moves replace the current entry.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
@@ -19,7 +20,9 @@ pub fn FilterPanel() -> impl IntoView {
     let navigate = StoredValue::new_local(use_navigate());
     let current = Memo::new(move |_| ViewQuery::from_params(&query_map.read()));
 
-    let change = move |edit: &dyn Fn(&mut ViewQuery)| {
+    // Discrete changes add a history entry (Back undoes them); slider moves replace the current
+    // one, so dragging does not flood the history.
+    let apply = move |edit: &dyn Fn(&mut ViewQuery), replace: bool| {
         let mut q = current.get_untracked();
         edit(&mut q);
         let mut pairs: Vec<(&str, String)> = Vec::new();
@@ -35,13 +38,16 @@ pub fn FilterPanel() -> impl IntoView {
             nav(
                 &target,
                 NavigateOptions {
-                    replace: true,
+                    replace,
                     scroll: false,
                     ..NavigateOptions::default()
                 },
             )
         });
     };
+
+    let change = move |edit: &dyn Fn(&mut ViewQuery)| apply(edit, false);
+    let slide = move |edit: &dyn Fn(&mut ViewQuery)| apply(edit, true);
 
     let platforms = Memo::new(move |_| {
         status.with(|s| s.generation);
@@ -110,7 +116,7 @@ pub fn FilterPanel() -> impl IntoView {
                         prop:value=move || current.with(|q| q.min_rating.unwrap_or(0).to_string())
                         on:input=move |ev| {
                             let r = event_target_value(&ev).parse::<u8>().ok().filter(|r| *r > 0);
-                            change(&move |q| q.min_rating = r);
+                            slide(&move |q| q.min_rating = r);
                         }
                     />
                 </label>
@@ -133,14 +139,14 @@ pub fn FilterPanel() -> impl IntoView {
                     <span>"Hidden gems ↔ Popular"</span>
                     <input type="range" min="-1" max="1" step="0.1" data-testid="popularity-knob"
                         prop:value=move || current.with(|q| format!("{:.1}", q.popularity))
-                        on:input=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(0.0); change(&move |q| q.popularity = v); }
+                        on:input=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(0.0); slide(&move |q| q.popularity = v); }
                     />
                 </label>
                 <label class="field knob">
                     <span>"Older ↔ Newer"</span>
                     <input type="range" min="-1" max="1" step="0.1"
                         prop:value=move || current.with(|q| format!("{:.1}", q.recency))
-                        on:input=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(0.0); change(&move |q| q.recency = v); }
+                        on:input=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(0.0); slide(&move |q| q.recency = v); }
                     />
                 </label>
                 <button type="button" class="button subtle reset"

@@ -166,7 +166,7 @@ pub fn SearchBox() -> impl IntoView {
                 aria-autocomplete="list"
                 aria-controls="search-listbox"
                 aria-expanded=move || expanded().to_string()
-                aria-activedescendant=move || active.get().map(|i| format!("search-opt-{i}")).unwrap_or_default()
+                aria-activedescendant=move || active.get().map(|i| format!("search-opt-{i}"))
                 autocomplete="off"
                 spellcheck="false"
                 placeholder=placeholder

@@ -442,3 +442,24 @@ test('a newer published index is fetched in the background and offered', { timeo
     copy.remove();
   }
 });
+
+test('an unreachable index shows an error with Retry', { timeout: 120000 }, async () => {
+  const copy = copyDist();
+  rmSync(path.join(copy.dir, 'index'), { recursive: true, force: true });
+  const own = await serve(copy.dir);
+  const context = await newContext(browser);
+  try {
+    await withPage(context, 'unreachable-index', async (page) => {
+      await page.goto(own.url);
+      await waitForApp(page);
+      const alert = page.getByTestId('index-error');
+      await alert.waitFor({ timeout: 20000 });
+      assert.match(await alert.innerText(), /unreachable: HTTP 404/);
+      assert.equal(await alert.getByRole('button', { name: 'Retry' }).count(), 1);
+    });
+  } finally {
+    await context.close();
+    await own.stop();
+    copy.remove();
+  }
+});

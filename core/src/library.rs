@@ -135,24 +135,48 @@ impl Library {
             return Ok(());
         }
         let part = self.pending_features.take().expect("checked above");
-        // Title words of all shards, with global ids (shards are in id order, so postings
-        // come out ascending).
-        let mut words: HashMap<&str, Vec<u32>> = HashMap::new();
-        for shard in &self.shards {
-            let first = shard.titles.first_game;
-            for (word, games) in shard.search.words() {
-                words
-                    .entry(word)
-                    .or_default()
-                    .extend(games.iter().map(|g| g + first));
-            }
-        }
-        let mut words: Vec<(&str, Vec<u32>)> = words.into_iter().collect();
-        words.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let words = self.title_words();
         let derived =
             features::derived_features(words, &self.facts.platforms, &self.facts.platform_names);
         self.features = Some(FeatureIndex::new(part, derived)?);
         Ok(())
+    }
+
+    /// Title words of all shards with their games (global ids, ascending): a k-way merge of
+    /// the shards' sorted dictionaries, keeping only words that can be title-word features.
+    fn title_words(&self) -> Vec<(&str, Vec<u32>)> {
+        use std::cmp::Reverse;
+        let mut dictionaries: Vec<_> = self
+            .shards
+            .iter()
+            .map(|shard| {
+                shard
+                    .search
+                    .words()
+                    .filter(|(word, _)| features::is_title_word(word))
+                    .peekable()
+            })
+            .collect();
+        let mut heap = std::collections::BinaryHeap::new();
+        for (i, dictionary) in dictionaries.iter_mut().enumerate() {
+            if let Some(&(word, _)) = dictionary.peek() {
+                heap.push(Reverse((word, i)));
+            }
+        }
+        let mut merged: Vec<(&str, Vec<u32>)> = Vec::new();
+        while let Some(Reverse((word, i))) = heap.pop() {
+            let (_, games) = dictionaries[i].next().expect("peeked");
+            let first = self.shards[i].titles.first_game;
+            // Shards are popped in index order for equal words, so ids stay ascending.
+            match merged.last_mut() {
+                Some((last, list)) if *last == word => list.extend(games.iter().map(|g| g + first)),
+                _ => merged.push((word, games.iter().map(|g| g + first).collect())),
+            }
+            if let Some(&(next, _)) = dictionaries[i].peek() {
+                heap.push(Reverse((next, i)));
+            }
+        }
+        merged
     }
 
     /// Extends the per-game facts with a new shard's rows.

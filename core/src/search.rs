@@ -87,9 +87,13 @@ impl TitleIndex {
         for title in titles {
             let words = title.map(text::words).unwrap_or_default();
             let mut own: Vec<u32> = Vec::with_capacity(words.len() + 1);
-            let mut intern = |w: &str| {
-                let next = ids.len() as u32;
-                *ids.entry(w.to_string()).or_insert(next)
+            let mut intern = |w: &str| match ids.get(w) {
+                Some(&id) => id,
+                None => {
+                    let id = ids.len() as u32;
+                    ids.insert(w.to_string(), id);
+                    id
+                }
             };
             for (i, word) in words.iter().enumerate() {
                 own.push(intern(&word.text));

@@ -75,12 +75,21 @@ pub fn words(text: &str) -> Vec<Word> {
         }
     };
     for c in text.chars() {
-        if c.is_alphanumeric() {
+        let alphanumeric = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        if alphanumeric {
             if current.is_empty() {
                 joined_next = pending_join && !out.is_empty();
                 pending_join = false;
             }
-            fold_char(c, &mut current);
+            if c.is_ascii() {
+                current.push(c.to_ascii_lowercase());
+            } else {
+                fold_char(c, &mut current);
+            }
         } else if is_joiner(c) {
             continue;
         } else {
@@ -105,6 +114,9 @@ pub fn normalize(text: &str) -> String {
 
 /// `ii`..`xx` as arabic numbers. `i` stays a word ("I Am Bread").
 fn roman_to_arabic(word: &str) -> Option<String> {
+    if word.len() > 5 || !word.bytes().all(|b| matches!(b, b'i' | b'v' | b'x')) {
+        return None;
+    }
     const ROMANS: [&str; 19] = [
         "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv",
         "xvi", "xvii", "xviii", "xix", "xx",

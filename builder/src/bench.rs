@@ -47,7 +47,8 @@ pub fn run(args: BenchArgs) -> Result<()> {
         println!("{}", t.markdown_row());
     }
     if args.browser {
-        let status = std::process::Command::new("scripts/bench-browser")
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/bench-browser");
+        let status = std::process::Command::new(script)
             .arg(&args.index)
             .arg(args.games.to_string())
             .arg(args.seed.to_string())

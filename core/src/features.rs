@@ -100,13 +100,13 @@ pub type DerivedFeature = (Family, String, Vec<u32>);
 /// Platform and title-word features of every game (by dense id), kept when at least two
 /// games share them. `title_words` are the title search dictionary's normalised words with
 /// their ascending games (the reader has split every title already).
-pub fn derived_features(
+pub fn derived_features<'a>(
     title_words: Vec<(&str, Vec<u32>)>,
-    platforms: &[Vec<u16>],
+    platforms: impl Iterator<Item = &'a [u16]>,
     platform_names: &[String],
 ) -> Vec<DerivedFeature> {
     let mut by_platform: Vec<Vec<u32>> = vec![Vec::new(); platform_names.len()];
-    for (game, list) in platforms.iter().enumerate() {
+    for (game, list) in platforms.enumerate() {
         for &p in list {
             if let Some(games) = by_platform.get_mut(usize::from(p)) {
                 if games.last() != Some(&(game as u32)) {
@@ -387,7 +387,7 @@ mod tests {
         let words = titles.words().map(|(w, g)| (w, g.to_vec())).collect();
         let platforms = vec![vec![0, 1], vec![1], vec![0]];
         let table = vec!["PC".to_string(), "Switch".to_string(), "Amiga".to_string()];
-        let derived = derived_features(words, &platforms, &table);
+        let derived = derived_features(words, platforms.iter().map(Vec::as_slice), &table);
         assert!(derived.contains(&(Family::Platform, "PC".into(), vec![0, 2])));
         assert!(derived.contains(&(Family::Platform, "Switch".into(), vec![0, 1])));
         assert!(derived.contains(&(Family::TitleWord, "mario".into(), vec![0, 1])));

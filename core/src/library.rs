@@ -137,7 +137,7 @@ impl Library {
         let part = self.pending_features.take().expect("checked above");
         let words = self.title_words();
         let derived =
-            features::derived_features(words, &self.facts.platforms, &self.facts.platform_names);
+            features::derived_features(words, self.platform_lists(), &self.facts.platform_names);
         self.features = Some(FeatureIndex::new(part, derived)?);
         Ok(())
     }
@@ -179,6 +179,13 @@ impl Library {
         merged
     }
 
+    /// Every loaded game's platform list, in dense id order.
+    fn platform_lists(&self) -> impl Iterator<Item = &[u16]> {
+        self.shards
+            .iter()
+            .flat_map(|s| s.titles.platforms.iter().map(Vec::as_slice))
+    }
+
     /// Extends the per-game facts with a new shard's rows.
     fn add_facts(&mut self, shard: &TitleShard) {
         let start = shard.first_game as usize;
@@ -191,13 +198,11 @@ impl Library {
             facts.year.resize(end, 0);
             facts.main.resize(end, true);
             facts.notability.resize(end, 0);
-            facts.platforms.resize(end, Vec::new());
         }
         facts.year[start..end].copy_from_slice(&shard.years);
         facts.notability[start..end].copy_from_slice(&shard.notability);
         for (i, flags) in shard.flags.iter().enumerate() {
             facts.main[start + i] = flags & flags::MAIN_GAME != 0;
-            facts.platforms[start + i] = shard.platforms[i].clone();
         }
     }
 

@@ -167,7 +167,6 @@ pub struct GameFacts {
     pub main: Vec<bool>,
     /// Notability byte (see [`crate::format::notability_byte`]).
     pub notability: Vec<u8>,
-    pub platforms: Vec<Vec<u16>>,
     pub platform_names: Vec<String>,
 }
 

@@ -385,7 +385,7 @@ mod tests {
         ];
         let titles = crate::search::TitleIndex::build(&names, &[], &[]);
         let words = titles.words().map(|(w, g)| (w, g.to_vec())).collect();
-        let platforms = vec![vec![0, 1], vec![1], vec![0]];
+        let platforms = [vec![0, 1], vec![1], vec![0]];
         let table = vec!["PC".to_string(), "Switch".to_string(), "Amiga".to_string()];
         let derived = derived_features(words, platforms.iter().map(Vec::as_slice), &table);
         assert!(derived.contains(&(Family::Platform, "PC".into(), vec![0, 2])));

@@ -17,6 +17,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use playlike_core::features::{series_key, Family};
+use playlike_core::recommend::POPULARITY_WITHOUT_PRIOR;
 use playlike_core::{Knobs, Library, Request};
 use rayon::prelude::*;
 
@@ -32,7 +33,7 @@ pub struct EvalArgs {
     pub queries: usize,
 }
 
-/// A weighting to compare: family → weight, and the popularity knob (-0.5 = no prior).
+/// A weighting to compare: family → weight, and the popularity knob.
 struct Variant {
     name: &'static str,
     weight: fn(Family) -> f32,
@@ -47,7 +48,7 @@ fn variants() -> Vec<Variant> {
                 Family::Genre | Family::Platform => 1.0,
                 _ => 0.0,
             },
-            popularity: -0.5,
+            popularity: POPULARITY_WITHOUT_PRIOR,
         },
         Variant {
             name: "+ companies",
@@ -57,7 +58,7 @@ fn variants() -> Vec<Variant> {
                 }
                 _ => 0.0,
             },
-            popularity: -0.5,
+            popularity: POPULARITY_WITHOUT_PRIOR,
         },
         Variant {
             name: "+ summary terms",
@@ -65,12 +66,12 @@ fn variants() -> Vec<Variant> {
                 Family::TitleWord => 0.0,
                 f => f.weight(),
             },
-            popularity: -0.5,
+            popularity: POPULARITY_WITHOUT_PRIOR,
         },
         Variant {
             name: "+ title words",
             weight: Family::weight,
-            popularity: -0.5,
+            popularity: POPULARITY_WITHOUT_PRIOR,
         },
         Variant {
             name: "+ notability prior (shipped default)",

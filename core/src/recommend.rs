@@ -35,6 +35,13 @@ struct Accumulated {
     touched: Option<Vec<u32>>,
 }
 
+/// Weight of the notability prior at the popularity knob's middle…
+const PRIOR_WEIGHT: f32 = 0.25;
+/// …and how far the knob moves it: at -1 (hidden gems) the prior turns against well-known games.
+const PRIOR_PER_POPULARITY: f32 = 0.3;
+/// The popularity knob value at which the notability prior has no effect (for evaluation).
+pub const POPULARITY_WITHOUT_PRIOR: f32 = -PRIOR_WEIGHT / PRIOR_PER_POPULARITY;
+
 /// Features held by more than this share of games do not make a game a candidate alone.
 const COMMON_SHARE: f32 = 0.1;
 /// Largest page.
@@ -582,7 +589,8 @@ struct Adjustments {
 
 impl Adjustments {
     fn new(knobs: Knobs, target_year: Option<f32>) -> Adjustments {
-        let popularity_weight = 0.06 + 0.12 * knobs.popularity.clamp(-1.0, 1.0);
+        let popularity_weight =
+            PRIOR_WEIGHT + PRIOR_PER_POPULARITY * knobs.popularity.clamp(-1.0, 1.0);
         let by_notability = std::array::from_fn(|b| popularity_weight * (b as f32 / 255.0 - 0.5));
         let recency = knobs.recency.clamp(-1.0, 1.0);
         let by_year = (0..=MAX_YEAR)

@@ -21,8 +21,8 @@ use std::rc::Rc;
 use js_sys::{Reflect, Uint8Array};
 use leptos::prelude::*;
 use playlike_core::format::{
-    open_stored, verify_file, DetailsShard, FeaturePart, FileRole, GameDetails, Manifest,
-    ManifestFile, TitleShard,
+    open_stored, verify_file, DetailsShard, FeaturePart, FileRole, FormatError, GameDetails,
+    Manifest, ManifestFile, TitleShard,
 };
 use playlike_core::{GameId, Library};
 use wasm_bindgen::{JsCast, JsValue};
@@ -164,10 +164,10 @@ async fn load(status: Status) {
                     manifest,
                     url: from_url,
                 });
+                CURRENT.with(|c| *c.borrow_mut() = Some(loaded.clone()));
                 match load_files(&loaded, Some(cache), true, status).await {
                     Ok(()) => {
                         status.update(|s| s.from_cache = true);
-                        CURRENT.with(|c| *c.borrow_mut() = Some(loaded.clone()));
                         // Files of versions replaced since go, before any update downloads.
                         cache.prune(&loaded.manifest).await;
                         check_for_update(url, loaded.manifest.version.clone(), status).await;
@@ -198,9 +198,9 @@ async fn load(status: Status) {
         }
     };
     let loaded = Rc::new(loaded);
+    CURRENT.with(|c| *c.borrow_mut() = Some(loaded.clone()));
     match load_files(&loaded, cache.as_ref(), false, status).await {
         Ok(()) => {
-            CURRENT.with(|c| *c.borrow_mut() = Some(loaded.clone()));
             if let Some(cache) = &cache {
                 cache.put_manifest(&url, &text, &loaded.url).await;
                 cache.prune(&loaded.manifest).await;
@@ -281,48 +281,75 @@ async fn load_files(
         s.games = manifest.games;
     });
 
-    for (i, entry) in titles.iter().enumerate() {
-        status.update(|s| s.activity = format!("Downloading titles ({}/{})…", i + 1, titles.len()));
-        let stored = get_file(loaded, entry, cache, cache_only, status).await?;
-        yield_now().await;
-        let started = crate::perf::now();
-        let shard = open_stored(entry, &stored)
-            .and_then(|raw| TitleShard::decode(&raw))
-            .map_err(|e| corrupt(entry, &e.to_string()))?;
-        crate::perf::record("titles_decode", crate::perf::now() - started);
-        yield_now().await;
-        let started = crate::perf::now();
-        LIBRARY
-            .with(|lib| lib.borrow_mut().add_titles(shard))
-            .map_err(|e| corrupt(entry, &e.to_string()))?;
-        crate::perf::record("titles_index", crate::perf::now() - started);
-        if i == 0 {
-            crate::perf::mark("playlike:search-ready");
-        }
+    // Downloads run one file ahead of decoding: while one file is decoded and indexed (main
+    // thread), the next one is already arriving.
+    let files: Vec<ManifestFile> = titles
+        .iter()
+        .chain(&features)
+        .map(|f| (*f).clone())
+        .collect();
+    let title_count = titles.len();
+    let mut next = Some(Pending::start(loaded, &files[0], cache, cache_only, status));
+    for (i, entry) in files.iter().enumerate() {
         status.update(|s| {
-            s.search_ready = true;
-            s.titles_complete = i + 1 == titles.len();
-            s.generation += 1;
+            s.activity = if i < title_count {
+                format!("Downloading titles ({}/{title_count})…", i + 1)
+            } else {
+                "Downloading recommendation data…".into()
+            }
         });
+        let (stored, from_cache) = next
+            .take()
+            .expect("one file is always pending")
+            .wait()
+            .await?;
+        if let Some(following) = files.get(i + 1) {
+            next = Some(Pending::start(loaded, following, cache, cache_only, status));
+        }
+        // Let the next download start (and the page paint) before the heavy work.
         yield_now().await;
-    }
-    for entry in &features {
-        status.update(|s| s.activity = "Downloading recommendation data…".into());
-        let stored = get_file(loaded, entry, cache, cache_only, status).await?;
+        if i < title_count {
+            let started = crate::perf::now();
+            let shard = open_stored(entry, &stored)
+                .map_err(|e| describe(entry, e))
+                .and_then(|raw| TitleShard::decode(&raw).map_err(|e| describe(entry, e)))?;
+            crate::perf::record("titles_decode", crate::perf::now() - started);
+            yield_now().await;
+            let started = crate::perf::now();
+            LIBRARY
+                .with(|lib| lib.borrow_mut().add_titles(shard))
+                .map_err(|e| corrupt(entry, &e.to_string()))?;
+            crate::perf::record("titles_index", crate::perf::now() - started);
+            if i == 0 {
+                crate::perf::mark("playlike:search-ready");
+            }
+            status.update(|s| {
+                s.search_ready = true;
+                s.titles_complete = i + 1 == title_count;
+                s.generation += 1;
+            });
+        } else {
+            status.update(|s| s.activity = "Preparing recommendations…".into());
+            yield_now().await;
+            let started = crate::perf::now();
+            let part = open_stored(entry, &stored)
+                .map_err(|e| describe(entry, e))
+                .and_then(|raw| FeaturePart::decode(&raw).map_err(|e| describe(entry, e)))?;
+            crate::perf::record("features_decode", crate::perf::now() - started);
+            yield_now().await;
+            let started = crate::perf::now();
+            LIBRARY
+                .with(|lib| lib.borrow_mut().set_features(part))
+                .map_err(|e| corrupt(entry, &e.to_string()))?;
+            crate::perf::record("features_index", crate::perf::now() - started);
+        }
+        // Verified and decoded: now it may be kept.
+        if !from_cache {
+            if let Some(cache) = cache {
+                cache.put_file(&entry.sha256, &stored).await;
+            }
+        }
         yield_now().await;
-        status.update(|s| s.activity = "Preparing recommendations…".into());
-        yield_now().await;
-        let started = crate::perf::now();
-        let part = open_stored(entry, &stored)
-            .and_then(|raw| FeaturePart::decode(&raw))
-            .map_err(|e| corrupt(entry, &e.to_string()))?;
-        crate::perf::record("features_decode", crate::perf::now() - started);
-        yield_now().await;
-        let started = crate::perf::now();
-        LIBRARY
-            .with(|lib| lib.borrow_mut().set_features(part))
-            .map_err(|e| corrupt(entry, &e.to_string()))?;
-        crate::perf::record("features_index", crate::perf::now() - started);
     }
     crate::perf::mark("playlike:recommend-ready");
     status.update(|s| {
@@ -337,46 +364,92 @@ fn corrupt(entry: &ManifestFile, error: &str) -> String {
     format!("The index file {} is corrupt: {error}", entry.path)
 }
 
-/// Stored (still gzip) bytes of one file: from the cache when there, else downloaded with
-/// progress, verified, and cached.
+/// A short, plain message for a file that fails verification or decoding.
+fn describe(entry: &ManifestFile, error: FormatError) -> String {
+    match error {
+        FormatError::Hash {
+            expected, actual, ..
+        } => format!(
+            "The index file {} is corrupt: its SHA-256 ({}…) does not match the manifest ({}…).",
+            entry.path,
+            actual.get(..12).unwrap_or(&actual),
+            expected.get(..12).unwrap_or(&expected),
+        ),
+        other => corrupt(entry, &other.to_string()),
+    }
+}
+
+/// Stored bytes of a file and whether they came from the cache, or why there are none.
+type Fetched = Result<(Vec<u8>, bool), String>;
+
+/// One file being fetched in the background (from the cache or the network).
+struct Pending {
+    done: js_sys::Promise,
+    result: Rc<RefCell<Option<Fetched>>>,
+}
+
+impl Pending {
+    fn start(
+        loaded: &Loaded,
+        entry: &ManifestFile,
+        cache: Option<&IndexCache>,
+        cache_only: bool,
+        status: Status,
+    ) -> Pending {
+        let mut resolve = None;
+        let done = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
+        let resolve = resolve.expect("the Promise executor runs at once");
+        let result = Rc::new(RefCell::new(None));
+        let slot = result.clone();
+        let (url, entry, cache) = (loaded.url.clone(), entry.clone(), cache.cloned());
+        wasm_bindgen_futures::spawn_local(async move {
+            let got = get_file(&url, &entry, cache.as_ref(), cache_only, status).await;
+            *slot.borrow_mut() = Some(got);
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        Pending { done, result }
+    }
+
+    /// The stored bytes, and whether they came from the cache.
+    async fn wait(self) -> Fetched {
+        let _ = JsFuture::from(self.done).await;
+        let got = self.result.borrow_mut().take();
+        got.unwrap_or_else(|| Err("download did not finish".into()))
+    }
+}
+
+/// Stored (still gzip) bytes of one file, and whether they came from the cache. Not yet
+/// verified: the caller verifies with `open_stored` and only then caches downloaded bytes.
 async fn get_file(
-    loaded: &Loaded,
+    manifest_url: &str,
     entry: &ManifestFile,
     cache: Option<&IndexCache>,
     cache_only: bool,
     status: Status,
-) -> Result<Vec<u8>, String> {
+) -> Fetched {
     if let Some(cache) = cache {
         if let Some(bytes) = cache.file(&entry.sha256).await {
-            if verify_file(entry, &bytes).is_ok() {
+            // A warm start verifies while decoding; a cold one must not reuse a bad copy.
+            if cache_only || verify_file(entry, &bytes).is_ok() {
                 status.update(|s| s.loaded_bytes += entry.bytes);
-                return Ok(bytes);
+                return Ok((bytes, true));
             }
         }
     }
     if cache_only {
         return Err(format!("{} is not in the cache", entry.path));
     }
-    let url = resolve_url(&entry.path, &loaded.url).ok_or("bad file URL")?;
-    let before = status.with_untracked(|s| s.loaded_bytes);
+    let url = resolve_url(&entry.path, manifest_url).ok_or("bad file URL")?;
+    let mut seen = 0;
     let bytes = fetch_bytes(&url, entry.bytes, |n| {
-        status.update(|s| s.loaded_bytes = before + n.min(entry.bytes))
+        let n = n.min(entry.bytes);
+        let delta = n.saturating_sub(seen);
+        seen = n;
+        status.update(|s| s.loaded_bytes += delta)
     })
     .await
     .map_err(|e| format!("The index file {} could not be downloaded: {e}", entry.path))?;
-    if verify_file(entry, &bytes).is_err() {
-        let actual = playlike_core::format::sha256_hex(&bytes);
-        return Err(format!(
-            "The index file {} is corrupt: its SHA-256 ({}…) does not match the manifest ({}…).",
-            entry.path,
-            actual.get(..12).unwrap_or(&actual),
-            entry.sha256.get(..12).unwrap_or(&entry.sha256),
-        ));
-    }
-    if let Some(cache) = cache {
-        cache.put_file(&entry.sha256, &bytes).await;
-    }
-    Ok(bytes)
+    Ok((bytes, false))
 }
 
 /// After a warm start: is there a newer index? If so, download it into the cache and offer
@@ -536,6 +609,7 @@ async fn fetch_bytes(
 
 /// Verified index files in the Cache API, keyed by content hash; plus the last complete
 /// manifest per manifest URL.
+#[derive(Clone)]
 struct IndexCache {
     cache: web_sys::Cache,
     origin: String,

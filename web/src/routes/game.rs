@@ -57,17 +57,23 @@ pub fn GamePage() -> impl IntoView {
         })
     });
 
-    // Details come from a shard fetched on demand.
+    // Details come from a shard fetched on demand, once the up-front index is in (so it does
+    // not compete with it for bandwidth; the details panel shows after the recommendations).
     let details = RwSignal::new(None::<Result<Option<GameDetails>, String>>);
+    let index_settled = Memo::new(move |_| status.with(|s| s.recommend_ready || s.error.is_some()));
+    let game_id = Memo::new(move |_| game.with(|g| g.as_ref().map(|g| g.game)));
     Effect::new(move |_| {
-        let Some(g) = game.with(|g| g.as_ref().map(|g| g.game)) else {
+        let Some(g) = game_id.get() else {
             return;
         };
+        if !index_settled.get() {
+            return;
+        }
         details.set(None);
         wasm_bindgen_futures::spawn_local(async move {
             let result = api::details(g).await;
             // Ignore answers for a page we already left.
-            if game.with_untracked(|cur| cur.as_ref().map(|c| c.game)) == Some(g) {
+            if game_id.get_untracked() == Some(g) {
                 details.set(Some(result));
             }
         });

@@ -81,12 +81,18 @@ impl TitleIndex {
     /// `notability` bytes (missing = 0) give the ranking prior and the scan order.
     pub fn build(titles: &[Option<&str>], main_game: &[bool], notability: &[u8]) -> TitleIndex {
         let mut ids: HashMap<String, u32, FxBuild> = HashMap::default();
-        let mut raw_title_words: Vec<Vec<u32>> = Vec::with_capacity(titles.len());
+        let mut raw_starts: Vec<u32> = Vec::with_capacity(titles.len() + 1);
+        let mut raw_words: Vec<u32> = Vec::with_capacity(titles.len() * 5);
         let mut title_len = Vec::with_capacity(titles.len());
         let mut normalized = Vec::with_capacity(titles.len());
+        let (mut buffer, mut previous, mut compound, mut squashed) =
+            (String::new(), String::new(), String::new(), String::new());
+        raw_starts.push(0);
         for title in titles {
-            let words = title.map(text::words).unwrap_or_default();
-            let mut own: Vec<u32> = Vec::with_capacity(words.len() + 1);
+            let begin = raw_words.len();
+            let (mut count, mut the_count, mut leading_the) = (0usize, 0usize, false);
+            squashed.clear();
+            previous.clear();
             let mut intern = |w: &str| match ids.get(w) {
                 Some(&id) => id,
                 None => {
@@ -95,18 +101,27 @@ impl TitleIndex {
                     id
                 }
             };
-            for (i, word) in words.iter().enumerate() {
-                own.push(intern(&word.text));
-                if word.joined_to_previous {
-                    own.push(intern(&format!("{}{}", words[i - 1].text, word.text)));
+            text::for_each_word(title.unwrap_or(""), &mut buffer, |word, joined| {
+                raw_words.push(intern(word));
+                if joined {
+                    compound.clear();
+                    compound.push_str(&previous);
+                    compound.push_str(word);
+                    raw_words.push(intern(&compound));
                 }
-            }
-            own.sort_unstable();
-            own.dedup();
-            raw_title_words.push(own);
-            let real = words.iter().filter(|w| w.text != "the").count();
-            title_len.push(real.clamp(1, 255) as u8);
-            normalized.push(squash(&words).into());
+                leading_the |= count == 0 && word == "the";
+                the_count += usize::from(word == "the");
+                count += 1;
+                squashed.push_str(word);
+                previous.clear();
+                previous.push_str(word);
+            });
+            sort_dedup_tail(&mut raw_words, begin);
+            raw_starts.push(raw_words.len() as u32);
+            title_len.push((count - the_count).clamp(1, 255) as u8);
+            // Glued words, a leading "the" dropped: "The Half-Life" → "halflife".
+            let skip = if leading_the && count > 1 { 3 } else { 0 };
+            normalized.push(Box::from(&squashed[skip..]));
         }
         // Sort the dictionary and renumber.
         let mut by_text: Vec<(String, u32)> = ids.into_iter().collect();
@@ -120,7 +135,8 @@ impl TitleIndex {
         let mut title_words = Vec::new();
         let mut counts = vec![0u32; words.len()];
         title_starts.push(0);
-        for own in &raw_title_words {
+        for range in raw_starts.windows(2) {
+            let own = &raw_words[range[0] as usize..range[1] as usize];
             let start = title_words.len();
             title_words.extend(own.iter().map(|&w| renumber[w as usize]));
             title_words[start..].sort_unstable();
@@ -440,6 +456,19 @@ struct TermMatch {
     typos: Vec<(u32, f32)>,
     /// Total games over all matched words (an upper bound on candidates).
     postings: usize,
+}
+
+/// Sorts `items[from..]` and drops its duplicates, in place.
+fn sort_dedup_tail(items: &mut Vec<u32>, from: usize) {
+    items[from..].sort_unstable();
+    let mut write = from;
+    for read in from..items.len() {
+        if write == from || items[read] != items[write - 1] {
+            items[write] = items[read];
+            write += 1;
+        }
+    }
+    items.truncate(write);
 }
 
 /// Words glued together, a leading "the" dropped: "The Half-Life" → "halflife".

@@ -60,18 +60,31 @@ pub struct Word {
 
 /// Splits text into normalised words (see the module docs).
 pub fn words(text: &str) -> Vec<Word> {
-    let mut out: Vec<Word> = Vec::new();
-    let mut current = String::new();
+    let mut out = Vec::new();
+    for_each_word(text, &mut String::new(), |word, joined_to_previous| {
+        out.push(Word {
+            text: word.to_string(),
+            joined_to_previous,
+        })
+    });
+    out
+}
+
+/// Calls `each(word, joined_to_previous)` for every normalised word, reusing `buffer`
+/// instead of allocating: the fast path for indexing many titles.
+pub fn for_each_word(text: &str, buffer: &mut String, mut each: impl FnMut(&str, bool)) {
+    buffer.clear();
+    let mut any = false;
     let mut joined_next = false;
     let mut pending_join = false;
-    let flush = |current: &mut String, out: &mut Vec<Word>, joined: bool| {
+    let mut flush = |current: &mut String, joined: bool, any: &mut bool| {
         if !current.is_empty() {
-            let text = roman_to_arabic(current).unwrap_or_else(|| std::mem::take(current));
+            match roman_to_arabic(current) {
+                Some(number) => each(number, joined),
+                None => each(current, joined),
+            }
             current.clear();
-            out.push(Word {
-                text,
-                joined_to_previous: joined,
-            });
+            *any = true;
         }
     };
     for c in text.chars() {
@@ -81,25 +94,24 @@ pub fn words(text: &str) -> Vec<Word> {
             c.is_alphanumeric()
         };
         if alphanumeric {
-            if current.is_empty() {
-                joined_next = pending_join && !out.is_empty();
+            if buffer.is_empty() {
+                joined_next = pending_join && any;
                 pending_join = false;
             }
             if c.is_ascii() {
-                current.push(c.to_ascii_lowercase());
+                buffer.push(c.to_ascii_lowercase());
             } else {
-                fold_char(c, &mut current);
+                fold_char(c, buffer);
             }
         } else if is_joiner(c) {
             continue;
         } else {
-            let hyphen = is_hyphen(c) && !current.is_empty();
-            flush(&mut current, &mut out, joined_next);
+            let hyphen = is_hyphen(c) && !buffer.is_empty();
+            flush(buffer, joined_next, &mut any);
             pending_join = hyphen;
         }
     }
-    flush(&mut current, &mut out, joined_next);
-    out
+    flush(buffer, joined_next, &mut any);
 }
 
 /// Normalised words as plain strings.
@@ -113,18 +125,32 @@ pub fn normalize(text: &str) -> String {
 }
 
 /// `ii`..`xx` as arabic numbers. `i` stays a word ("I Am Bread").
-fn roman_to_arabic(word: &str) -> Option<String> {
+fn roman_to_arabic(word: &str) -> Option<&'static str> {
     if word.len() > 5 || !word.bytes().all(|b| matches!(b, b'i' | b'v' | b'x')) {
         return None;
     }
-    const ROMANS: [&str; 19] = [
-        "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv",
-        "xvi", "xvii", "xviii", "xix", "xx",
+    const ROMANS: [(&str, &str); 19] = [
+        ("ii", "2"),
+        ("iii", "3"),
+        ("iv", "4"),
+        ("v", "5"),
+        ("vi", "6"),
+        ("vii", "7"),
+        ("viii", "8"),
+        ("ix", "9"),
+        ("x", "10"),
+        ("xi", "11"),
+        ("xii", "12"),
+        ("xiii", "13"),
+        ("xiv", "14"),
+        ("xv", "15"),
+        ("xvi", "16"),
+        ("xvii", "17"),
+        ("xviii", "18"),
+        ("xix", "19"),
+        ("xx", "20"),
     ];
-    ROMANS
-        .iter()
-        .position(|r| *r == word)
-        .map(|i| (i + 2).to_string())
+    ROMANS.iter().find(|(r, _)| *r == word).map(|(_, n)| *n)
 }
 
 /// Common English words that say nothing about a game.

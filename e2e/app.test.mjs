@@ -463,3 +463,36 @@ test('an unreachable index shows an error with Retry', { timeout: 120000 }, asyn
     copy.remove();
   }
 });
+
+test('years, genres and the popularity knob shape the results at once', { timeout: 120000 }, async () => {
+  const context = await newContext(browser);
+  await withPage(context, 'filters', async (page) => {
+    await page.goto(`${server.url}game/${GAME.igdbId}`);
+    await waitForApp(page);
+    await waitForTenRecs(page);
+    // Years: every result is from 2015 or later.
+    await page.locator('input[aria-label="Released from year"]').fill('2015');
+    await page.locator('input[aria-label="Released from year"]').press('Enter');
+    await page.waitForURL((url) => url.searchParams.get('from') === '2015');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=recommendations] .meta')]
+      .every((m) => Number(m.innerText.slice(0, 4)) >= 2015));
+    const years = await recs(page).locator('.meta').allInnerTexts();
+    assert.ok(years.length > 0 && years.every((m) => Number(m.slice(0, 4)) >= 2015), years.join(' | '));
+    // Leaving out a genre: it no longer appears among the shared reasons.
+    await page.getByTestId('genre-exclude').selectOption('Indie');
+    await page.waitForURL((url) => url.searchParams.get('without') === 'Indie');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=recommendations] .why')]
+      .every((w) => !/\bIndie\b/.test(w.innerText)));
+    // Popularity knob all the way to hidden gems: the list changes.
+    const before = await recNames(page);
+    await page.getByTestId('popularity-knob').fill('-1');
+    await page.waitForURL((url) => url.searchParams.get('pop') === '-1.0');
+    await page.waitForFunction(
+      (b) => JSON.stringify([...document.querySelectorAll('[data-testid=recommendations] .rec-name')]
+        .map((n) => n.innerText)) !== b,
+      JSON.stringify(before),
+    );
+    await screenshot(page, 'filters');
+  });
+  await context.close();
+});

@@ -70,7 +70,7 @@ pub fn open(bytes: &[u8], expected: PartKind) -> Result<&[u8], FormatError> {
     let payload = &bytes[HEADER_LEN..];
     if payload.len() as u64 != len {
         return Err(FormatError::Truncated {
-            expected: HEADER_LEN as u64 + len,
+            expected: (HEADER_LEN as u64).saturating_add(len),
             found: bytes.len() as u64,
         });
     }
@@ -83,6 +83,20 @@ pub fn open(bytes: &[u8], expected: PartKind) -> Result<&[u8], FormatError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by `cargo fuzz`: a length field near `u64::MAX` overflowed the error message.
+    #[test]
+    fn an_absurd_length_is_an_error_not_an_overflow() {
+        let mut bytes = seal(PartKind::Details, b"x");
+        bytes[9..17].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert!(matches!(
+            open(&bytes, PartKind::Details),
+            Err(FormatError::Truncated {
+                expected: u64::MAX,
+                ..
+            })
+        ));
+    }
 
     #[test]
     fn round_trips_and_rejects_damage() {

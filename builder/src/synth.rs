@@ -12,6 +12,7 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
+use playlike_core::bench::SplitMix;
 use serde_json::json;
 
 #[derive(clap::Args)]
@@ -200,16 +201,12 @@ const SUMMARY_WORDS: &[&str] = &[
     "monster",
 ];
 
-/// SplitMix64: small, fast, and the same on every machine.
-struct Rng(u64);
+/// The synthetic catalogue's random choices, on core's deterministic SplitMix64.
+struct Rng(SplitMix);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next()
     }
 
     fn unit(&mut self) -> f64 {
@@ -349,7 +346,7 @@ pub fn run(args: SynthArgs) -> Result<()> {
     } else {
         Box::new(BufWriter::new(file))
     };
-    let mut rng = Rng(args.seed);
+    let mut rng = Rng(SplitMix(args.seed));
     let companies = (args.games / 20).max(10);
     let mut id = 0u64;
     for _ in 0..args.games {
@@ -374,7 +371,7 @@ mod tests {
     #[test]
     fn same_seed_same_games_and_real_like_rates() {
         let games = |seed| {
-            let mut rng = Rng(seed);
+            let mut rng = Rng(SplitMix(seed));
             (1..=4000)
                 .map(|id| game(&mut rng, id, 200))
                 .collect::<Vec<_>>()

@@ -57,11 +57,12 @@ impl Timings {
 pub const MARKDOWN_HEADER: &str =
     "| operation | n | p50 ms | p95 ms | p99 ms | max ms |\n| --- | --- | --- | --- | --- | --- |";
 
-/// A small deterministic generator (SplitMix64), so the suite needs no dependency.
-struct SplitMix(u64);
+/// A small deterministic generator (SplitMix64): the same numbers on every machine, no
+/// dependency. Used by the suite and by `playlike synth`.
+pub struct SplitMix(pub u64);
 
 impl SplitMix {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -69,7 +70,8 @@ impl SplitMix {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    /// Uniform in `0..n`.
+    pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 }

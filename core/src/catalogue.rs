@@ -76,17 +76,21 @@ impl Game {
 
 /// Calendar year (UTC) of a Unix timestamp in seconds.
 pub fn year_of_unix_seconds(seconds: i64) -> u16 {
-    // Days since 1970-01-01 to civil year (Howard Hinnant's algorithm, year part only).
-    let days = seconds.div_euclid(86_400);
+    let (year, _, _) = civil_from_days(seconds.div_euclid(86_400));
+    year.clamp(0, i64::from(u16::MAX)) as u16
+}
+
+/// `(year, month, day)` of a count of days since 1970-01-01 (Howard Hinnant's algorithm).
+pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    year.clamp(0, i64::from(u16::MAX)) as u16
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 /// Why a record was rejected.

@@ -206,7 +206,7 @@ struct Rng(SplitMix);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0.next()
+        self.0.next_u64()
     }
 
     fn unit(&mut self) -> f64 {

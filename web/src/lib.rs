@@ -2,76 +2,32 @@
 //!
 //! The browser app: a Leptos client-side-rendered site that downloads a Playlike index once
 //! ([`api`]), then answers title searches and recommendations locally with `playlike-core`.
-//! The whole site map is [`App`] below; each page is a module in [`routes`], shared widgets
+//! The whole site map is `App` (app.rs); each page is a module in [`routes`], shared widgets
 //! are in [`components`], and all page state lives in the URL ([`query`]) or, for the
 //! player's taste lists, in `localStorage` ([`prefs`]).
 //!
 //! Invariant: catalogue text is only ever rendered as text nodes or attributes, never as
 //! HTML (there is no `inner_html` anywhere in this crate).
 //!
-//! On a native target this crate is empty: it is wasm-only.
-#![cfg(target_arch = "wasm32")]
+//! On a native target only [`text`] (pure helpers, unit-tested natively) is built; the rest
+//! is wasm-only.
 
+pub mod text;
+
+#[cfg(target_arch = "wasm32")]
 pub mod api;
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
 pub mod components;
+#[cfg(target_arch = "wasm32")]
 pub mod perf;
+#[cfg(target_arch = "wasm32")]
 pub mod prefs;
+#[cfg(target_arch = "wasm32")]
 pub mod query;
+#[cfg(target_arch = "wasm32")]
 pub mod routes;
 
-use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::path;
-
-use crate::api::IndexStatus;
-use crate::components::search_box::SearchBox;
-use crate::components::status::{Footer, StatusBar};
-use crate::prefs::Taste;
-
-/// The application: shared state, header, routes, footer.
-#[component]
-pub fn App() -> impl IntoView {
-    let status = RwSignal::new(IndexStatus::default());
-    let taste = Taste::load();
-    provide_context(status);
-    provide_context(taste);
-    api::start(status);
-
-    view! {
-        <Router>
-            <header class="site-header">
-                <div class="bar">
-                    <A href="/" attr:class="brand">
-                        <span class="logo" aria-hidden="true">"▶"</span>
-                        "Playlike"
-                    </A>
-                    <SearchBox/>
-                    <nav class="nav">
-                        <a href=move || taste.for_you_href() class="nav-link">
-                            "For you"
-                            <span class="count">{move || {
-                                let n = taste.liked.with(Vec::len);
-                                if n == 0 { String::new() } else { format!(" ({n})") }
-                            }}</span>
-                        </a>
-                    </nav>
-                </div>
-                <StatusBar/>
-            </header>
-            <main class="page">
-                <Routes fallback=|| view! { <routes::not_found::NotFound/> }>
-                    <Route path=path!("/") view=routes::home::Home/>
-                    <Route path=path!("/game/:igdb_id") view=routes::game::GamePage/>
-                    <Route path=path!("/for-you") view=routes::for_you::ForYou/>
-                </Routes>
-            </main>
-            <Footer/>
-        </Router>
-    }
-}
-
-/// Entry point used by `main.rs`.
-pub fn mount() {
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(App);
-}
+#[cfg(target_arch = "wasm32")]
+pub use app::{mount, App};

@@ -26,20 +26,7 @@ fn write_ids(key: &str, ids: &[u64]) {
     }
 }
 
-/// `"1,2,x,3"` → `[1, 2, 3]` (bad entries and duplicates dropped).
-pub fn parse_ids(text: &str) -> Vec<u64> {
-    let mut ids: Vec<u64> = Vec::new();
-    for id in text.split(',').filter_map(|p| p.trim().parse().ok()) {
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    ids
-}
-
-pub fn join_ids(ids: &[u64]) -> String {
-    ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
-}
+pub use crate::text::{join_ids, parse_ids};
 
 /// This browser's rollout bucket, 0–99, drawn once and kept.
 pub fn rollout_bucket() -> u8 {

@@ -7,6 +7,8 @@
 use leptos_router::params::ParamsMap;
 use playlike_core::{Filters, GameId, Knobs};
 
+use crate::text::{parse_knob, parse_rating, split_list};
+
 /// Filters and knobs as read from (and written to) the URL.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ViewQuery {
@@ -22,23 +24,11 @@ pub struct ViewQuery {
 }
 
 fn list(map: &ParamsMap, key: &str) -> Vec<String> {
-    map.get(key)
-        .map(|v| {
-            v.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(String::from)
-                .collect()
-        })
-        .unwrap_or_default()
+    map.get(key).map(|v| split_list(&v)).unwrap_or_default()
 }
 
 fn knob(map: &ParamsMap, key: &str) -> f32 {
-    map.get(key)
-        .and_then(|v| v.parse::<f32>().ok())
-        .filter(|v| v.is_finite())
-        .map(|v| v.clamp(-1.0, 1.0))
-        .unwrap_or(0.0)
+    map.get(key).map(|v| parse_knob(&v)).unwrap_or(0.0)
 }
 
 impl ViewQuery {
@@ -47,10 +37,7 @@ impl ViewQuery {
             platforms: list(map, "platform"),
             year_from: map.get("from").and_then(|v| v.parse().ok()),
             year_to: map.get("to").and_then(|v| v.parse().ok()),
-            min_rating: map
-                .get("rating")
-                .and_then(|v| v.parse().ok())
-                .filter(|r| *r <= 100),
+            min_rating: map.get("rating").and_then(|v| parse_rating(&v)),
             genres: list(map, "genre"),
             without: list(map, "without"),
             include_all: map.get("all").is_some_and(|v| v == "1"),

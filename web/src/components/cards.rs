@@ -35,20 +35,7 @@ impl GameSummary {
 
     /// "2018 · PC, Switch, PS4 +3"
     pub fn meta_line(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(y) = self.year {
-            parts.push(y.to_string());
-        }
-        if !self.platforms.is_empty() {
-            let shown: Vec<&str> = self.platforms.iter().take(3).map(String::as_str).collect();
-            let more = self.platforms.len().saturating_sub(3);
-            let mut p = shown.join(", ");
-            if more > 0 {
-                p.push_str(&format!(" +{more}"));
-            }
-            parts.push(p);
-        }
-        parts.join(" · ")
+        crate::text::meta_line(self.year, &self.platforms)
     }
 }
 

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::text::initials;
+
 /// IGDB image sizes used here: `cover_small` (90×128), `cover_big` (264×374).
 #[component]
 pub fn Cover(
@@ -45,13 +47,4 @@ pub fn Cover(
             })}
         </div>
     }
-}
-
-/// Up to two initials of the first words: "The Legend of Zelda" → "TL".
-fn initials(name: &str) -> String {
-    name.split_whitespace()
-        .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
-        .take(2)
-        .flat_map(char::to_uppercase)
-        .collect()
 }

@@ -8,6 +8,7 @@ use leptos_router::NavigateOptions;
 
 use crate::api::{self, Status};
 use crate::query::{href, ViewQuery};
+use crate::text::parse_year;
 
 /// Query keys that belong to the page, not the filters, and survive filter changes.
 const PAGE_KEYS: [&str; 2] = ["like", "dislike"];
@@ -62,13 +63,7 @@ pub fn FilterPanel() -> impl IntoView {
         })
     });
 
-    let year_input = move |value: String| {
-        value
-            .trim()
-            .parse::<u16>()
-            .ok()
-            .filter(|y| (1950..=2100).contains(y))
-    };
+    let year_input = |value: String| parse_year(&value);
 
     view! {
         <details class="filters" open>

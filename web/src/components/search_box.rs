@@ -13,6 +13,7 @@ use crate::api::{self, Status};
 use crate::components::cards::GameSummary;
 use crate::components::cover::Cover;
 use crate::query::{href, ViewQuery};
+use crate::text::group_thousands;
 
 /// Results shown in the dropdown.
 const SUGGESTIONS: usize = 8;
@@ -227,16 +228,4 @@ pub fn SearchBox() -> impl IntoView {
             </ul>
         </div>
     }
-}
-
-fn group_thousands(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

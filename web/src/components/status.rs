@@ -4,14 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::{self, Status};
-
-fn human_bytes(n: u64) -> String {
-    if n >= 1_000_000 {
-        format!("{:.1} MB", n as f64 / 1e6)
-    } else {
-        format!("{} KB", n.div_ceil(1000))
-    }
-}
+use crate::text::human_bytes;
 
 #[component]
 pub fn StatusBar() -> impl IntoView {

@@ -1,0 +1,152 @@
+//! Small pure helpers for what the pages show and what the URL holds. No browser APIs, so
+//! they build and are unit-tested on the native target too (`cargo test -p playlike-web`).
+
+/// `"1,2,x,3,2"` → `[1, 2, 3]`: bad entries and duplicates dropped, order kept.
+pub fn parse_ids(text: &str) -> Vec<u64> {
+    let mut ids: Vec<u64> = Vec::new();
+    for id in text.split(',').filter_map(|p| p.trim().parse().ok()) {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// `[1, 2]` → `"1,2"`.
+pub fn join_ids(ids: &[u64]) -> String {
+    ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// A comma-separated URL value as a list of trimmed, non-empty names.
+pub fn split_list(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// A knob value from the URL: a finite number clamped to −1…1, else 0 (neutral).
+pub fn parse_knob(value: &str) -> f32 {
+    value
+        .trim()
+        .parse::<f32>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .map(|v| v.clamp(-1.0, 1.0))
+        .unwrap_or(0.0)
+}
+
+/// A release year typed by the player, if plausible.
+pub fn parse_year(value: &str) -> Option<u16> {
+    value
+        .trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|y| (1950..=2100).contains(y))
+}
+
+/// A minimum critic rating from the URL (0–100).
+pub fn parse_rating(value: &str) -> Option<u8> {
+    value.trim().parse::<u8>().ok().filter(|r| *r <= 100)
+}
+
+/// Up to two initials of the first words: "The Legend of Zelda" → "TL".
+pub fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// 18000 → "18,000".
+pub fn group_thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// 612_000 → "612 KB", 7_790_000 → "7.8 MB".
+pub fn human_bytes(n: u64) -> String {
+    if n >= 1_000_000 {
+        format!("{:.1} MB", n as f64 / 1e6)
+    } else {
+        format!("{} KB", n.div_ceil(1000))
+    }
+}
+
+/// "2018 · PC, Switch, PS4 +3": year and up to three platforms.
+pub fn meta_line(year: Option<u16>, platforms: &[String]) -> String {
+    let mut parts = Vec::new();
+    if let Some(y) = year {
+        parts.push(y.to_string());
+    }
+    if !platforms.is_empty() {
+        let shown: Vec<&str> = platforms.iter().take(3).map(String::as_str).collect();
+        let mut p = shown.join(", ");
+        let more = platforms.len().saturating_sub(3);
+        if more > 0 {
+            p.push_str(&format!(" +{more}"));
+        }
+        parts.push(p);
+    }
+    parts.join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_lists_round_trip_and_drop_junk() {
+        assert_eq!(parse_ids("14593, 26226,x,,14593"), vec![14593, 26226]);
+        assert_eq!(parse_ids(""), Vec::<u64>::new());
+        assert_eq!(join_ids(&parse_ids("3,1,2")), "3,1,2");
+    }
+
+    #[test]
+    fn url_values_are_parsed_defensively() {
+        assert_eq!(
+            split_list(" PC, ,Nintendo Switch,"),
+            vec!["PC", "Nintendo Switch"]
+        );
+        assert_eq!(parse_knob("0.5"), 0.5);
+        assert_eq!(parse_knob("7"), 1.0);
+        assert_eq!(parse_knob("-3"), -1.0);
+        assert_eq!(parse_knob("NaN"), 0.0);
+        assert_eq!(parse_knob("inf"), 0.0);
+        assert_eq!(parse_knob("popular"), 0.0);
+        assert_eq!(parse_year("2015"), Some(2015));
+        assert_eq!(parse_year("15"), None);
+        assert_eq!(parse_rating("80"), Some(80));
+        assert_eq!(parse_rating("101"), None);
+    }
+
+    #[test]
+    fn display_helpers() {
+        assert_eq!(initials("The Legend of Zelda"), "TL");
+        assert_eq!(initials("ōkami"), "Ō");
+        assert_eq!(initials("  "), "");
+        assert_eq!(group_thousands(18000), "18,000");
+        assert_eq!(group_thousands(332503), "332,503");
+        assert_eq!(group_thousands(999), "999");
+        assert_eq!(human_bytes(611_500), "612 KB");
+        assert_eq!(human_bytes(7_790_000), "7.8 MB");
+        let platforms: Vec<String> = ["PC", "Switch", "PS4", "PS5", "Xbox"]
+            .map(String::from)
+            .into();
+        assert_eq!(
+            meta_line(Some(2018), &platforms),
+            "2018 · PC, Switch, PS4 +2"
+        );
+        assert_eq!(meta_line(None, &[]), "");
+    }
+}

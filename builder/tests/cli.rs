@@ -1,0 +1,226 @@
+//! The real `playlike` binary on a small fixture catalogue: build reports bad lines by file
+//! and line, keeps the previous index when a build fails, and the query and search commands
+//! print the JSON shapes scripts rely on.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn playlike(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_playlike"))
+        .args(args)
+        .output()
+        .expect("the playlike binary runs")
+}
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/catalogue.jsonl")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn build(out: &Path) -> Output {
+    playlike(&[
+        "build",
+        "--input",
+        fixture().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+#[test]
+fn build_reports_bad_records_by_line_and_strict_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("index");
+    let built = build(&out);
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    let report = text(&built.stderr);
+    assert!(
+        report.contains("12 records read, 4 skipped (1 duplicate ids)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("catalogue.jsonl:9: malformed JSON"),
+        "{report}"
+    );
+    assert!(
+        report.contains("catalogue.jsonl:10: field `name`: is missing"),
+        "{report}"
+    );
+    assert!(
+        report.contains("catalogue.jsonl:11: field `aggregated_rating`"),
+        "{report}"
+    );
+    assert!(
+        text(&built.stdout).contains("(8 games"),
+        "{}",
+        text(&built.stdout)
+    );
+
+    let strict = playlike(&[
+        "build",
+        "--strict",
+        "--input",
+        fixture().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!strict.status.success());
+    let inspect = playlike(&["inspect", out.to_str().unwrap()]);
+    assert!(
+        inspect.status.success(),
+        "the previous index is intact: {}",
+        text(&inspect.stderr)
+    );
+    assert!(text(&inspect.stdout).contains("games: 8"));
+}
+
+#[test]
+fn a_failed_build_keeps_the_previous_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("index");
+    assert!(build(&out).status.success());
+    let before = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "{broken\n").unwrap();
+    let failed = playlike(&[
+        "build",
+        "--input",
+        empty.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--min-games",
+        "5",
+    ]);
+    assert!(!failed.status.success());
+    assert!(
+        text(&failed.stderr).contains("previous index is kept"),
+        "{}",
+        text(&failed.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("manifest.json")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn inspect_rejects_a_corrupt_file_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("index");
+    assert!(build(&out).status.success());
+    let features = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("features-")
+        })
+        .unwrap();
+    let mut bytes = std::fs::read(&features).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&features, bytes).unwrap();
+    let inspect = playlike(&["inspect", out.to_str().unwrap()]);
+    assert!(!inspect.status.success());
+    let report = text(&inspect.stdout) + &text(&inspect.stderr);
+    assert!(
+        report.contains("sha256 mismatch") && report.contains("features-"),
+        "{report}"
+    );
+}
+
+#[test]
+fn query_and_search_print_the_documented_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("index");
+    assert!(build(&out).status.success());
+    let index = out.to_str().unwrap();
+
+    let ids = dir.path().join("ids.txt");
+    std::fs::write(&ids, "1\n3\n999\n").unwrap();
+    let batch = playlike(&[
+        "query",
+        "--index",
+        index,
+        "--ids-file",
+        ids.to_str().unwrap(),
+        "--k",
+        "3",
+        "--json",
+    ]);
+    assert!(batch.status.success(), "{}", text(&batch.stderr));
+    let lines: Vec<serde_json::Value> = text(&batch.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["id"], 1);
+    let recs: Vec<u64> = lines[0]["recs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        recs[0], 2,
+        "Bastion, same developer, comes first for Hades: {recs:?}"
+    );
+    assert!(
+        !recs.contains(&1) && !recs.contains(&7),
+        "never Hades or its soundtrack: {recs:?}"
+    );
+    assert_eq!(lines[2]["id"], 999);
+    assert_eq!(lines[2]["recs"].as_array().unwrap().len(), 0);
+    assert!(lines[2]["error"].is_string());
+
+    let one = playlike(&[
+        "query",
+        "--index",
+        index,
+        "--like",
+        "1",
+        "--platform",
+        "Nintendo Switch",
+        "--json",
+    ]);
+    let one: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    for rec in one["recs"].as_array().unwrap() {
+        assert!(rec["id"].is_u64() && rec["name"].is_string() && rec["why"].is_string());
+    }
+
+    let queries = dir.path().join("queries.txt");
+    std::fs::write(&queries, "pokemon\nhalflife 2\nfinal fantasy 7\ncelsete\n").unwrap();
+    let searched = playlike(&[
+        "search",
+        "--index",
+        index,
+        "--queries-file",
+        queries.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(searched.status.success(), "{}", text(&searched.stderr));
+    let firsts: Vec<(String, u64)> = text(&searched.stdout)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["q"].as_str().unwrap().to_string(),
+                v["hits"][0].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        firsts,
+        vec![
+            ("pokemon".to_string(), 4),
+            ("halflife 2".to_string(), 5),
+            ("final fantasy 7".to_string(), 6),
+            ("celsete".to_string(), 8)
+        ]
+    );
+}

@@ -48,6 +48,10 @@ const markAt = (page, name) => page.evaluate(
 
 const server = await serve();
 const browser = await launch();
+// Never leave the server running, even when a measurement fails.
+process.on('exit', () => server.kill());
+process.on('uncaughtException', (e) => { console.error(e); process.exit(1); });
+process.on('unhandledRejection', (e) => { console.error(e); process.exit(1); });
 const cold = { search: [], recommendMark: [], recsShown: [], transferredKB: [] };
 const warm = { recsShown: [] };
 let keystrokes = [];

@@ -41,6 +41,7 @@ export function serve(dir = DIST, extraArgs = []) {
         clearTimeout(timer);
         resolve({
           url: m[1],
+          kill: () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); },
           stop: () => new Promise((done) => {
             if (child.exitCode !== null || child.signalCode !== null) return done();
             child.removeAllListeners('exit');

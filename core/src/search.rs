@@ -55,7 +55,7 @@ fn max_typos(chars: usize) -> usize {
 pub struct TitleIndex {
     games: usize,
     /// Sorted, unique normalised words.
-    words: Vec<Box<str>>,
+    words: TextColumn,
     /// `word_games[word_starts[w]..word_starts[w + 1]]`: games whose title has word `w`.
     word_starts: Vec<u32>,
     word_games: Vec<u32>,
@@ -66,7 +66,7 @@ pub struct TitleIndex {
     title_len: Vec<u8>,
     /// Normalised full titles without spaces, leading "the" removed, for exact comparisons
     /// ("halflife" is exactly "Half-Life").
-    normalized: Vec<Box<str>>,
+    normalized: TextColumn,
     /// Ranking prior per game, 0–1.
     prior: Vec<f32>,
     /// Games, best known first.
@@ -84,7 +84,7 @@ impl TitleIndex {
         let mut raw_starts: Vec<u32> = Vec::with_capacity(titles.len() + 1);
         let mut raw_words: Vec<u32> = Vec::with_capacity(titles.len() * 5);
         let mut title_len = Vec::with_capacity(titles.len());
-        let mut normalized = Vec::with_capacity(titles.len());
+        let mut normalized = TextColumn::default();
         let (mut buffer, mut previous, mut compound, mut squashed) =
             (String::new(), String::new(), String::new(), String::new());
         raw_starts.push(0);
@@ -121,7 +121,7 @@ impl TitleIndex {
             title_len.push((count - the_count).clamp(1, 255) as u8);
             // Glued words, a leading "the" dropped: "The Half-Life" → "halflife".
             let skip = if leading_the && count > 1 { 3 } else { 0 };
-            normalized.push(Box::from(&squashed[skip..]));
+            normalized.push(&squashed[skip..]);
         }
         // Sort the dictionary and renumber.
         let mut by_text: Vec<(String, u32)> = ids.into_iter().collect();
@@ -130,7 +130,11 @@ impl TitleIndex {
         for (new, (_, old)) in by_text.iter().enumerate() {
             renumber[*old as usize] = new as u32;
         }
-        let words: Vec<Box<str>> = by_text.into_iter().map(|(w, _)| w.into()).collect();
+        let mut words = TextColumn::default();
+        for (word, _) in &by_text {
+            words.push(word);
+        }
+        drop(by_text);
         let mut title_starts = Vec::with_capacity(titles.len() + 1);
         let mut title_words = Vec::new();
         let mut counts = vec![0u32; words.len()];
@@ -161,8 +165,8 @@ impl TitleIndex {
             }
         }
         let mut deletes = Vec::new();
-        for (id, word) in words.iter().enumerate() {
-            let chars: Vec<char> = word.chars().collect();
+        for id in 0..words.len() {
+            let chars: Vec<char> = words.get(id).chars().collect();
             if chars.len() + 1 >= MIN_TYPO_CHARS {
                 deletes.push((hash_chars(&chars, usize::MAX), id as u32));
                 for skip in 0..chars.len() {
@@ -205,10 +209,7 @@ impl TitleIndex {
 
     /// Every dictionary word with the ascending games whose titles contain it.
     pub fn words(&self) -> impl Iterator<Item = (&str, &[u32])> {
-        self.words
-            .iter()
-            .enumerate()
-            .map(|(w, word)| (&**word, self.games_with(w as u32)))
+        (0..self.words.len()).map(|w| (self.words.get(w), self.games_with(w as u32)))
     }
 
     /// The best `k` games for a query, best first.
@@ -270,11 +271,11 @@ impl TitleIndex {
     fn match_word(&self, word: &str, prefix: bool) -> TermMatch {
         let chars: Vec<char> = word.chars().collect();
         // Exact and prefix matches are one contiguous range of the sorted dictionary.
-        let start = self.words.partition_point(|w| &**w < word);
+        let start = self.words.partition_point(0, |w| w < word);
         let end = if prefix {
-            start + self.words[start..].partition_point(|w| w.starts_with(word))
+            self.words.partition_point(start, |w| w.starts_with(word))
         } else {
-            start + usize::from(self.words.get(start).is_some_and(|w| &**w == word))
+            start + usize::from(start < self.words.len() && self.words.get(start) == word)
         };
         let range = start as u32..end as u32;
         let mut typos: Vec<(u32, f32)> = Vec::new();
@@ -311,7 +312,7 @@ impl TitleIndex {
     /// How well dictionary word `w` matches a query word, 0 when it does not.
     fn quality(&self, term: &TermMatch, w: u32) -> f32 {
         if term.range.contains(&w) {
-            let len = self.words[w as usize].len();
+            let len = self.words.get(w as usize).len();
             if len == term.query_len {
                 EXACT_QUALITY
             } else {
@@ -364,7 +365,7 @@ impl TitleIndex {
                 if found.iter().any(|&(f, _)| f == w) {
                     continue;
                 }
-                let candidate: Vec<char> = self.words[w as usize].chars().collect();
+                let candidate: Vec<char> = self.words.get(w as usize).chars().collect();
                 if let Some(d) = bounded_distance(chars, &candidate, max) {
                     if d > 0 {
                         found.push((w, d));
@@ -395,7 +396,7 @@ impl TitleIndex {
         let quality = quality_sum / terms.len() as f32;
         let g = game as usize;
         let coverage = (terms.len() as f32 / f32::from(self.title_len[g])).min(1.0);
-        let normalized = &*self.normalized[g];
+        let normalized = self.normalized.get(g);
         let exact = normalized == query_norm;
         let starts = !exact && normalized.starts_with(query_norm);
         let prior = self.prior[g];
@@ -407,6 +408,45 @@ impl TitleIndex {
                 + 0.8 * prior
                 + 0.1 * f32::from(u8::from(self.main[g])),
         )
+    }
+}
+
+/// Many short strings in one allocation: a per-title `Box<str>` would cost more in allocator
+/// overhead and pointers than the text itself.
+#[derive(Debug, Default)]
+struct TextColumn {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl TextColumn {
+    fn push(&mut self, item: &str) {
+        self.text.push_str(item);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// First index at or after `from` whose item fails `pred`, for items where `pred` holds
+    /// on a prefix of `from..` (as `slice::partition_point`).
+    fn partition_point(&self, from: usize, pred: impl Fn(&str) -> bool) -> usize {
+        let (mut low, mut high) = (from, self.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            if pred(self.get(mid)) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        low
     }
 }
 

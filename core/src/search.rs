@@ -176,6 +176,9 @@ impl TitleIndex {
         }
         deletes.sort_unstable();
         deletes.dedup();
+        deletes.shrink_to_fit();
+        words.shrink_to_fit();
+        normalized.shrink_to_fit();
         let mut main: Vec<bool> = main_game.to_vec();
         main.resize(titles.len(), true);
         let byte = |g: usize| notability.get(g).copied().unwrap_or(0);
@@ -432,6 +435,12 @@ impl TextColumn {
 
     fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    /// Gives back the spare capacity left by growing.
+    fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
     }
 
     /// First index at or after `from` whose item fails `pred`, for items where `pred` holds

@@ -218,6 +218,8 @@ impl TitleIndex {
     /// The best `k` games for a query, best first.
     pub fn search(&self, query: &str, k: usize) -> Vec<SearchHit> {
         let mut words = text::words(query);
+        // The whole query as typed ("beneath the surface"), for exact-title comparison.
+        let query_norm = squash(&words);
         if words.len() > 1 {
             words.retain(|w| w.text != "the");
         }
@@ -232,7 +234,6 @@ impl TitleIndex {
             .enumerate()
             .map(|(i, w)| self.match_word(&w.text, i == last && typing_last))
             .collect();
-        let query_norm = squash(&words);
         let driver = (0..terms.len())
             .min_by_key(|&i| terms[i].postings)
             .expect("at least one term");
@@ -660,6 +661,18 @@ mod tests {
             vec!["Hades", "Hades II"],
             "typo matches only, no prefixes"
         );
+    }
+
+    #[test]
+    fn a_the_inside_a_title_still_makes_an_exact_match() {
+        let titles = [
+            "Beneath the Surface: Deluxe",
+            "Surface Beneath",
+            "Beneath the Surface",
+        ];
+        let idx = index(&titles);
+        let hits = idx.search("beneath the surface", 3);
+        assert_eq!(titles[hits[0].game as usize], "Beneath the Surface");
     }
 
     #[test]

@@ -30,18 +30,16 @@ impl Default for TermOptions {
     }
 }
 
-/// Folds simple English plurals so "zombies" and "zombie" meet.
-fn fold_plural(word: &str) -> String {
-    let plural = word.len() > 4
-        && word.ends_with('s')
-        && !word.ends_with("ss")
-        && !word.ends_with("us")
-        && !word.ends_with("is");
-    if plural {
-        word[..word.len() - 1].to_string()
-    } else {
-        word.to_string()
-    }
+/// The singular a term would have if it is a simple English plural ("zombies" → "zombie",
+/// "dungeon crawlers" → "dungeon crawler"). Only used when the corpus has that singular too,
+/// so names like "Hades" stay whole.
+fn singular(term: &str) -> Option<&str> {
+    let plural = term.len() > 4
+        && term.ends_with('s')
+        && !term.ends_with("ss")
+        && !term.ends_with("us")
+        && !term.ends_with("is");
+    plural.then(|| &term[..term.len() - 1])
 }
 
 /// Candidate terms of one summary with their counts: content words and adjacent pairs of
@@ -58,7 +56,6 @@ pub fn candidates(summary: &str) -> HashMap<String, u16> {
                 previous = None;
                 continue;
             }
-            let word = fold_plural(&word);
             if let Some(prev) = previous.take() {
                 let pair = format!("{prev} {word}");
                 let c = counts.entry(pair).or_insert(0);
@@ -76,7 +73,6 @@ pub fn candidates(summary: &str) -> HashMap<String, u16> {
 pub fn select_terms(summaries: &[Option<&str>], options: &TermOptions) -> Vec<Vec<String>> {
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut names: Vec<String> = Vec::new();
-    let mut df: Vec<u32> = Vec::new();
     let counted = crate::parallel::map(summaries, |summary| summary.map(candidates));
     let per_game: Vec<Vec<(u32, u16)>> = counted
         .into_iter()
@@ -89,16 +85,44 @@ pub fn select_terms(summaries: &[Option<&str>], options: &TermOptions) -> Vec<Ve
                 .map(|(term, tf)| {
                     let id = *ids.entry(term).or_insert_with_key(|term| {
                         names.push(term.clone());
-                        df.push(0);
                         (names.len() - 1) as u32
                     });
-                    df[id as usize] += 1;
                     (id, tf)
                 })
                 .collect()
         })
         .collect();
     let documents = summaries.iter().filter(|s| s.is_some()).count() as f32;
+    // Fold plurals into their singular when the corpus has it, then count documents again.
+    let folded: Vec<u32> = (0..names.len() as u32)
+        .map(|id| {
+            singular(&names[id as usize])
+                .and_then(|one| ids.get(one).copied())
+                .unwrap_or(id)
+        })
+        .collect();
+    let mut df = vec![0u32; names.len()];
+    let per_game: Vec<Vec<(u32, u16)>> = per_game
+        .into_iter()
+        .map(|terms| {
+            let mut merged: Vec<(u32, u16)> = terms
+                .into_iter()
+                .map(|(id, tf)| (folded[id as usize], tf))
+                .collect();
+            merged.sort_unstable_by_key(|&(id, _)| id);
+            merged.dedup_by(|next, kept| {
+                let same = next.0 == kept.0;
+                if same {
+                    kept.1 = kept.1.saturating_add(next.1);
+                }
+                same
+            });
+            for &(id, _) in &merged {
+                df[id as usize] += 1;
+            }
+            merged
+        })
+        .collect();
     let max_df = (documents * options.max_df_ratio).max(options.min_df as f32);
     per_game
         .into_iter()
@@ -134,13 +158,39 @@ mod tests {
     #[test]
     fn candidates_are_content_words_and_pairs() {
         let c = candidates("The player explores dungeons. Zombies and dungeon crawling!");
-        assert_eq!(c.get("dungeon"), Some(&2));
-        assert_eq!(c.get("zombie"), Some(&1));
+        assert_eq!(c.get("dungeon"), Some(&1));
+        assert_eq!(c.get("dungeons"), Some(&1));
+        assert_eq!(c.get("zombies"), Some(&1));
         assert_eq!(c.get("dungeon crawling"), Some(&1));
         assert!(!c.contains_key("the"));
         assert!(!c.contains_key("player"));
         // A sentence break splits pairs.
-        assert!(!c.contains_key("dungeon zombie"));
+        assert!(!c.contains_key("dungeons zombies"));
+    }
+
+    #[test]
+    fn plurals_fold_only_into_singulars_the_corpus_has() {
+        let summaries = [
+            Some("Zombies attack the Hades gate."),
+            Some("A zombie walks through Hades."),
+            Some("Zombies again, near Hades."),
+        ];
+        let options = TermOptions {
+            per_game: 5,
+            min_df: 2,
+            max_df_ratio: 1.0,
+        };
+        let terms = select_terms(&summaries, &options);
+        assert!(terms[0].contains(&"zombie".to_string()), "{:?}", terms[0]);
+        assert!(
+            terms[0].contains(&"hades".to_string()),
+            "no 'hade' in the corpus: {:?}",
+            terms[0]
+        );
+        assert!(!terms
+            .iter()
+            .flatten()
+            .any(|t| t == "zombies" || t == "hade"));
     }
 
     #[test]
@@ -158,8 +208,11 @@ mod tests {
         };
         let terms = select_terms(&summaries, &options);
         assert_eq!(terms.len(), 10);
-        assert!(terms[0].contains(&"zombie".to_string()), "{:?}", terms[0]);
-        assert_eq!(terms[0][0], "zombie", "the most frequent term ranks first");
+        assert_eq!(
+            terms[0][0], "zombies",
+            "the most frequent term ranks first: {:?}",
+            terms[0]
+        );
         assert_eq!(terms[0].len(), 4);
         assert!(terms[4].iter().all(|t| !t.contains("zombie")));
         assert!(terms[8].is_empty(), "terms of one summary link no games");

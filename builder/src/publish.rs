@@ -642,13 +642,7 @@ pub fn versions(args: VersionsArgs) -> anyhow::Result<()> {
 }
 
 pub fn rollback(args: RollbackArgs) -> anyhow::Result<()> {
-    let store = open_target(
-        &args.target,
-        args.credentials.as_deref(),
-        gcs::SCOPE_READ_WRITE,
-    )?;
-    let (root, generation) = read_root(store.as_ref())?
-        .with_context(|| format!("nothing is published at {}", store.describe()))?;
+    let (store, root, generation) = open_live(&args.target, args.credentials.as_deref())?;
     let target_version = match (&args.to, &root.rollout) {
         (Some(v), _) => v.clone(),
         (None, Some(rollout)) => {
@@ -697,14 +691,19 @@ pub fn rollback(args: RollbackArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn promote(args: PromoteArgs) -> anyhow::Result<()> {
-    let store = open_target(
-        &args.target,
-        args.credentials.as_deref(),
-        gcs::SCOPE_READ_WRITE,
-    )?;
+/// Opens a target for writing and reads its live manifest, which must exist.
+fn open_live(
+    target: &str,
+    credentials: Option<&Path>,
+) -> anyhow::Result<(Box<dyn Store>, Manifest, store::Generation)> {
+    let store = open_target(target, credentials, gcs::SCOPE_READ_WRITE)?;
     let (root, generation) = read_root(store.as_ref())?
         .with_context(|| format!("nothing is published at {}", store.describe()))?;
+    Ok((store, root, generation))
+}
+
+pub fn promote(args: PromoteArgs) -> anyhow::Result<()> {
+    let (store, root, generation) = open_live(&args.target, args.credentials.as_deref())?;
     let rollout = root.rollout.as_ref().with_context(|| {
         format!(
             "no canary is active at {} (live: {})",

@@ -611,6 +611,28 @@ pub fn service_account_jwt(
     Ok(format!("{signing_input}.{}", b64.encode(signature)))
 }
 
+/// POSTs a form-encoded body to an OAuth token endpoint, with retries.
+fn post_form(
+    agent: &ureq::Agent,
+    backoff: &Backoff,
+    what: &str,
+    url: &str,
+    body: &str,
+) -> Result<Reply, StoreError> {
+    Ok(call_with_retries(
+        what,
+        backoff,
+        None,
+        || {
+            agent
+                .post(url)
+                .content_type("application/x-www-form-urlencoded")
+                .send(body)
+        },
+        |_| {},
+    )?)
+}
+
 impl Provider {
     /// A fresh access token and its lifetime in seconds.
     fn fetch(&self, agent: &ureq::Agent, backoff: &Backoff) -> Result<(String, u64), StoreError> {
@@ -628,18 +650,7 @@ impl Provider {
                     ("assertion", &jwt),
                 ]);
                 let what = format!("token for {email} from {token_uri}");
-                let reply = call_with_retries(
-                    &what,
-                    backoff,
-                    None,
-                    || {
-                        agent
-                            .post(token_uri)
-                            .content_type("application/x-www-form-urlencoded")
-                            .send(body.as_str())
-                    },
-                    |_| {},
-                )?;
+                let reply = post_form(agent, backoff, &what, token_uri, &body)?;
                 (what, reply)
             }
             Provider::AuthorizedUser {
@@ -655,18 +666,7 @@ impl Provider {
                     ("refresh_token", refresh_token),
                 ]);
                 let what = format!("token refresh from {token_uri}");
-                let reply = call_with_retries(
-                    &what,
-                    backoff,
-                    None,
-                    || {
-                        agent
-                            .post(token_uri)
-                            .content_type("application/x-www-form-urlencoded")
-                            .send(body.as_str())
-                    },
-                    |_| {},
-                )?;
+                let reply = post_form(agent, backoff, &what, token_uri, &body)?;
                 (what, reply)
             }
             Provider::Metadata { url } => {

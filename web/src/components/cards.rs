@@ -46,6 +46,20 @@ pub struct RecItem {
     pub explanation: String,
 }
 
+impl RecItem {
+    /// Result rows for recommendations (games whose titles are loaded).
+    pub fn list(lib: &Library, recs: &[playlike_core::Recommendation]) -> Vec<RecItem> {
+        recs.iter()
+            .filter_map(|r| {
+                Some(RecItem {
+                    game: GameSummary::of(lib, r.game)?,
+                    explanation: r.explanation.text(),
+                })
+            })
+            .collect()
+    }
+}
+
 /// Link to a game page that keeps the current filters.
 pub fn game_href(igdb_id: u64) -> String {
     let query = use_query_map().get_untracked();

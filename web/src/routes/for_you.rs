@@ -105,16 +105,8 @@ pub fn ForYou() -> impl IntoView {
                 knobs: view_query.knobs(),
                 k: 10,
             };
-            lib.recommend(&request).map(|recs| {
-                recs.iter()
-                    .filter_map(|r| {
-                        Some(RecItem {
-                            game: GameSummary::of(lib, r.game)?,
-                            explanation: r.explanation.text(),
-                        })
-                    })
-                    .collect::<Vec<_>>()
-            })
+            lib.recommend(&request)
+                .map(|recs| RecItem::list(lib, &recs))
         });
         Some(result.map_err(|e| e.to_string()))
     });

@@ -99,16 +99,8 @@ pub fn GamePage() -> impl IntoView {
                 knobs: view_query.knobs(),
                 k: 10,
             };
-            lib.recommend(&request).map(|recs| {
-                recs.iter()
-                    .filter_map(|r| {
-                        Some(RecItem {
-                            game: GameSummary::of(lib, r.game)?,
-                            explanation: r.explanation.text(),
-                        })
-                    })
-                    .collect::<Vec<_>>()
-            })
+            lib.recommend(&request)
+                .map(|recs| RecItem::list(lib, &recs))
         });
         crate::perf::record("recommend", crate::perf::now() - started);
         Some(result.map_err(|e| e.to_string()))

@@ -4,7 +4,9 @@ const tag = document.querySelector('script[data-playlike-wasm]');
 const { default: init } = await import(tag.dataset.playlikeJs);
 await init({ module_or_path: tag.dataset.playlikeWasm });
 
-// The service worker keeps the app shell for offline visits (secure contexts only).
+// The service worker keeps the app shell for offline visits (secure contexts only). Its URL
+// carries the app's content hash, so each deploy gets its own shell cache (see sw.js).
 if ('serviceWorker' in navigator) {
-  navigator.serviceWorker.register('/sw.js').catch((e) => console.warn('service worker:', e));
+  const version = tag.dataset.playlikeWasm.match(/-([0-9a-f]{8,})_bg\.wasm$/)?.[1] ?? 'unversioned';
+  navigator.serviceWorker.register(`/sw.js?v=${version}`).catch((e) => console.warn('service worker:', e));
 }

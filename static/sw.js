@@ -1,9 +1,17 @@
-// Playlike service worker: keeps the app shell (HTML, JS, wasm, CSS, icon) so a second visit
-// works offline. Network first (a new deploy is picked up at once), cache as the fallback.
-// The index files are not handled here: the app keeps them in its own cache, keyed by hash.
-const SHELL = 'playlike-shell-v1';
+// Playlike service worker: keeps the app shell (page, app JS/wasm, CSS, icon, the engine
+// worker) so a second visit works offline. Network first (a new deploy is picked up at once),
+// the shell saved at install as the fallback. The index files are not handled here: the engine keeps them
+// in its own cache, keyed by hash.
+//
+// One cache per deploy: boot.js registers `/sw.js?v=<the app's content hash>`, so a new deploy
+// installs a new worker with a new `playlike-shell-<v>` cache, and activating it deletes the
+// older shells. Only shell files are stored, never arbitrary same-origin responses.
+const VERSION = new URL(self.location.href).searchParams.get('v') || 'unversioned';
+const SHELL = `playlike-shell-${VERSION}`;
+const ENGINE = ['/engine/engine-worker.js', '/engine/playlike.js', '/engine/playlike_bg.wasm'];
 
-// On install, save the page and every same-origin asset it names (Trunk hashes the names).
+// On install, save the page, every same-origin asset it names (Trunk hashes the names) and
+// the engine worker's files.
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(SHELL);
@@ -11,19 +19,26 @@ self.addEventListener('install', (event) => {
     if (!page.ok) return;
     const html = await page.clone().text();
     await cache.put('/', page);
-    const assets = new Set();
+    const assets = new Set(ENGINE);
     for (const m of html.matchAll(/(?:href|src|data-playlike-js|data-playlike-wasm)="(\/[^"/][^"]*)"/g)) {
       assets.add(m[1]);
     }
     await Promise.all([...assets].map(async (url) => {
-      const res = await fetch(url);
+      const res = await fetch(url, { cache: 'no-cache' });
       if (res.ok) await cache.put(url, res);
     }));
   })().catch(() => {}));
   self.skipWaiting();
 });
 
-self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+// On activate, older shells go.
+self.addEventListener('activate', (event) => event.waitUntil((async () => {
+  const names = await caches.keys();
+  await Promise.all(names
+    .filter((name) => name.startsWith('playlike-shell-') && name !== SHELL)
+    .map((name) => caches.delete(name)));
+  await self.clients.claim();
+})()));
 
 function isIndexFile(url) {
   return url.pathname.endsWith('.gz') || url.pathname.endsWith('manifest.json')
@@ -37,13 +52,12 @@ self.addEventListener('fetch', (event) => {
   // Every page address is the same single-page app.
   const key = request.mode === 'navigate' ? '/' : url.pathname;
   event.respondWith((async () => {
-    const cache = await caches.open(SHELL);
     try {
-      const response = await fetch(request);
-      if (response.ok) await cache.put(key, response.clone());
-      return response;
+      return await fetch(request);
     } catch (error) {
-      const saved = await cache.match(key);
+      // The shell is written once, at install: this deploy's files never change, and a
+      // worker being replaced cannot re-create the shell its successor just deleted.
+      const saved = await caches.match(key, { cacheName: SHELL });
       if (saved) return saved;
       throw error;
     }

@@ -14,6 +14,7 @@ pub mod features;
 pub mod format;
 pub mod library;
 mod parallel;
+pub mod protocol;
 pub mod recommend;
 pub mod search;
 pub mod terms;

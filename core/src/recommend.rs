@@ -48,7 +48,8 @@ const COMMON_SHARE: f32 = 0.1;
 pub const MAX_K: usize = 200;
 
 /// Which games may be recommended.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Filters {
     /// Platform names; a game must be on at least one (empty = any).
     pub platforms: Vec<String>,
@@ -82,7 +83,8 @@ impl Default for Filters {
 }
 
 /// Ranking preferences.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Knobs {
     /// -1 favours hidden gems, +1 well-known games, 0 is balanced.
     pub popularity: f32,

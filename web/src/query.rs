@@ -5,7 +5,7 @@
 //! `/for-you` `like` / `dislike` (IGDB ids).
 
 use leptos_router::params::ParamsMap;
-use playlike_core::{Filters, GameId, Knobs};
+use playlike_core::{Filters, Knobs};
 
 use crate::text::{parse_knob, parse_rating, split_list};
 
@@ -83,7 +83,8 @@ impl ViewQuery {
         *self == ViewQuery::default()
     }
 
-    pub fn filters(&self, exclude_games: Vec<GameId>) -> Filters {
+    /// The filters (games to exclude are the engine's business: the request names them).
+    pub fn filters(&self) -> Filters {
         Filters {
             platforms: self.platforms.clone(),
             year_from: self.year_from,
@@ -91,7 +92,7 @@ impl ViewQuery {
             min_rating: self.min_rating,
             include_genres: self.genres.clone(),
             exclude_genres: self.without.clone(),
-            exclude_games,
+            exclude_games: Vec::new(),
             main_only: !self.include_all,
         }
     }

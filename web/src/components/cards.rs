@@ -1,63 +1,17 @@
-//! Game summaries copied out of the library (so views never borrow it) and the lists that
-//! show them: search results, recommendations with their explanations, taste lists.
+//! The lists that show games: search results, recommendations with their explanations,
+//! taste lists. Rows are plain data from the engine ([`GameSummary`], [`RecItem`]).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use playlike_core::{GameId, Library};
+pub use playlike_core::protocol::{GameSummary, RecItem};
 
 use crate::components::cover::Cover;
 use crate::components::taste::TasteButtons;
 use crate::query::{href, ViewQuery};
 
-/// What a result row shows about a game.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GameSummary {
-    pub igdb_id: u64,
-    pub name: String,
-    pub year: Option<u16>,
-    pub cover: Option<String>,
-    pub platforms: Vec<String>,
-    pub main_game: bool,
-}
-
-impl GameSummary {
-    pub fn of(lib: &Library, game: GameId) -> Option<GameSummary> {
-        let card = lib.card(game)?;
-        Some(GameSummary {
-            igdb_id: card.igdb_id,
-            name: card.name.to_string(),
-            year: card.year,
-            cover: card.cover.map(|c| c.to_string()),
-            platforms: card.platforms.iter().map(|p| p.to_string()).collect(),
-            main_game: card.main_game,
-        })
-    }
-
-    /// "2018 · PC, Switch, PS4 +3"
-    pub fn meta_line(&self) -> String {
-        crate::text::meta_line(self.year, &self.platforms)
-    }
-}
-
-/// A recommendation ready to show.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RecItem {
-    pub game: GameSummary,
-    pub explanation: String,
-}
-
-impl RecItem {
-    /// Result rows for recommendations (games whose titles are loaded).
-    pub fn list(lib: &Library, recs: &[playlike_core::Recommendation]) -> Vec<RecItem> {
-        recs.iter()
-            .filter_map(|r| {
-                Some(RecItem {
-                    game: GameSummary::of(lib, r.game)?,
-                    explanation: r.explanation.text(),
-                })
-            })
-            .collect()
-    }
+/// "2018 · PC, Switch, PS4 +3"
+pub fn meta_line(game: &GameSummary) -> String {
+    crate::text::meta_line(game.year, &game.platforms)
 }
 
 /// Link to a game page that keeps the current filters.
@@ -90,7 +44,7 @@ pub fn RecList(#[prop(into)] items: Signal<Vec<RecItem>>) -> impl IntoView {
                                 <Cover image=item.game.cover.clone() name=item.game.name.clone()/>
                                 <div class="rec-text">
                                     <span class="rec-name">{item.game.name.clone()}</span>
-                                    <span class="meta">{item.game.meta_line()}</span>
+                                    <span class="meta">{meta_line(&item.game)}</span>
                                     <span class="why">{item.explanation.clone()}</span>
                                 </div>
                             </a>

@@ -50,17 +50,26 @@ pub fn FilterPanel() -> impl IntoView {
     let change = move |edit: &dyn Fn(&mut ViewQuery)| apply(edit, false);
     let slide = move |edit: &dyn Fn(&mut ViewQuery)| apply(edit, true);
 
-    let platforms = Memo::new(move |_| {
+    // Platform and genre names come from the engine, again when more of the index arrives.
+    let options = LocalResource::new(move || {
         status.with(|s| s.generation);
-        api::with_library(|lib| lib.platform_names().to_vec())
+        api::filter_options()
+    });
+    let platforms = Memo::new(move |_| {
+        options
+            .get()
+            .and_then(Result::ok)
+            .map(|o| o.platforms)
+            .unwrap_or_default()
     });
     let genres = Memo::new(move |_| {
-        status.with(|s| s.generation);
-        api::with_library(|lib| {
-            let mut names: Vec<String> = lib.genre_names().into_iter().map(String::from).collect();
-            names.sort_unstable_by_key(|n| n.to_lowercase());
-            names
-        })
+        let mut names = options
+            .get()
+            .and_then(Result::ok)
+            .map(|o| o.genres)
+            .unwrap_or_default();
+        names.sort_unstable_by_key(|n| n.to_lowercase());
+        names
     });
 
     let year_input = |value: String| parse_year(&value);

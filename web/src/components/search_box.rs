@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use crate::api::{self, Status};
-use crate::components::cards::GameSummary;
+use crate::components::cards::{meta_line, GameSummary};
 use crate::components::cover::Cover;
 use crate::query::{href, ViewQuery};
 use crate::text::group_thousands;
@@ -28,31 +28,40 @@ pub fn SearchBox() -> impl IntoView {
 
     let text = RwSignal::new(String::new());
     let hits = RwSignal::new(Vec::<GameSummary>::new());
+    // The query whose results are shown, and the one last sent to the engine.
     let searched = RwSignal::new(String::new());
+    let requested = StoredValue::new(String::new());
     let open = RwSignal::new(false);
     let active = RwSignal::new(None::<usize>);
     let pending = StoredValue::new(None::<TimeoutHandle>);
 
+    // Searches run in the engine worker; only the answer to the latest one is shown.
+    let latest = StoredValue::new(0u32);
     let run_search = move |q: String| {
         let started = crate::perf::now();
-        let results: Vec<GameSummary> = if q.trim().is_empty() {
-            Vec::new()
-        } else {
-            api::with_library(|lib| {
-                lib.search(&q, SUGGESTIONS)
-                    .iter()
-                    .filter_map(|hit| GameSummary::of(lib, hit.game))
-                    .collect()
-            })
-        };
-        crate::perf::record("search", crate::perf::now() - started);
-        hits.set(results);
-        searched.set(q);
-        active.set(None);
-        // Queued after the render effects the updates above scheduled, so this measures the
-        // keystroke's whole work: search, result cards and the DOM update.
-        wasm_bindgen_futures::spawn_local(async move {
-            crate::perf::record("keystroke", crate::perf::now() - started);
+        requested.set_value(q.clone());
+        let ticket = latest.get_value().wrapping_add(1);
+        latest.set_value(ticket);
+        leptos::task::spawn_local(async move {
+            let results = if q.trim().is_empty() {
+                Vec::new()
+            } else {
+                api::search(q.clone(), SUGGESTIONS)
+                    .await
+                    .unwrap_or_default()
+            };
+            if latest.get_value() != ticket {
+                return;
+            }
+            crate::perf::record("search", crate::perf::now() - started);
+            hits.set(results);
+            searched.set(q);
+            active.set(None);
+            // Queued after the render effects the updates above scheduled, so this measures
+            // the keystroke's whole work: the engine's answer, result cards and the DOM update.
+            leptos::task::spawn_local(async move {
+                crate::perf::record("keystroke", crate::perf::now() - started);
+            });
         });
     };
 
@@ -69,7 +78,7 @@ pub fn SearchBox() -> impl IntoView {
             handle.clear();
             pending.set_value(None);
         }
-        if searched.get_untracked() != text.get_untracked() {
+        if requested.get_value() != text.get_untracked() {
             run_search(text.get_untracked());
         }
     };
@@ -83,6 +92,8 @@ pub fn SearchBox() -> impl IntoView {
         text.set(String::new());
         hits.set(Vec::new());
         searched.set(String::new());
+        requested.set_value(String::new());
+        latest.update_value(|ticket| *ticket = ticket.wrapping_add(1));
         navigate.with_value(|nav| nav(&target, NavigateOptions::default()));
     };
 
@@ -191,7 +202,7 @@ pub fn SearchBox() -> impl IntoView {
                         .enumerate()
                         .map(|(i, g)| {
                             let id = g.igdb_id;
-                            let meta = g.meta_line();
+                            let meta = meta_line(&g);
                             view! {
                                 <li
                                     role="option"

@@ -5,10 +5,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
-use playlike_core::{GameId, Request};
+use playlike_core::protocol::{EngineError, ErrorCode, RecAnswer, RecQuery};
 
 use crate::api::{self, Status};
-use crate::components::cards::{GameGrid, GameSummary, RecItem, RecList};
+use crate::components::cards::{GameGrid, RecList};
 use crate::components::filters::FilterPanel;
 use crate::prefs::{parse_ids, Taste};
 use crate::query::ViewQuery;
@@ -67,49 +67,41 @@ pub fn ForYou() -> impl IntoView {
     });
 
     let summaries = move |ids: Memo<Vec<u64>>| {
-        Memo::new(move |_| {
+        let rows = LocalResource::new(move || {
             status.with(|s| s.generation);
-            let ids = ids.get();
-            api::with_library(|lib| {
-                ids.iter()
-                    .filter_map(|&id| lib.find_igdb(id).and_then(|g| GameSummary::of(lib, g)))
-                    .collect::<Vec<_>>()
-            })
-        })
+            api::games(ids.get())
+        });
+        Signal::derive(move || rows.get().and_then(Result::ok).unwrap_or_default())
     };
     let liked = summaries(liked_ids);
     let disliked = summaries(disliked_ids);
 
-    let recommendations = Memo::new(move |_| {
+    let recommendations = LocalResource::new(move || {
         let ready = status.with(|s| s.recommend_ready);
+        status.with(|s| s.generation);
         let view_query = ViewQuery::from_params(&query.read());
         let like = liked_ids.get();
         let dislike = disliked_ids.get();
-        let owned = taste.owned.get();
-        if !ready || like.is_empty() {
-            return None;
+        let mut exclude = taste.owned.get();
+        exclude.extend(&dislike);
+        async move {
+            if !ready || like.is_empty() {
+                return None;
+            }
+            Some(
+                api::recommend(RecQuery {
+                    like,
+                    dislike,
+                    exclude,
+                    filters: view_query.filters(),
+                    knobs: view_query.knobs(),
+                    k: 10,
+                })
+                .await,
+            )
         }
-        let result = api::with_library(|lib| {
-            let dense = |ids: &[u64]| -> Vec<GameId> {
-                ids.iter().filter_map(|&id| lib.find_igdb(id)).collect()
-            };
-            let like = dense(&like);
-            let dislike = dense(&dislike);
-            let mut exclude = dense(&owned);
-            exclude.extend(&like);
-            exclude.extend(&dislike);
-            let request = Request {
-                like,
-                dislike,
-                filters: view_query.filters(exclude),
-                knobs: view_query.knobs(),
-                k: 10,
-            };
-            lib.recommend(&request)
-                .map(|recs| RecItem::list(lib, &recs))
-        });
-        Some(result.map_err(|e| e.to_string()))
     });
+    let recommendations = Memo::new(move |_| recommendations.get().flatten());
 
     view! {
         <section class="panel">
@@ -135,16 +127,16 @@ pub fn ForYou() -> impl IntoView {
                 <h2>"Recommended for you"</h2>
                 <FilterPanel/>
                 {move || match recommendations.get() {
-                    None => view! {
+                    None | Some(Err(EngineError { code: ErrorCode::NotLoaded, .. })) => view! {
                         <p class="loading-line" data-testid="recs-loading">
                             {move || format!("Recommendations are loading… {:.0}%", status.with(|s| s.percent()))}
                         </p>
                     }.into_any(),
-                    Some(Err(e)) => view! { <p class="alert error">{e}</p> }.into_any(),
-                    Some(Ok(items)) if items.is_empty() => view! {
+                    Some(Err(e)) => view! { <p class="alert error">{e.message}</p> }.into_any(),
+                    Some(Ok(RecAnswer { items, .. })) if items.is_empty() => view! {
                         <p class="empty-line">"No games match these filters. Loosen them to see more."</p>
                     }.into_any(),
-                    Some(Ok(items)) => view! { <RecList items=Signal::derive(move || items.clone())/> }.into_any(),
+                    Some(Ok(RecAnswer { items, .. })) => view! { <RecList items=Signal::derive(move || items.clone())/> }.into_any(),
                 }}
             </section>
         </Show>

@@ -5,27 +5,18 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use playlike_core::format::GameDetails;
-use playlike_core::{GameId, Request};
+use playlike_core::protocol::{EngineError, ErrorCode, GameInfo, RecAnswer, RecQuery};
 
 use crate::api::{self, Status};
-use crate::components::cards::{GameSummary, RecItem, RecList};
+use crate::components::cards::RecList;
 use crate::components::cover::Cover;
 use crate::components::filters::FilterPanel;
 use crate::components::taste::TasteButtons;
 use crate::prefs::Taste;
 use crate::query::ViewQuery;
 
-/// Everything the page header shows, copied out of the library.
-#[derive(Clone, Debug, PartialEq)]
-struct GameView {
-    game: GameId,
-    summary: GameSummary,
-    genres: Vec<String>,
-    developers: Vec<String>,
-    rating: Option<u8>,
-    /// Genres, developers and rating come with the feature part.
-    features_loaded: bool,
-}
+/// Details as the page holds them: `None` until asked for.
+type DetailsState = Option<Result<Option<GameDetails>, EngineError>>;
 
 #[component]
 pub fn GamePage() -> impl IntoView {
@@ -40,71 +31,57 @@ pub fn GamePage() -> impl IntoView {
             .get("igdb_id")
             .and_then(|v| v.parse::<u64>().ok())
     });
-    let game = Memo::new(move |_| {
+    // The header, again whenever more of the index arrives (genres come with the features).
+    let header = LocalResource::new(move || {
         status.with(|s| s.generation);
-        let id = igdb_id.get()?;
-        api::with_library(|lib| {
-            let game = lib.find_igdb(id)?;
-            let card = lib.card(game)?;
-            Some(GameView {
-                game,
-                summary: GameSummary::of(lib, game)?,
-                genres: card.genres.iter().map(|g| g.to_string()).collect(),
-                developers: card.developers.iter().map(|d| d.to_string()).collect(),
-                rating: card.critic_rating,
-                features_loaded: lib.can_recommend(),
-            })
-        })
-    });
-
-    // Details come from a shard fetched on demand, once the up-front index is in (so it does
-    // not compete with it for bandwidth; the details panel shows after the recommendations).
-    let details = RwSignal::new(None::<Result<Option<GameDetails>, String>>);
-    let index_settled = Memo::new(move |_| status.with(|s| s.recommend_ready || s.error.is_some()));
-    let game_id = Memo::new(move |_| game.with(|g| g.as_ref().map(|g| g.game)));
-    Effect::new(move |_| {
-        let Some(g) = game_id.get() else {
-            return;
-        };
-        if !index_settled.get() {
-            return;
-        }
-        details.set(None);
-        wasm_bindgen_futures::spawn_local(async move {
-            let result = api::details(g).await;
-            // Ignore answers for a page we already left.
-            if game_id.get_untracked() == Some(g) {
-                details.set(Some(result));
+        let id = igdb_id.get();
+        async move {
+            match id {
+                Some(id) => api::game(id).await,
+                None => Ok(None),
             }
-        });
+        }
     });
+    let game = Memo::new(move |_| header.get().and_then(Result::ok).flatten());
 
-    let recommendations = Memo::new(move |_| {
+    // Details come from a shard fetched on demand, once recommendations can be shown (so it
+    // does not compete with the index for bandwidth; the panel shows below them).
+    let index_settled = Memo::new(move |_| status.with(|s| s.recommend_ready || s.error.is_some()));
+    let details = LocalResource::new(move || {
+        let id = game.with(|g| g.as_ref().map(|g| g.summary.igdb_id));
+        let settled = index_settled.get();
+        async move {
+            match id {
+                Some(id) if settled => Some(api::details(id).await),
+                _ => None,
+            }
+        }
+    });
+    let details = Signal::derive(move || details.get().flatten());
+
+    let recommendations = LocalResource::new(move || {
         let ready = status.with(|s| s.recommend_ready);
+        status.with(|s| s.generation);
         let view_query = ViewQuery::from_params(&query.read());
         let owned = taste.owned.get();
-        let game = game.with(|g| g.as_ref().map(|g| g.game))?;
-        if !ready {
-            return None;
-        }
-        let started = crate::perf::now();
-        let result = api::with_library(|lib| {
-            let mut exclude: Vec<GameId> =
-                owned.iter().filter_map(|&id| lib.find_igdb(id)).collect();
-            exclude.push(game);
-            let request = Request {
-                like: vec![game],
+        let id = igdb_id.get();
+        async move {
+            let id = id.filter(|_| ready)?;
+            let started = crate::perf::now();
+            let answer = api::recommend(RecQuery {
+                like: vec![id],
                 dislike: Vec::new(),
-                filters: view_query.filters(exclude),
+                exclude: owned,
+                filters: view_query.filters(),
                 knobs: view_query.knobs(),
                 k: 10,
-            };
-            lib.recommend(&request)
-                .map(|recs| RecItem::list(lib, &recs))
-        });
-        crate::perf::record("recommend", crate::perf::now() - started);
-        Some(result.map_err(|e| e.to_string()))
+            })
+            .await;
+            crate::perf::record("recommend", crate::perf::now() - started);
+            Some(answer)
+        }
     });
+    let recommendations = Memo::new(move |_| recommendations.get().flatten());
 
     view! {
         {move || {
@@ -115,7 +92,7 @@ pub fn GamePage() -> impl IntoView {
                 return view! { <GameSkeleton/> }.into_any();
             }
             match game.get() {
-                None if !status.with(|s| s.titles_complete) => view! { <GameSkeleton/> }.into_any(),
+                None if !status.with(|s| s.titles_complete || s.error.is_some()) => view! { <GameSkeleton/> }.into_any(),
                 None => view! {
                     <section class="panel empty">
                         <h1>"Game not found"</h1>
@@ -129,7 +106,7 @@ pub fn GamePage() -> impl IntoView {
             <h2>"Games like this"</h2>
             <FilterPanel/>
             {move || match recommendations.get() {
-                None => view! {
+                None | Some(Err(EngineError { code: ErrorCode::NotLoaded, .. })) => view! {
                     <p class="loading-line" data-testid="recs-loading">
                         {move || status.with(|s| if s.error.is_some() {
                             "Recommendations need the full index, which did not load.".to_string()
@@ -138,11 +115,16 @@ pub fn GamePage() -> impl IntoView {
                         })}
                     </p>
                 }.into_any(),
-                Some(Err(e)) => view! { <p class="alert error">{e}</p> }.into_any(),
-                Some(Ok(items)) if items.is_empty() => view! {
+                Some(Err(e)) => view! { <p class="alert error">{e.message}</p> }.into_any(),
+                Some(Ok(RecAnswer { items, .. })) if items.is_empty() => view! {
                     <p class="empty-line">"No games match these filters. Loosen them to see more."</p>
                 }.into_any(),
-                Some(Ok(items)) => view! { <RecList items=Signal::derive(move || items.clone())/> }.into_any(),
+                Some(Ok(RecAnswer { items, complete })) => view! {
+                    <RecList items=Signal::derive(move || items.clone())/>
+                    <p class="refining" data-testid="recs-refining" aria-live="polite">
+                        {(!complete).then_some("First picks from the best-known games; refining as the rest of the catalogue arrives…")}
+                    </p>
+                }.into_any(),
             }}
         </section>
         // Shown once the recommendations are in, so they never push it around on screen.
@@ -156,10 +138,7 @@ pub fn GamePage() -> impl IntoView {
 }
 
 #[component]
-fn GameHeader(
-    game: GameView,
-    details: RwSignal<Option<Result<Option<GameDetails>, String>>>,
-) -> impl IntoView {
+fn GameHeader(game: GameInfo, details: Signal<DetailsState>) -> impl IntoView {
     let s = &game.summary;
     // Rows that are always there (placeholders until the feature part arrives), so the
     // header keeps its height while the index loads.
@@ -205,9 +184,7 @@ fn GameHeader(
 /// What only the `details` shard knows, below the recommendations so its late arrival moves
 /// nothing on screen.
 #[component]
-fn GameDetailsPanel(
-    details: RwSignal<Option<Result<Option<GameDetails>, String>>>,
-) -> impl IntoView {
+fn GameDetailsPanel(details: Signal<DetailsState>) -> impl IntoView {
     let facts = move |label: &'static str, values: Vec<String>| {
         (!values.is_empty()).then(|| {
             view! {
@@ -220,7 +197,7 @@ fn GameDetailsPanel(
             <h2>"About this game"</h2>
             {move || match details.get() {
                 None => view! { <p class="loading-line">"Loading details…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="muted">{format!("Details unavailable: {e}")}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="muted">{format!("Details are unavailable right now ({}). Reload the page to try again.", e.message)}</p> }.into_any(),
                 Some(Ok(None)) => view! { <p class="muted">"No further details in this index."</p> }.into_any(),
                 Some(Ok(Some(d))) => view! {
                     {d.summary.clone().map(|text| view! { <p class="summary">{text}</p> })}

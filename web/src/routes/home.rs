@@ -2,38 +2,29 @@
 //! games of the index as a starting point.
 
 use leptos::prelude::*;
-use playlike_core::GameId;
 
 use crate::api::{self, Status};
-use crate::components::cards::{GameGrid, GameSummary};
+use crate::components::cards::GameGrid;
 use crate::prefs::Taste;
 
 /// How many of the most notable games the home page shows.
-const POPULAR: u32 = 18;
+const POPULAR: usize = 18;
 
 #[component]
 pub fn Home() -> impl IntoView {
     let status = expect_context::<Status>();
     let taste = expect_context::<Taste>();
 
-    let popular = Memo::new(move |_| {
+    let popular = LocalResource::new(move || {
         status.with(|s| s.generation);
-        api::with_library(|lib| {
-            (0..POPULAR as GameId)
-                .filter_map(|g| GameSummary::of(lib, g))
-                .filter(|g| g.main_game)
-                .collect::<Vec<_>>()
-        })
+        api::showcase(POPULAR)
     });
-    let liked = Memo::new(move |_| {
+    let popular = Signal::derive(move || popular.get().and_then(Result::ok).unwrap_or_default());
+    let liked = LocalResource::new(move || {
         status.with(|s| s.generation);
-        let ids = taste.liked.get();
-        api::with_library(|lib| {
-            ids.iter()
-                .filter_map(|&id| lib.find_igdb(id).and_then(|g| GameSummary::of(lib, g)))
-                .collect::<Vec<_>>()
-        })
+        api::games(taste.liked.get())
     });
+    let liked = Signal::derive(move || liked.get().and_then(Result::ok).unwrap_or_default());
 
     view! {
         <section class="hero">

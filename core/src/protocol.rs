@@ -1,0 +1,384 @@
+//! The engine boundary: the messages between a page and the engine that holds an index.
+//!
+//! The web app runs the engine in a dedicated Web Worker (crate `playlike-js`) and talks to it
+//! only with these types, serialized with `serde-wasm-bindgen` and moved by `postMessage`; the
+//! npm package exposes the same calls as methods. Defining them once here keeps the two sides
+//! from drifting. Everything that crosses carries IGDB ids, never dense ids, and only owned,
+//! plain data (names, years, cover ids, explanation parts) — a view can render it as is.
+
+use serde::{Deserialize, Serialize};
+
+use crate::format::GameDetails;
+use crate::library::{GameId, Library};
+use crate::recommend::{Filters, Knobs, Recommendation};
+
+/// A call from the page, answered by exactly one [`Reply`] with the same `id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Call {
+    pub id: u32,
+    pub request: EngineRequest,
+}
+
+/// What the page asks the engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EngineRequest {
+    /// Load the index behind `manifest_url` (cache first, then the network). `rollout_bucket`
+    /// (0–99, stable per browser) decides whether a staged rollout's canary applies. The
+    /// manifest, and a canary manifest it points to, must lie under one of `allowed` (see
+    /// [`index_url_allowed`]).
+    Open {
+        manifest_url: String,
+        rollout_bucket: u8,
+        allowed: Vec<String>,
+    },
+    /// Title search over the loaded titles.
+    Search { query: String, k: usize },
+    /// Recommendations from liked/disliked games.
+    Recommend(RecQuery),
+    /// What a game page's header shows.
+    Game { igdb_id: u64 },
+    /// What only the game's details shard holds (fetched on demand).
+    Details { igdb_id: u64 },
+    /// Choices for the filter panel.
+    FilterOptions,
+    /// Result rows for these games (those this index has, in the given order).
+    Games { igdb_ids: Vec<u64> },
+    /// Up to `n` well-known games to start from.
+    Showcase { n: usize },
+}
+
+/// Whether an index file at `url` may be used by a page that allows the URL prefixes
+/// `allowed` (origins like `https://cdn.example` or folders like
+/// `https://storage.googleapis.com/my-bucket/index/`).
+///
+/// `url` must be absolute and already normalised (as `new URL(..).href` gives it, so `..`
+/// segments are gone). A prefix matches only at a path boundary: `https://a.example` allows
+/// `https://a.example/x` but not `https://a.example.evil/x`, and a folder prefix allows only
+/// what is inside that folder — on a shared storage host, one bucket, not all of them.
+pub fn index_url_allowed(url: &str, allowed: &[String]) -> bool {
+    allowed.iter().any(|prefix| {
+        let prefix = prefix.trim();
+        if prefix.is_empty() || !prefix.contains("://") {
+            return false;
+        }
+        let scheme_end = prefix.find("://").map_or(0, |i| i + 3);
+        let folder = if prefix[scheme_end..].contains('/') {
+            // A folder: keep up to its last slash.
+            &prefix[..=prefix.rfind('/').unwrap_or(prefix.len() - 1)]
+        } else {
+            prefix
+        };
+        match url.strip_prefix(folder) {
+            Some(rest) => folder.ends_with('/') || rest.starts_with('/'),
+            None => false,
+        }
+    })
+}
+
+/// A recommendation request in IGDB ids.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecQuery {
+    pub like: Vec<u64>,
+    #[serde(default)]
+    pub dislike: Vec<u64>,
+    /// Games never to recommend (the player's owned games), besides the liked ones.
+    #[serde(default)]
+    pub exclude: Vec<u64>,
+    #[serde(default)]
+    pub filters: Filters,
+    #[serde(default)]
+    pub knobs: Knobs,
+    pub k: usize,
+}
+
+/// The answer to one [`Call`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    pub id: u32,
+    pub result: Result<Answer, EngineError>,
+}
+
+/// A successful answer; its shape follows the request's kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Answer {
+    Opened,
+    Hits(Vec<GameSummary>),
+    Recs(RecAnswer),
+    Game(Option<GameInfo>),
+    Details(Option<GameDetails>),
+    FilterOptions(FilterOptions),
+}
+
+/// Why a call failed, with a stable code a caller can branch on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct EngineError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// No game with that IGDB id in this index.
+    BadId,
+    /// The index (or the part this call needs) is not loaded yet.
+    NotLoaded,
+    /// An index file failed verification or decoding.
+    Corrupt,
+    /// A file could not be downloaded.
+    Network,
+    /// The call itself is malformed.
+    BadRequest,
+}
+
+impl EngineError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> EngineError {
+        EngineError {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// Sent by the engine on its own, whenever its loading state changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EngineEvent {
+    /// The engine is running and takes calls.
+    Ready,
+    /// Sent by the worker's loader script when the engine cannot start (its wasm failed to
+    /// load or instantiate).
+    Failed {
+        message: String,
+    },
+    Status(LoadStatus),
+    Reply(Reply),
+}
+
+/// How far loading has come, for the status bar and for pages waiting on data.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoadStatus {
+    /// Bytes received (or read from the cache) of the files needed up front.
+    pub loaded_bytes: u64,
+    /// Bytes of the up-front files, from the manifest.
+    pub total_bytes: u64,
+    /// What is being done now, in plain words.
+    pub activity: String,
+    /// Title search works (at least the first title shard is in).
+    pub search_ready: bool,
+    /// Every title shard is in.
+    pub titles_complete: bool,
+    /// Recommendations work.
+    pub recommend_ready: bool,
+    /// No usable index: the reason.
+    pub error: Option<String>,
+    /// Worth telling, but nothing stops (update failed, offline).
+    pub notice: Option<String>,
+    /// A newer index is downloaded and used on the next visit.
+    pub update_ready: Option<String>,
+    pub version: Option<String>,
+    pub built_at: Option<String>,
+    pub attribution: Option<String>,
+    pub games: u32,
+    /// The index in use came from the browser's cache.
+    pub from_cache: bool,
+    /// Index files added so far; grows each time more data becomes queryable.
+    pub parts_loaded: u32,
+}
+
+impl LoadStatus {
+    /// Share of the up-front bytes loaded, 0–100.
+    pub fn percent(&self) -> f64 {
+        if self.total_bytes == 0 {
+            0.0
+        } else {
+            (self.loaded_bytes as f64 * 100.0 / self.total_bytes as f64).min(100.0)
+        }
+    }
+}
+
+/// What a result row shows about a game.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GameSummary {
+    pub igdb_id: u64,
+    pub name: String,
+    pub year: Option<u16>,
+    /// IGDB image id of the cover.
+    pub cover: Option<String>,
+    pub platforms: Vec<String>,
+    pub main_game: bool,
+}
+
+impl GameSummary {
+    /// The summary of a loaded game.
+    pub fn of(library: &Library, game: GameId) -> Option<GameSummary> {
+        let card = library.card(game)?;
+        Some(GameSummary {
+            igdb_id: card.igdb_id,
+            name: card.name.to_string(),
+            year: card.year,
+            cover: card.cover,
+            platforms: card.platforms.iter().map(|p| p.to_string()).collect(),
+            main_game: card.main_game,
+        })
+    }
+}
+
+/// A game page's header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GameInfo {
+    pub summary: GameSummary,
+    pub genres: Vec<String>,
+    pub developers: Vec<String>,
+    pub rating: Option<u8>,
+    /// Genres, developers and rating are known (they come with the feature part).
+    pub features_loaded: bool,
+}
+
+impl GameInfo {
+    pub fn of(library: &Library, game: GameId) -> Option<GameInfo> {
+        let card = library.card(game)?;
+        let owned = |names: &[&str]| names.iter().map(|n| n.to_string()).collect();
+        Some(GameInfo {
+            genres: owned(&card.genres),
+            developers: owned(&card.developers),
+            rating: card.critic_rating,
+            features_loaded: library.can_recommend(),
+            summary: GameSummary::of(library, game)?,
+        })
+    }
+}
+
+/// One recommended game with the reasons it was picked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecItem {
+    pub game: GameSummary,
+    /// The reasons in one line ("shares Roguelike, Indie; same developer Supergiant Games").
+    pub explanation: String,
+    /// The same reasons, as parts.
+    pub reasons: Vec<ReasonView>,
+}
+
+/// One reason: a label ("shares", "same developer", …) and the things behind it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReasonView {
+    pub label: String,
+    pub items: Vec<String>,
+}
+
+impl RecItem {
+    /// Result rows for recommendations whose titles are loaded.
+    pub fn list(library: &Library, recs: &[Recommendation]) -> Vec<RecItem> {
+        recs.iter()
+            .filter_map(|r| {
+                Some(RecItem {
+                    game: GameSummary::of(library, r.game)?,
+                    explanation: r.explanation.text(),
+                    reasons: r
+                        .explanation
+                        .reasons
+                        .iter()
+                        .map(|reason| ReasonView {
+                            label: reason.label.to_string(),
+                            items: reason.items.clone(),
+                        })
+                        .collect(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Recommendations, and whether they come from the whole index or a first part of it (they
+/// are refined when the rest arrives).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecAnswer {
+    pub items: Vec<RecItem>,
+    pub complete: bool,
+}
+
+/// Choices for the filter panel.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FilterOptions {
+    pub platforms: Vec<String>,
+    /// Genre and theme names, most common first.
+    pub genres: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calls_and_events_round_trip_through_json() {
+        let call = Call {
+            id: 7,
+            request: EngineRequest::Recommend(RecQuery {
+                like: vec![1942],
+                dislike: vec![],
+                exclude: vec![113112],
+                filters: Filters::default(),
+                knobs: Knobs {
+                    popularity: 0.5,
+                    recency: -0.2,
+                },
+                k: 10,
+            }),
+        };
+        let text = serde_json::to_string(&call).unwrap();
+        assert_eq!(serde_json::from_str::<Call>(&text).unwrap(), call);
+
+        let event = EngineEvent::Reply(Reply {
+            id: 7,
+            result: Err(EngineError::new(ErrorCode::BadId, "no game 5")),
+        });
+        let text = serde_json::to_string(&event).unwrap();
+        assert!(text.contains("\"bad_id\""), "{text}");
+        assert_eq!(serde_json::from_str::<EngineEvent>(&text).unwrap(), event);
+    }
+
+    #[test]
+    fn index_urls_are_allowed_only_under_named_origins_and_folders() {
+        let allowed = vec![
+            "https://playlike.example".to_string(),
+            "https://storage.googleapis.com/my-bucket/index/manifest.json".to_string(),
+            "https://cdn.example/indexes/".to_string(),
+        ];
+        let ok = |url: &str| index_url_allowed(url, &allowed);
+        assert!(ok("https://playlike.example/index/manifest.json"));
+        assert!(ok(
+            "https://storage.googleapis.com/my-bucket/index/manifest.json"
+        ));
+        assert!(ok(
+            "https://storage.googleapis.com/my-bucket/index/v/2/manifest.json"
+        ));
+        assert!(ok("https://cdn.example/indexes/a/manifest.json"));
+        // Another bucket on the same shared host, a look-alike host, another scheme.
+        assert!(!ok(
+            "https://storage.googleapis.com/evil-bucket/manifest.json"
+        ));
+        assert!(!ok(
+            "https://storage.googleapis.com/my-bucket/other/manifest.json"
+        ));
+        assert!(!ok("https://playlike.example.evil/manifest.json"));
+        assert!(!ok("http://playlike.example/index/manifest.json"));
+        assert!(!ok("https://cdn.example/indexes-evil/manifest.json"));
+        // Nothing allowed, or junk prefixes, allow nothing.
+        assert!(!index_url_allowed("https://a.example/m.json", &[]));
+        assert!(!index_url_allowed(
+            "https://a.example/m.json",
+            &[String::new(), "a.example".into()]
+        ));
+    }
+
+    #[test]
+    fn a_recommend_query_needs_only_likes_and_k() {
+        let query: RecQuery = serde_json::from_str(r#"{"like":[1],"k":5}"#).unwrap();
+        assert_eq!(query.filters, Filters::default());
+        assert_eq!(query.knobs, Knobs::default());
+        assert!(query.exclude.is_empty());
+    }
+}

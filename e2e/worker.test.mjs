@@ -1,0 +1,170 @@
+// End-to-end tests of the engine boundary: the index is loaded and queried in a dedicated
+// Web Worker, a worker that cannot start is reported with Retry, and `?index=` only reaches
+// index locations the page allows (issues 10 and 13).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  copyDist, launch, newContext, serve, waitForApp, waitForRecommendReady, watchErrors, withPage,
+} from './helpers.mjs';
+
+const GAME_ID = 14593; // Hollow Knight, in the demo index
+
+let browser;
+
+before(async () => {
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** Polls `check` (async) until it is true, for up to 30 s. */
+async function until(check, timeout = 30000) {
+  const end = Date.now() + timeout;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`condition not met within ${timeout} ms: ${check}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function waitForTenRecs(page) {
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-testid=recommendations] li.rec').length === 10,
+    null,
+    { timeout: 30000 },
+  );
+}
+
+test('the index is fetched and queried by the engine worker, not the page', { timeout: 120000 }, async () => {
+  const server = await serve();
+  const context = await newContext(browser);
+  try {
+    await withPage(context, 'engine-worker', async (page) => {
+      const errors = watchErrors(page);
+      await page.goto(`${server.url}game/${GAME_ID}`);
+      await waitForApp(page);
+      await waitForTenRecs(page);
+      const engine = page.workers().find((w) => w.url().endsWith('/engine/engine-worker.js'));
+      assert.ok(engine, `workers: ${page.workers().map((w) => w.url())}`);
+      // Each context's resource timing lists only its own downloads.
+      const indexFiles = (entries) => entries.filter((url) => /\/index\/.*(\.gz|manifest\.json)$/.test(url));
+      const listDownloads = () => performance.getEntriesByType('resource').map((e) => e.name);
+      assert.deepEqual(indexFiles(await page.evaluate(listDownloads)), [], 'the page downloaded index files');
+      const byWorker = indexFiles(await engine.evaluate(listDownloads));
+      assert.ok(byWorker.some((url) => url.endsWith('manifest.json')), `worker downloads: ${byWorker}`);
+      assert.ok(byWorker.some((url) => /titles-.*\.gz$/.test(url)), `worker downloads: ${byWorker}`);
+      assert.deepEqual(errors, []);
+    });
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test('an engine that cannot start shows a clear error with Retry, and Retry recovers', { timeout: 120000 }, async () => {
+  const copy = copyDist();
+  const wasm = path.join(copy.dir, 'engine', 'playlike_bg.wasm');
+  const good = readFileSync(wasm);
+  writeFileSync(wasm, Buffer.from('this is not WebAssembly'));
+  const server = await serve(copy.dir);
+  const context = await newContext(browser);
+  try {
+    await withPage(context, 'engine-fails', async (page) => {
+      await page.goto(`${server.url}game/${GAME_ID}`);
+      await waitForApp(page);
+      const alert = page.getByTestId('index-error');
+      await alert.waitFor({ timeout: 30000 });
+      assert.match(await alert.innerText(), /search engine could not start/);
+      writeFileSync(wasm, good);
+      await alert.getByRole('button', { name: 'Retry' }).click();
+      await waitForRecommendReady(page);
+      await waitForTenRecs(page);
+      assert.equal(await page.getByTestId('index-error').count(), 0);
+    });
+  } finally {
+    await context.close();
+    await server.stop();
+    copy.remove();
+  }
+});
+
+test('?index= to a location the page does not allow is refused and prunes nothing', { timeout: 120000 }, async () => {
+  const own = await serve();
+  const foreignCopy = copyDist();
+  const foreign = await serve(foreignCopy.dir); // another port: another origin
+  const context = await newContext(browser);
+  try {
+    await withPage(context, 'index-foreign', async (page) => {
+      await page.goto(own.url);
+      await waitForApp(page);
+      await waitForRecommendReady(page);
+      const cachedFiles = () => page.evaluate(async () => {
+        const cache = await caches.open('playlike-index-v1');
+        return (await cache.keys()).filter((r) => r.url.includes('/__playlike-cache/file/')).length;
+      });
+      const before = await cachedFiles();
+      assert.ok(before > 0, 'the index was cached');
+
+      const foreignRequests = [];
+      context.on('request', (request) => {
+        if (request.url().startsWith(foreign.url)) foreignRequests.push(request.url());
+      });
+      await page.goto(`${own.url}?index=${foreign.url}index/manifest.json`);
+      await waitForApp(page);
+      const notice = page.getByTestId('index-notice');
+      await notice.waitFor({ timeout: 30000 });
+      assert.match(await notice.innerText(), /does not allow/);
+      await waitForRecommendReady(page);
+      assert.deepEqual(foreignRequests, []);
+      assert.equal(await cachedFiles(), before);
+    });
+  } finally {
+    await context.close();
+    await own.stop();
+    await foreign.stop();
+    foreignCopy.remove();
+  }
+});
+
+test('each deploy gets its own shell cache and the older one is deleted', { timeout: 120000 }, async () => {
+  const copy = copyDist();
+  const server = await serve(copy.dir);
+  const context = await newContext(browser);
+  try {
+    await withPage(context, 'shell-versions', async (page) => {
+      const shells = () => page.evaluate(async () => (await caches.keys()).filter((n) => n.startsWith('playlike-shell-')));
+      await page.goto(server.url);
+      await waitForApp(page);
+      await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active !== null);
+      // The first deploy's shell is complete (the page, the app and the engine are saved).
+      await until(() => page.evaluate(async () => {
+        const name = (await caches.keys()).find((n) => n.startsWith('playlike-shell-'));
+        return name !== undefined && (await (await caches.open(name)).match('/engine/playlike_bg.wasm')) !== undefined;
+      }));
+      const [first] = await shells();
+      // A "new deploy": the same app under a new content hash.
+      const html = readFileSync(path.join(copy.dir, 'index.html'), 'utf8');
+      const wasm = html.match(/playlike-web-([0-9a-f]+)_bg\.wasm/);
+      assert.ok(wasm, 'index.html names the app wasm');
+      const newer = 'f'.repeat(wasm[1].length);
+      for (const suffix of ['_bg.wasm', '.js']) {
+        const from = path.join(copy.dir, `playlike-web-${wasm[1]}${suffix}`);
+        writeFileSync(path.join(copy.dir, `playlike-web-${newer}${suffix}`), readFileSync(from));
+      }
+      writeFileSync(path.join(copy.dir, 'index.html'), html.replaceAll(wasm[1], newer));
+      await page.reload();
+      await waitForApp(page);
+      const only = [`playlike-shell-${newer}`];
+      await until(async () => JSON.stringify(await shells()) === JSON.stringify(only));
+      assert.notEqual(first, `playlike-shell-${newer}`);
+      assert.deepEqual(await shells(), only);
+    });
+  } finally {
+    await context.close();
+    await server.stop();
+    copy.remove();
+  }
+});

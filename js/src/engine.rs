@@ -1,0 +1,675 @@
+//! The engine: one index, loaded progressively, answering the calls of
+//! [`playlike_core::protocol`].
+//!
+//! Order of work: `manifest.json` (following a staged rollout by the caller's bucket), then
+//! the up-front files in the manifest's order (title shards first, so search works after the
+//! first; then the recommendation data), each downloaded one ahead of decoding. Every file is
+//! checked against the manifest's SHA-256 before it is decoded or cached. Details shards are
+//! fetched on demand.
+//!
+//! Warm starts: verified files stay in the Cache API keyed by content hash, with the manifest
+//! of the last complete load; a later visit starts from there without the network, then looks
+//! for a newer manifest in the background and downloads it for the next visit. A corrupt or
+//! unreachable index is an error in the status (the page offers Retry); a usable cached index
+//! stays in use when an update fails.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use playlike_core::format::{
+    open_stored, verify_file, DetailsShard, FeaturePart, FileRole, FormatError, GameDetails,
+    Manifest, ManifestFile, TitleShard,
+};
+use playlike_core::protocol::{
+    index_url_allowed, Answer, EngineError, EngineRequest, ErrorCode, FilterOptions, GameInfo,
+    GameSummary, LoadStatus, RecAnswer, RecItem, RecQuery,
+};
+use playlike_core::{GameId, Library, Request};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::net::{self, IndexCache};
+
+/// A manifest together with the URL it came from (file paths are relative to it).
+struct Loaded {
+    manifest: Manifest,
+    url: String,
+}
+
+/// The engine. Cheap to clone: clones share one index.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    library: RefCell<Library>,
+    current: RefCell<Option<Rc<Loaded>>>,
+    details: RefCell<HashMap<String, Rc<DetailsShard>>>,
+    status: RefCell<LoadStatus>,
+    notify: Box<dyn Fn(&LoadStatus)>,
+}
+
+fn error(code: ErrorCode, message: impl Into<String>) -> EngineError {
+    EngineError::new(code, message)
+}
+
+impl Engine {
+    /// An engine with nothing loaded; `notify` hears every change of the loading status.
+    pub fn new(notify: impl Fn(&LoadStatus) + 'static) -> Engine {
+        Engine {
+            inner: Rc::new(Inner {
+                library: RefCell::new(Library::new()),
+                current: RefCell::new(None),
+                details: RefCell::new(HashMap::new()),
+                status: RefCell::new(LoadStatus::default()),
+                notify: Box::new(notify),
+            }),
+        }
+    }
+
+    pub fn status(&self) -> LoadStatus {
+        self.inner.status.borrow().clone()
+    }
+
+    fn update(&self, change: impl FnOnce(&mut LoadStatus)) {
+        let status = {
+            let mut status = self.inner.status.borrow_mut();
+            change(&mut status);
+            status.clone()
+        };
+        (self.inner.notify)(&status);
+    }
+
+    /// Answers one call.
+    pub async fn handle(&self, request: EngineRequest) -> Result<Answer, EngineError> {
+        match request {
+            EngineRequest::Open {
+                manifest_url,
+                rollout_bucket,
+                allowed,
+            } => self
+                .open(&manifest_url, rollout_bucket, &allowed)
+                .await
+                .map(|()| Answer::Opened),
+            EngineRequest::Search { query, k } => Ok(Answer::Hits(self.search(&query, k))),
+            EngineRequest::Recommend(query) => self.recommend(&query).map(Answer::Recs),
+            EngineRequest::Game { igdb_id } => self.game(igdb_id).map(Answer::Game),
+            EngineRequest::Details { igdb_id } => self.details(igdb_id).await.map(Answer::Details),
+            EngineRequest::FilterOptions => Ok(Answer::FilterOptions(self.filter_options())),
+            EngineRequest::Games { igdb_ids } => Ok(Answer::Hits(self.games(&igdb_ids))),
+            EngineRequest::Showcase { n } => Ok(Answer::Hits(self.showcase(n))),
+        }
+    }
+
+    /// Title search over the loaded titles, best first.
+    pub fn search(&self, query: &str, k: usize) -> Vec<GameSummary> {
+        if query.trim().is_empty() {
+            return Vec::new();
+        }
+        let library = self.inner.library.borrow();
+        library
+            .search(query, k)
+            .iter()
+            .filter_map(|hit| GameSummary::of(&library, hit.game))
+            .collect()
+    }
+
+    /// Result rows for the games of `igdb_ids` that are loaded, in that order.
+    pub fn games(&self, igdb_ids: &[u64]) -> Vec<GameSummary> {
+        let library = self.inner.library.borrow();
+        igdb_ids
+            .iter()
+            .filter_map(|&id| GameSummary::of(&library, library.find_igdb(id)?))
+            .collect()
+    }
+
+    /// Up to `n` of the best-known main games.
+    pub fn showcase(&self, n: usize) -> Vec<GameSummary> {
+        let library = self.inner.library.borrow();
+        (0..library.loaded_titles() as GameId)
+            .filter_map(|game| GameSummary::of(&library, game))
+            .filter(|game| game.main_game)
+            .take(n)
+            .collect()
+    }
+
+    /// The dense id of a game, or why it has none yet.
+    fn find(&self, library: &Library, igdb_id: u64) -> Result<GameId, EngineError> {
+        library.find_igdb(igdb_id).ok_or_else(|| {
+            if self.inner.status.borrow().titles_complete {
+                error(ErrorCode::BadId, format!("no game with IGDB id {igdb_id}"))
+            } else {
+                error(ErrorCode::NotLoaded, "the titles are still loading")
+            }
+        })
+    }
+
+    /// Recommendations for liked/disliked games.
+    pub fn recommend(&self, query: &RecQuery) -> Result<RecAnswer, EngineError> {
+        let library = self.inner.library.borrow();
+        if !library.can_recommend() {
+            return Err(error(
+                ErrorCode::NotLoaded,
+                "recommendations are still loading",
+            ));
+        }
+        let ids = |igdb: &[u64]| -> Result<Vec<GameId>, EngineError> {
+            igdb.iter().map(|&id| self.find(&library, id)).collect()
+        };
+        let like = ids(&query.like)?;
+        let dislike = ids(&query.dislike)?;
+        let mut filters = query.filters.clone();
+        // Owned games may be unknown to this index; they just cannot be recommended.
+        filters.exclude_games = query
+            .exclude
+            .iter()
+            .filter_map(|&id| library.find_igdb(id))
+            .chain(like.iter().copied())
+            .collect();
+        let request = Request {
+            like,
+            dislike,
+            filters,
+            knobs: query.knobs,
+            k: query.k,
+        };
+        let recs = library
+            .recommend(&request)
+            .map_err(|e| error(ErrorCode::BadRequest, e.to_string()))?;
+        Ok(RecAnswer {
+            items: RecItem::list(&library, &recs),
+            complete: true,
+        })
+    }
+
+    /// A game page's header; `None` when the index has no such game.
+    pub fn game(&self, igdb_id: u64) -> Result<Option<GameInfo>, EngineError> {
+        let library = self.inner.library.borrow();
+        match self.find(&library, igdb_id) {
+            Ok(game) => Ok(GameInfo::of(&library, game)),
+            Err(e) if e.code == ErrorCode::BadId => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn filter_options(&self) -> FilterOptions {
+        let library = self.inner.library.borrow();
+        FilterOptions {
+            platforms: library.platform_names().to_vec(),
+            genres: library
+                .genre_names()
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        }
+    }
+
+    /// Details of one game, from its details shard (downloaded once, cached, kept in memory).
+    pub async fn details(&self, igdb_id: u64) -> Result<Option<GameDetails>, EngineError> {
+        let game = {
+            let library = self.inner.library.borrow();
+            match self.find(&library, igdb_id) {
+                Ok(game) => game,
+                Err(e) if e.code == ErrorCode::BadId => return Ok(None),
+                Err(e) => return Err(e),
+            }
+        };
+        let loaded = self
+            .inner
+            .current
+            .borrow()
+            .clone()
+            .ok_or_else(|| error(ErrorCode::NotLoaded, "the index is not loaded"))?;
+        let Some(entry) = loaded.manifest.details_file_for(game).cloned() else {
+            return Ok(None);
+        };
+        let cached = self.inner.details.borrow().get(&entry.sha256).cloned();
+        if let Some(shard) = cached {
+            return Ok(shard.get(game).cloned());
+        }
+        let cache = IndexCache::open().await;
+        let stored = fetch_verified(&loaded.url, &entry, cache.as_ref()).await?;
+        let shard = open_stored(&entry, &stored)
+            .and_then(|raw| DetailsShard::decode(&raw))
+            .map_err(|e| describe(&entry, e))?;
+        let shard = Rc::new(shard);
+        self.inner
+            .details
+            .borrow_mut()
+            .insert(entry.sha256.clone(), shard.clone());
+        Ok(shard.get(game).cloned())
+    }
+
+    /// Loads the index behind `manifest_url`: from the cache when a complete copy is there
+    /// (then checks for a newer one in the background), else from the network.
+    /// `allowed` are the URL prefixes the index (and a canary manifest) may come from.
+    pub async fn open(
+        &self,
+        manifest_url: &str,
+        rollout_bucket: u8,
+        allowed: &[String],
+    ) -> Result<(), EngineError> {
+        if !index_url_allowed(manifest_url, allowed) {
+            let message = format!("The game index at {manifest_url} is not one this page allows.");
+            self.fail(&message);
+            return Err(error(ErrorCode::BadRequest, message));
+        }
+        let rollout = Rollout {
+            bucket: rollout_bucket,
+            allowed: allowed.to_vec(),
+        };
+        let cache = IndexCache::open().await;
+        if let Some(cache) = &cache {
+            if self.open_cached(manifest_url, cache).await {
+                let engine = self.clone();
+                let url = manifest_url.to_string();
+                wasm_bindgen_futures::spawn_local(async move {
+                    engine.check_for_update(&url, &rollout).await;
+                });
+                return Ok(());
+            }
+        }
+        self.update(|s| s.activity = "Fetching the index manifest…".into());
+        let (text, loaded) = match fetch_manifest(manifest_url, &rollout).await {
+            Ok(found) => found,
+            Err(e) => {
+                let message = format!("The game index is unreachable: {e}");
+                self.fail(&message);
+                return Err(error(ErrorCode::Network, message));
+            }
+        };
+        let loaded = Rc::new(loaded);
+        *self.inner.current.borrow_mut() = Some(loaded.clone());
+        if let Err(e) = self.load_files(&loaded, cache.as_ref(), false).await {
+            self.fail(&e.message);
+            return Err(e);
+        }
+        if let Some(cache) = &cache {
+            cache.put_manifest(manifest_url, &text, &loaded.url).await;
+            if same_origin_as_engine(manifest_url) {
+                cache.prune(&loaded.manifest, None).await;
+            }
+        }
+        Ok(())
+    }
+
+    /// A warm start from the last complete index in the cache; false when there is none or
+    /// it is incomplete (then everything is reset for a network load).
+    async fn open_cached(&self, manifest_url: &str, cache: &IndexCache) -> bool {
+        let Some((text, from_url)) = cache.manifest(manifest_url).await else {
+            return false;
+        };
+        let Ok(manifest) = Manifest::from_json(&text) else {
+            return false;
+        };
+        let loaded = Rc::new(Loaded {
+            manifest,
+            url: from_url,
+        });
+        *self.inner.current.borrow_mut() = Some(loaded.clone());
+        if self.load_files(&loaded, Some(cache), true).await.is_err() {
+            // The cache lost some files: start over from the network.
+            *self.inner.library.borrow_mut() = Library::new();
+            self.update(|s| {
+                s.search_ready = false;
+                s.recommend_ready = false;
+                s.titles_complete = false;
+            });
+            return false;
+        }
+        self.update(|s| s.from_cache = true);
+        if same_origin_as_engine(manifest_url) {
+            // Files of versions replaced since go, before any update downloads.
+            cache.prune(&loaded.manifest, None).await;
+        }
+        true
+    }
+
+    fn fail(&self, message: &str) {
+        web_sys::console::error_1(&JsValue::from_str(message));
+        self.update(|s| {
+            s.error = Some(message.to_string());
+            s.activity.clear();
+        });
+    }
+
+    /// Loads the up-front files of `loaded` into the library, updating progress. With
+    /// `cache_only`, a file missing from the cache is an error instead of a download.
+    async fn load_files(
+        &self,
+        loaded: &Loaded,
+        cache: Option<&IndexCache>,
+        cache_only: bool,
+    ) -> Result<(), EngineError> {
+        let manifest = &loaded.manifest;
+        let files: Vec<ManifestFile> = manifest
+            .files_with_role(FileRole::Search)
+            .chain(manifest.files_with_role(FileRole::Recommend))
+            .cloned()
+            .collect();
+        let title_count = manifest.files_with_role(FileRole::Search).count();
+        if title_count == 0 {
+            return Err(error(ErrorCode::Corrupt, "The index lists no title files."));
+        }
+        let total: u64 = files.iter().map(|f| f.bytes).sum();
+        self.update(|s| {
+            s.total_bytes = total;
+            s.loaded_bytes = 0;
+            s.error = None;
+            s.version = Some(manifest.version.clone());
+            s.built_at = Some(manifest.built_at.clone());
+            s.attribution = Some(manifest.attribution.clone());
+            s.games = manifest.games;
+        });
+        // Downloads run one file ahead of decoding: while one file is decoded, the next one
+        // is already arriving.
+        let mut next = Some(self.start_fetch(loaded, &files[0], cache, cache_only));
+        for (i, entry) in files.iter().enumerate() {
+            self.update(|s| {
+                s.activity = if i < title_count {
+                    format!("Downloading titles ({}/{title_count})…", i + 1)
+                } else {
+                    "Downloading recommendation data…".into()
+                }
+            });
+            let (stored, from_cache) = next.take().expect("one file is pending").wait().await?;
+            if let Some(following) = files.get(i + 1) {
+                next = Some(self.start_fetch(loaded, following, cache, cache_only));
+            }
+            net::yield_now().await;
+            self.add_file(entry, &stored)?;
+            let titles_complete = i + 1 >= title_count;
+            let recommend_ready = self.inner.library.borrow().can_recommend();
+            self.update(|s| {
+                s.parts_loaded += 1;
+                s.search_ready = true;
+                s.titles_complete = titles_complete;
+                s.recommend_ready = recommend_ready;
+                if i + 1 == files.len() {
+                    s.activity.clear();
+                }
+            });
+            // Verified and decoded: now it may be kept.
+            if !from_cache {
+                if let Some(cache) = cache {
+                    cache.put_file(&entry.sha256, &stored).await;
+                }
+            }
+            net::yield_now().await;
+        }
+        Ok(())
+    }
+
+    /// Verifies, decodes and adds one up-front file to the library.
+    fn add_file(&self, entry: &ManifestFile, stored: &[u8]) -> Result<(), EngineError> {
+        let raw = open_stored(entry, stored).map_err(|e| describe(entry, e))?;
+        let mut library = self.inner.library.borrow_mut();
+        match entry.role {
+            FileRole::Search => TitleShard::decode(&raw)
+                .map_err(|e| describe(entry, e))
+                .and_then(|shard| {
+                    library
+                        .add_titles(shard)
+                        .map_err(|e| corrupt(entry, &e.to_string()))
+                }),
+            FileRole::Recommend => FeaturePart::decode(&raw)
+                .map_err(|e| describe(entry, e))
+                .and_then(|part| {
+                    library
+                        .set_features(part)
+                        .map_err(|e| corrupt(entry, &e.to_string()))
+                }),
+            FileRole::Details => Ok(()),
+        }
+    }
+
+    fn start_fetch(
+        &self,
+        loaded: &Loaded,
+        entry: &ManifestFile,
+        cache: Option<&IndexCache>,
+        cache_only: bool,
+    ) -> Pending {
+        let engine = self.clone();
+        let (url, entry, cache) = (loaded.url.clone(), entry.clone(), cache.cloned());
+        Pending::start(async move {
+            engine
+                .get_file(&url, &entry, cache.as_ref(), cache_only)
+                .await
+        })
+    }
+
+    /// Stored (still compressed) bytes of one file, and whether they came from the cache.
+    /// Downloaded bytes are not yet verified: the caller verifies, and only then caches.
+    async fn get_file(
+        &self,
+        manifest_url: &str,
+        entry: &ManifestFile,
+        cache: Option<&IndexCache>,
+        cache_only: bool,
+    ) -> Result<(Vec<u8>, bool), EngineError> {
+        if let Some(cache) = cache {
+            if let Some(bytes) = cache.file(&entry.sha256).await {
+                // A warm start verifies while decoding; a cold one must not reuse a bad copy.
+                if cache_only || verify_file(entry, &bytes).is_ok() {
+                    self.update(|s| s.loaded_bytes += entry.bytes);
+                    return Ok((bytes, true));
+                }
+            }
+        }
+        if cache_only {
+            return Err(error(
+                ErrorCode::NotLoaded,
+                format!("{} is not in the cache", entry.path),
+            ));
+        }
+        let url = file_url(entry, manifest_url)?;
+        let mut seen = 0;
+        let bytes = net::fetch_bytes(&url, entry.bytes, |n| {
+            let n = n.min(entry.bytes);
+            let delta = n.saturating_sub(seen);
+            seen = n;
+            self.update(|s| s.loaded_bytes += delta)
+        })
+        .await
+        .map_err(|e| {
+            error(
+                ErrorCode::Network,
+                format!("The index file {} could not be downloaded: {e}", entry.path),
+            )
+        })?;
+        Ok((bytes, false))
+    }
+
+    /// After a warm start: is there a newer index? If so, download it into the cache for the
+    /// next visit; if that fails, keep the cached one and say so.
+    async fn check_for_update(&self, manifest_url: &str, rollout: &Rollout) {
+        let Some(cache) = IndexCache::open().await else {
+            return;
+        };
+        let current = self.status().version.unwrap_or_default();
+        let (text, loaded) = match fetch_manifest(manifest_url, rollout).await {
+            Ok(found) => found,
+            Err(_) => {
+                self.update(|s| {
+                    s.notice = Some("Offline: using the index saved in this browser.".into())
+                });
+                return;
+            }
+        };
+        if loaded.manifest.version == current {
+            return;
+        }
+        let upfront = loaded
+            .manifest
+            .files_with_role(FileRole::Search)
+            .chain(loaded.manifest.files_with_role(FileRole::Recommend));
+        for entry in upfront {
+            if cache.file(&entry.sha256).await.is_some() {
+                continue;
+            }
+            if let Err(e) = fetch_verified(&loaded.url, entry, Some(&cache)).await {
+                self.update(|s| {
+                    s.notice = Some(format!(
+                        "A newer index ({}) could not be loaded ({}); still using {current}.",
+                        loaded.manifest.version, e.message
+                    ))
+                });
+                return;
+            }
+        }
+        cache.put_manifest(manifest_url, &text, &loaded.url).await;
+        self.update(|s| s.update_ready = Some(loaded.manifest.version.clone()));
+    }
+}
+
+/// Whether a manifest URL is on the engine's own origin (only those may prune the cache).
+fn same_origin_as_engine(manifest_url: &str) -> bool {
+    matches!((net::origin_of(manifest_url), net::own_origin()), (Some(a), Some(b)) if a == b)
+}
+
+fn file_url(entry: &ManifestFile, manifest_url: &str) -> Result<String, EngineError> {
+    net::resolve_url(&entry.path, manifest_url).ok_or_else(|| {
+        error(
+            ErrorCode::Corrupt,
+            format!("bad file path {} in the manifest", entry.path),
+        )
+    })
+}
+
+/// A file's stored bytes from the cache, or downloaded, verified and then cached.
+async fn fetch_verified(
+    manifest_url: &str,
+    entry: &ManifestFile,
+    cache: Option<&IndexCache>,
+) -> Result<Vec<u8>, EngineError> {
+    if let Some(cache) = cache {
+        if let Some(bytes) = cache.file(&entry.sha256).await {
+            return Ok(bytes);
+        }
+    }
+    let url = file_url(entry, manifest_url)?;
+    let bytes = net::fetch_bytes(&url, entry.bytes, |_| {})
+        .await
+        .map_err(|e| error(ErrorCode::Network, e))?;
+    verify_file(entry, &bytes).map_err(|e| describe(entry, e))?;
+    if let Some(cache) = cache {
+        cache.put_file(&entry.sha256, &bytes).await;
+    }
+    Ok(bytes)
+}
+
+/// Which side of a staged rollout this browser is on, and where manifests may come from.
+struct Rollout {
+    /// 0–99, stable per browser.
+    bucket: u8,
+    allowed: Vec<String>,
+}
+
+/// Fetches `manifest.json` (bypassing the HTTP cache) and follows a staged rollout when the
+/// browser's bucket falls in the canary share and the canary manifest lies where the page
+/// allows indexes.
+async fn fetch_manifest(url: &str, rollout: &Rollout) -> Result<(String, Loaded), String> {
+    let text = net::fetch_text(url).await?;
+    let manifest = Manifest::from_json(&text).map_err(|e| e.to_string())?;
+    let stable = |text, manifest| {
+        Ok((
+            text,
+            Loaded {
+                manifest,
+                url: url.to_string(),
+            },
+        ))
+    };
+    let Some(canary) = manifest.rollout.clone() else {
+        return stable(text, manifest);
+    };
+    if rollout.bucket >= canary.percent {
+        return stable(text, manifest);
+    }
+    let canary_url = net::resolve_url(&canary.manifest, url)
+        .filter(|canary_url| index_url_allowed(canary_url, &rollout.allowed));
+    let Some(canary_url) = canary_url else {
+        web_sys::console::warn_1(&JsValue::from_str(&format!(
+            "canary manifest {} is outside the allowed index locations; staying on the stable one",
+            canary.manifest
+        )));
+        return stable(text, manifest);
+    };
+    let canary = net::fetch_text(&canary_url).await.and_then(|t| {
+        Manifest::from_json(&t)
+            .map(|m| (t, m))
+            .map_err(|e| e.to_string())
+    });
+    match canary {
+        Ok((text, manifest)) => Ok((
+            text,
+            Loaded {
+                manifest,
+                url: canary_url,
+            },
+        )),
+        Err(e) => {
+            web_sys::console::warn_1(&JsValue::from_str(&format!(
+                "canary index {canary_url} unusable, staying on the stable one: {e}"
+            )));
+            stable(text, manifest)
+        }
+    }
+}
+
+fn corrupt(entry: &ManifestFile, message: &str) -> EngineError {
+    error(
+        ErrorCode::Corrupt,
+        format!("The index file {} is corrupt: {message}", entry.path),
+    )
+}
+
+/// A short, plain message for a file that fails verification or decoding.
+fn describe(entry: &ManifestFile, failure: FormatError) -> EngineError {
+    match failure {
+        FormatError::Hash {
+            expected, actual, ..
+        } => error(
+            ErrorCode::Corrupt,
+            format!(
+                "The index file {} is corrupt: its SHA-256 ({}…) does not match the manifest ({}…).",
+                entry.path,
+                actual.get(..12).unwrap_or(&actual),
+                expected.get(..12).unwrap_or(&expected),
+            ),
+        ),
+        other => corrupt(entry, &other.to_string()),
+    }
+}
+
+type Fetched = Result<(Vec<u8>, bool), EngineError>;
+
+/// One file being fetched in the background (from the cache or the network).
+struct Pending {
+    done: js_sys::Promise,
+    result: Rc<RefCell<Option<Fetched>>>,
+}
+
+impl Pending {
+    fn start(fetch: impl std::future::Future<Output = Fetched> + 'static) -> Pending {
+        let mut resolve = None;
+        let done = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
+        let resolve = resolve.expect("the Promise executor runs at once");
+        let result = Rc::new(RefCell::new(None));
+        let slot = result.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            *slot.borrow_mut() = Some(fetch.await);
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        Pending { done, result }
+    }
+
+    async fn wait(self) -> Fetched {
+        let _ = JsFuture::from(self.done).await;
+        let got = self.result.borrow_mut().take();
+        got.unwrap_or_else(|| Err(error(ErrorCode::Network, "download did not finish")))
+    }
+}

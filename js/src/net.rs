@@ -1,0 +1,232 @@
+//! Network and Cache API access for the engine, through the global scope so the same code
+//! runs in a window, a Web Worker and Node (which has `fetch` but no Cache API).
+
+use js_sys::{Reflect, Uint8Array};
+use playlike_core::format::Manifest;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Name of the Cache API bucket holding verified index files.
+const CACHE_NAME: &str = "playlike-index-v1";
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(input: &str, init: &web_sys::RequestInit) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(callback: &js_sys::Function, millis: i32) -> JsValue;
+}
+
+/// A message for a failed JavaScript call.
+pub fn js_error(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| {
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| "network error".into())
+}
+
+/// Lets other tasks (incoming calls, in a worker) run between heavy steps.
+pub async fn yield_now() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        set_timeout(&resolve, 0);
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// A property (`href`, `origin`) of `new URL(relative, base)`, or `None` when that throws.
+fn url_property(relative: &str, base: &str, property: &str) -> Option<String> {
+    let constructor: js_sys::Function = Reflect::get(&js_sys::global(), &"URL".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let args = js_sys::Array::of2(&relative.into(), &base.into());
+    let url = Reflect::construct(&constructor, &args).ok()?;
+    Reflect::get(&url, &property.into()).ok()?.as_string()
+}
+
+/// `relative` resolved against `base`, as an absolute URL.
+pub fn resolve_url(relative: &str, base: &str) -> Option<String> {
+    url_property(relative, base, "href")
+}
+
+/// The origin (`scheme://host:port`) of an absolute URL.
+pub fn origin_of(url: &str) -> Option<String> {
+    url_property(url, url, "origin")
+}
+
+/// The origin this code runs on (`self.location.origin`), if it has one (not in Node).
+pub fn own_origin() -> Option<String> {
+    let location = Reflect::get(&js_sys::global(), &"location".into()).ok()?;
+    Reflect::get(&location, &"origin".into()).ok()?.as_string()
+}
+
+async fn fetch_response(url: &str, no_cache: bool) -> Result<web_sys::Response, String> {
+    let init = web_sys::RequestInit::new();
+    if no_cache {
+        init.set_cache(web_sys::RequestCache::NoCache);
+    }
+    let response = JsFuture::from(global_fetch(url, &init))
+        .await
+        .map_err(js_error)?;
+    let response: web_sys::Response = response.unchecked_into();
+    if !response.ok() {
+        return Err(format!("HTTP {} for {url}", response.status()));
+    }
+    Ok(response)
+}
+
+/// A text file, bypassing the HTTP cache (manifests change in place).
+pub async fn fetch_text(url: &str) -> Result<String, String> {
+    let response = fetch_response(url, true).await?;
+    let text = JsFuture::from(response.text().map_err(js_error)?)
+        .await
+        .map_err(js_error)?;
+    text.as_string().ok_or_else(|| "not text".into())
+}
+
+/// Downloads a file chunk by chunk, reporting the bytes received so far.
+pub async fn fetch_bytes(
+    url: &str,
+    expected: u64,
+    mut progress: impl FnMut(u64),
+) -> Result<Vec<u8>, String> {
+    let response = fetch_response(url, false).await?;
+    let body = response.body().ok_or("empty response")?;
+    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut out = Vec::with_capacity(expected.min(1 << 28) as usize);
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(js_error)?;
+        let done = Reflect::get(&chunk, &JsValue::from_str("done"))
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if done {
+            break;
+        }
+        let value: Uint8Array = Reflect::get(&chunk, &JsValue::from_str("value"))
+            .map_err(js_error)?
+            .unchecked_into();
+        let start = out.len();
+        out.resize(start + value.length() as usize, 0);
+        value.copy_to(&mut out[start..]);
+        progress(out.len() as u64);
+    }
+    Ok(out)
+}
+
+/// Verified index files in the Cache API, keyed by content hash, and the last complete
+/// manifest per manifest URL. Absent where there is no Cache API (Node, insecure pages).
+#[derive(Clone)]
+pub struct IndexCache {
+    cache: web_sys::Cache,
+    /// Keys live under this origin's `/__playlike-cache/` (never fetched, only cache keys).
+    origin: String,
+}
+
+impl IndexCache {
+    pub async fn open() -> Option<IndexCache> {
+        let storage = Reflect::get(&js_sys::global(), &"caches".into()).ok()?;
+        if storage.is_undefined() || storage.is_null() {
+            return None;
+        }
+        let storage: web_sys::CacheStorage = storage.unchecked_into();
+        let cache = JsFuture::from(storage.open(CACHE_NAME)).await.ok()?;
+        Some(IndexCache {
+            cache: cache.unchecked_into(),
+            origin: own_origin()?,
+        })
+    }
+
+    fn file_key(&self, sha256: &str) -> String {
+        format!("{}/__playlike-cache/file/{sha256}", self.origin)
+    }
+
+    fn manifest_key(&self, manifest_url: &str) -> String {
+        format!(
+            "{}/__playlike-cache/manifest?src={}",
+            self.origin,
+            String::from(js_sys::encode_uri_component(manifest_url))
+        )
+    }
+
+    async fn get(&self, key: &str) -> Option<web_sys::Response> {
+        let found = JsFuture::from(self.cache.match_with_str(key)).await.ok()?;
+        if found.is_undefined() || found.is_null() {
+            return None;
+        }
+        Some(found.unchecked_into())
+    }
+
+    pub async fn file(&self, sha256: &str) -> Option<Vec<u8>> {
+        let response = self.get(&self.file_key(sha256)).await?;
+        let buffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?;
+        Some(Uint8Array::new(&buffer).to_vec())
+    }
+
+    pub async fn put_file(&self, sha256: &str, bytes: &[u8]) {
+        let array = Uint8Array::from(bytes);
+        if let Ok(response) = web_sys::Response::new_with_opt_buffer_source(Some(&array)) {
+            let _ =
+                JsFuture::from(self.cache.put_with_str(&self.file_key(sha256), &response)).await;
+        }
+    }
+
+    /// The manifest text saved for `manifest_url`, and the URL it was fetched from (a
+    /// canary manifest may live elsewhere).
+    pub async fn manifest(&self, manifest_url: &str) -> Option<(String, String)> {
+        let response = self.get(&self.manifest_key(manifest_url)).await?;
+        let from = response
+            .headers()
+            .get("x-playlike-manifest-url")
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| manifest_url.to_string());
+        let text = JsFuture::from(response.text().ok()?)
+            .await
+            .ok()?
+            .as_string()?;
+        Some((text, from))
+    }
+
+    pub async fn put_manifest(&self, manifest_url: &str, text: &str, from: &str) {
+        let init = web_sys::ResponseInit::new();
+        let headers = web_sys::Headers::new().ok();
+        if let Some(headers) = &headers {
+            let _ = headers.set("content-type", "application/json");
+            let _ = headers.set("x-playlike-manifest-url", from);
+            init.set_headers(headers);
+        }
+        if let Ok(response) = web_sys::Response::new_with_opt_str_and_init(Some(text), &init) {
+            let _ = JsFuture::from(
+                self.cache
+                    .put_with_str(&self.manifest_key(manifest_url), &response),
+            )
+            .await;
+        }
+    }
+
+    /// Deletes cached files that neither `manifest` nor `also_keep` lists. Only ever called
+    /// for a manifest from this origin, so a foreign index cannot evict the real one.
+    pub async fn prune(&self, manifest: &Manifest, also_keep: Option<&Manifest>) {
+        let Ok(keys) = JsFuture::from(self.cache.keys()).await else {
+            return;
+        };
+        let keep: Vec<String> = manifest
+            .files
+            .iter()
+            .chain(also_keep.iter().flat_map(|m| m.files.iter()))
+            .map(|f| self.file_key(&f.sha256))
+            .collect();
+        let prefix = format!("{}/__playlike-cache/file/", self.origin);
+        for request in js_sys::Array::from(&keys).iter() {
+            let request: web_sys::Request = request.unchecked_into();
+            let url = request.url();
+            if url.starts_with(&prefix) && !keep.contains(&url) {
+                let _ = JsFuture::from(self.cache.delete_with_str(&url)).await;
+            }
+        }
+    }
+}

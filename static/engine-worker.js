@@ -1,0 +1,11 @@
+// Playlike's engine worker: loads the engine (crate playlike-js, built by scripts/build-engine)
+// and hands this dedicated worker to it. The page talks to it with the messages of
+// playlike_core::protocol. If the engine cannot start, the page is told so it can offer Retry.
+import init, { runWorker } from './playlike.js';
+
+try {
+  await init({ module_or_path: new URL('./playlike_bg.wasm', import.meta.url) });
+  runWorker();
+} catch (error) {
+  self.postMessage({ kind: 'failed', message: String(error?.message ?? error) });
+}

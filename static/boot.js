@@ -2,7 +2,9 @@
 // Content-Security-Policy needs no 'unsafe-inline'; Trunk fills in the hashed file names.
 const tag = document.querySelector('script[data-playlike-wasm]');
 const { default: init } = await import(tag.dataset.playlikeJs);
-await init({ module_or_path: tag.dataset.playlikeWasm });
+const app = await init({ module_or_path: tag.dataset.playlikeWasm });
+// The app's memory, for the soak test and the benchmarks (read-only diagnostics).
+window.playlikeMemory = app.memory;
 
 // The service worker keeps the app shell for offline visits (secure contexts only). Its URL
 // carries the app's content hash, so each deploy gets its own shell cache (see sw.js).

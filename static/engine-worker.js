@@ -4,7 +4,9 @@
 import init, { runWorker } from './playlike.js';
 
 try {
-  await init({ module_or_path: new URL('./playlike_bg.wasm', import.meta.url) });
+  const engine = await init({ module_or_path: new URL('./playlike_bg.wasm', import.meta.url) });
+  // The engine's memory, for the soak test and the benchmarks (read-only diagnostics).
+  self.playlikeMemory = engine.memory;
   runWorker();
 } catch (error) {
   self.postMessage({ kind: 'failed', message: String(error?.message ?? error) });

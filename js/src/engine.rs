@@ -376,10 +376,13 @@ impl Engine {
             });
             let (stored, from_cache) = next.take().expect("one file is pending").wait().await?;
             if let Some(following) = files.get(i + 1) {
-                next = Some(self.start_fetch(loaded, following, cache, cache_only));
+                let pending = self.start_fetch(loaded, following, cache, cache_only);
+                pending.sent().await;
+                next = Some(pending);
             }
-            net::yield_now().await;
+            let started = net::now();
             self.add_file(entry, &stored)?;
+            net::measure(&format!("playlike:add {}", entry.path), started);
             let titles_complete = i + 1 >= title_count;
             let recommend_ready = self.inner.library.borrow().can_recommend();
             self.update(|s| {
@@ -434,22 +437,25 @@ impl Engine {
     ) -> Pending {
         let engine = self.clone();
         let (url, entry, cache) = (loaded.url.clone(), entry.clone(), cache.cloned());
-        Pending::start(async move {
+        Pending::start(move |issued| async move {
             engine
-                .get_file(&url, &entry, cache.as_ref(), cache_only)
+                .get_file(&url, &entry, cache.as_ref(), cache_only, issued)
                 .await
         })
     }
 
     /// Stored (still compressed) bytes of one file, and whether they came from the cache.
     /// Downloaded bytes are not yet verified: the caller verifies, and only then caches.
+    /// `issued` is called once the bytes are on their way (request sent, or found cached).
     async fn get_file(
         &self,
         manifest_url: &str,
         entry: &ManifestFile,
         cache: Option<&IndexCache>,
         cache_only: bool,
+        issued: Issued,
     ) -> Result<(Vec<u8>, bool), EngineError> {
+        let _issued = IssuedOnDrop(Some(issued));
         if let Some(cache) = cache {
             if let Some(bytes) = cache.file(&entry.sha256).await {
                 // A warm start verifies while decoding; a cold one must not reuse a bad copy.
@@ -467,12 +473,18 @@ impl Engine {
         }
         let url = file_url(entry, manifest_url)?;
         let mut seen = 0;
-        let bytes = net::fetch_bytes(&url, entry.bytes, |n| {
-            let n = n.min(entry.bytes);
-            let delta = n.saturating_sub(seen);
-            seen = n;
-            self.update(|s| s.loaded_bytes += delta)
-        })
+        let mut issued = _issued;
+        let bytes = net::fetch_bytes(
+            &url,
+            entry.bytes,
+            move || issued.fire(),
+            |n| {
+                let n = n.min(entry.bytes);
+                let delta = n.saturating_sub(seen);
+                seen = n;
+                self.update(|s| s.loaded_bytes += delta)
+            },
+        )
         .await
         .map_err(|e| {
             error(
@@ -551,7 +563,7 @@ async fn fetch_verified(
         }
     }
     let url = file_url(entry, manifest_url)?;
-    let bytes = net::fetch_bytes(&url, entry.bytes, |_| {})
+    let bytes = net::fetch_bytes(&url, entry.bytes, || {}, |_| {})
         .await
         .map_err(|e| error(ErrorCode::Network, e))?;
     verify_file(entry, &bytes).map_err(|e| describe(entry, e))?;
@@ -647,24 +659,65 @@ fn describe(entry: &ManifestFile, failure: FormatError) -> EngineError {
 
 type Fetched = Result<(Vec<u8>, bool), EngineError>;
 
+/// Resolves a promise saying "this file's bytes are on their way".
+type Issued = js_sys::Function;
+
+/// Calls its [`Issued`] once: when fired, or at the latest when dropped (the fetch ended).
+struct IssuedOnDrop(Option<Issued>);
+
+impl IssuedOnDrop {
+    fn fire(&mut self) {
+        if let Some(resolve) = self.0.take() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    }
+}
+
+impl Drop for IssuedOnDrop {
+    fn drop(&mut self) {
+        self.fire();
+    }
+}
+
+/// A promise and the function that resolves it.
+fn promise() -> (js_sys::Promise, js_sys::Function) {
+    let mut resolve = None;
+    let promise = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
+    (promise, resolve.expect("the Promise executor runs at once"))
+}
+
 /// One file being fetched in the background (from the cache or the network).
 struct Pending {
+    issued: js_sys::Promise,
     done: js_sys::Promise,
     result: Rc<RefCell<Option<Fetched>>>,
 }
 
 impl Pending {
-    fn start(fetch: impl std::future::Future<Output = Fetched> + 'static) -> Pending {
-        let mut resolve = None;
-        let done = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
-        let resolve = resolve.expect("the Promise executor runs at once");
+    /// Starts `fetch`, which gets the function to call once its request is out.
+    fn start<F: std::future::Future<Output = Fetched> + 'static>(
+        fetch: impl FnOnce(Issued) -> F,
+    ) -> Pending {
+        let (issued, on_issued) = promise();
+        let (done, on_done) = promise();
         let result = Rc::new(RefCell::new(None));
         let slot = result.clone();
+        let fetching = fetch(on_issued);
         wasm_bindgen_futures::spawn_local(async move {
-            *slot.borrow_mut() = Some(fetch.await);
-            let _ = resolve.call0(&JsValue::NULL);
+            *slot.borrow_mut() = Some(fetching.await);
+            let _ = on_done.call0(&JsValue::NULL);
         });
-        Pending { done, result }
+        Pending {
+            issued,
+            done,
+            result,
+        }
+    }
+
+    /// Waits until the request is out (or the bytes came from the cache), so that decoding
+    /// another file meanwhile does not delay it.
+    async fn sent(&self) {
+        let _ = JsFuture::from(self.issued.clone()).await;
     }
 
     async fn wait(self) -> Fetched {

@@ -18,6 +18,35 @@ extern "C" {
     fn set_timeout(callback: &js_sys::Function, millis: i32) -> JsValue;
 }
 
+/// `performance.now()` of this context, or 0 where there is none.
+pub fn now() -> f64 {
+    Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| {
+            let now: js_sys::Function = Reflect::get(&p, &"now".into()).ok()?.dyn_into().ok()?;
+            now.call0(&p).ok()?.as_f64()
+        })
+        .unwrap_or(0.0)
+}
+
+/// Records `performance.measure(name, { start, end: now })`, so benchmarks can read how long
+/// each step of loading took in this context (the worker's own timeline).
+pub fn measure(name: &str, start: f64) {
+    let Ok(performance) = Reflect::get(&js_sys::global(), &"performance".into()) else {
+        return;
+    };
+    let Some(measure) = Reflect::get(&performance, &"measure".into())
+        .ok()
+        .and_then(|m| m.dyn_into::<js_sys::Function>().ok())
+    else {
+        return;
+    };
+    let options = js_sys::Object::new();
+    let _ = Reflect::set(&options, &"start".into(), &start.into());
+    let _ = Reflect::set(&options, &"end".into(), &now().into());
+    let _ = measure.call2(&performance, &name.into(), &options);
+}
+
 /// A message for a failed JavaScript call.
 pub fn js_error(e: JsValue) -> String {
     e.as_string()
@@ -63,19 +92,25 @@ pub fn own_origin() -> Option<String> {
     Reflect::get(&location, &"origin".into()).ok()?.as_string()
 }
 
-async fn fetch_response(url: &str, no_cache: bool) -> Result<web_sys::Response, String> {
+/// Sends the request at once (not on first poll, so callers know it is out) and returns the
+/// response to come; an HTTP error status is an error.
+fn fetch_response(
+    url: &str,
+    no_cache: bool,
+) -> impl std::future::Future<Output = Result<web_sys::Response, String>> {
     let init = web_sys::RequestInit::new();
     if no_cache {
         init.set_cache(web_sys::RequestCache::NoCache);
     }
-    let response = JsFuture::from(global_fetch(url, &init))
-        .await
-        .map_err(js_error)?;
-    let response: web_sys::Response = response.unchecked_into();
-    if !response.ok() {
-        return Err(format!("HTTP {} for {url}", response.status()));
+    let request = JsFuture::from(global_fetch(url, &init));
+    let url = url.to_string();
+    async move {
+        let response: web_sys::Response = request.await.map_err(js_error)?.unchecked_into();
+        if !response.ok() {
+            return Err(format!("HTTP {} for {url}", response.status()));
+        }
+        Ok(response)
     }
-    Ok(response)
 }
 
 /// A text file, bypassing the HTTP cache (manifests change in place).
@@ -87,13 +122,17 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
     text.as_string().ok_or_else(|| "not text".into())
 }
 
-/// Downloads a file chunk by chunk, reporting the bytes received so far.
+/// Downloads a file chunk by chunk, reporting the bytes received so far;
+/// `sent` is called as soon as the request is out.
 pub async fn fetch_bytes(
     url: &str,
     expected: u64,
+    sent: impl FnOnce(),
     mut progress: impl FnMut(u64),
 ) -> Result<Vec<u8>, String> {
-    let response = fetch_response(url, false).await?;
+    let request = fetch_response(url, false);
+    sent();
+    let response = request.await?;
     let body = response.body().ok_or("empty response")?;
     let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     let mut out = Vec::with_capacity(expected.min(1 << 28) as usize);

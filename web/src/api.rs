@@ -1,7 +1,7 @@
 //! The page's side of the engine boundary: the only place the app touches the index.
 //!
 //! The engine (crate `playlike-js`) runs in a dedicated Web Worker started from
-//! `/engine/engine-worker.js`: it downloads, verifies, caches and decodes the index, builds the
+//! `/engine/engine-worker.js` (by `boot.js`, before the app's own wasm arrives): it downloads, verifies, caches and decodes the index, builds the
 //! search and feature indexes and answers queries, so the UI thread only renders. This module
 //! starts it, sends it [`Call`]s (serialized with `serde-wasm-bindgen`, moved by `postMessage`)
 //! and turns its replies into futures and its status events into the reactive [`Status`].
@@ -130,19 +130,37 @@ fn fail(status: Status, message: String) {
     });
 }
 
+/// The worker `boot.js` started before the app (taken once), with the messages it sent
+/// before anyone listened.
+fn adopt_early_worker() -> Option<(web_sys::Worker, Vec<JsValue>)> {
+    let window: JsValue = window().into();
+    let worker = js_sys::Reflect::get(&window, &"playlikeEngine".into()).ok()?;
+    let worker: web_sys::Worker = worker.dyn_into().ok()?;
+    let early = js_sys::Reflect::get(&window, &"playlikeEngineEarly".into()).ok();
+    let target: &js_sys::Object = window.unchecked_ref();
+    let _ = js_sys::Reflect::delete_property(target, &"playlikeEngine".into());
+    let _ = js_sys::Reflect::delete_property(target, &"playlikeEngineEarly".into());
+    let early = early
+        .filter(js_sys::Array::is_array)
+        .map(|a| js_sys::Array::from(&a).to_vec())
+        .unwrap_or_default();
+    Some((worker, early))
+}
+
 fn spawn_worker(status: Status) -> Result<Rc<Client>, String> {
-    let options = web_sys::WorkerOptions::new();
-    options.set_type(web_sys::WorkerType::Module);
-    let worker = web_sys::Worker::new_with_options(WORKER_URL, &options)
-        .map_err(|e| format!("The search engine could not start: {}", js_message(&e)))?;
+    let (worker, early) = match adopt_early_worker() {
+        Some(adopted) => adopted,
+        None => {
+            let options = web_sys::WorkerOptions::new();
+            options.set_type(web_sys::WorkerType::Module);
+            let worker = web_sys::Worker::new_with_options(WORKER_URL, &options)
+                .map_err(|e| format!("The search engine could not start: {}", js_message(&e)))?;
+            (worker, Vec::new())
+        }
+    };
     let on_message =
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            match serde_wasm_bindgen::from_value::<EngineEvent>(event.data()) {
-                Ok(event) => on_event(status, event),
-                Err(e) => web_sys::console::error_1(&JsValue::from_str(&format!(
-                    "engine sent an unreadable message: {e}"
-                ))),
-            }
+            handle_message(status, event.data());
         });
     let on_error =
         Closure::<dyn Fn(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
@@ -151,6 +169,14 @@ fn spawn_worker(status: Status) -> Result<Rc<Client>, String> {
         });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    // What the worker said before the app listened is handled once the client is in place.
+    if !early.is_empty() {
+        leptos::task::spawn_local(async move {
+            for message in early {
+                handle_message(status, message);
+            }
+        });
+    }
     Ok(Rc::new(Client {
         worker,
         next_id: Cell::new(1),
@@ -159,6 +185,15 @@ fn spawn_worker(status: Status) -> Result<Rc<Client>, String> {
         _on_message: on_message,
         _on_error: on_error,
     }))
+}
+
+fn handle_message(status: Status, message: JsValue) {
+    match serde_wasm_bindgen::from_value::<EngineEvent>(message) {
+        Ok(event) => on_event(status, event),
+        Err(e) => web_sys::console::error_1(&JsValue::from_str(&format!(
+            "engine sent an unreadable message: {e}"
+        ))),
+    }
 }
 
 fn engine_failed(status: Status, detail: String) {

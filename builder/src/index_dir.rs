@@ -8,9 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use playlike_core::build::BuiltIndex;
-use playlike_core::format::{
-    open_stored, DetailsShard, FeaturePart, FileRole, Manifest, ManifestFile, TitleShard,
-};
+use playlike_core::format::{open_part, FileRole, Manifest, ManifestFile, Part};
 use playlike_core::Library;
 
 /// Writes `built` to `out`, replacing any previous index there only once all files are written.
@@ -57,29 +55,33 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
     Manifest::from_json(&text).with_context(|| format!("{}", path.display()))
 }
 
-/// Reads one listed file, verifies its hash and decompresses it.
-pub fn read_part(dir: &Path, entry: &ManifestFile) -> Result<Vec<u8>> {
+/// Reads one listed file and opens it with every check a reader makes (size, hash, decode,
+/// games covered; see [`open_part`]).
+pub fn read_part(dir: &Path, entry: &ManifestFile) -> Result<Part> {
     let path: PathBuf = dir.join(&entry.path);
     let stored = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    open_stored(entry, &stored).with_context(|| format!("{}", path.display()))
+    open_part(entry, &stored).with_context(|| format!("{}", path.display()))
 }
 
 /// Loads the search and recommend parts of an index into a [`Library`].
 pub fn load_library(dir: &Path) -> Result<(Manifest, Library)> {
     let manifest = read_manifest(dir)?;
-    let decode_titles = |entry: &ManifestFile| -> Result<TitleShard> {
-        TitleShard::decode(&read_part(dir, entry)?)
-            .with_context(|| format!("{}", dir.join(&entry.path).display()))
-    };
-    let shards = manifest
-        .files_with_role(FileRole::Search)
-        .map(decode_titles)
-        .collect::<Result<Vec<_>>>()?;
+    let mut shards = Vec::new();
+    let mut features = Vec::new();
+    for entry in manifest
+        .files
+        .iter()
+        .filter(|f| f.role != FileRole::Details)
+    {
+        match read_part(dir, entry)? {
+            Part::Titles(shard) => shards.push(shard),
+            Part::Features(part) => features.push(part),
+            Part::Details(_) => {}
+        }
+    }
     let mut library = Library::new();
     library.add_title_shards(shards)?;
-    for entry in manifest.files_with_role(FileRole::Recommend) {
-        let part = FeaturePart::decode(&read_part(dir, entry)?)
-            .with_context(|| format!("{}", dir.join(&entry.path).display()))?;
+    for part in features {
         library.set_features(part)?;
     }
     if !library.can_recommend() {
@@ -93,21 +95,13 @@ pub fn load_library(dir: &Path) -> Result<(Manifest, Library)> {
     Ok((manifest, library))
 }
 
-/// Verifies every file of an index: hash, envelope, decode. Returns per-file problems.
+/// Verifies every file of an index: size, hash, envelope, decode, games covered. Returns
+/// per-file problems.
 pub fn verify_index(dir: &Path, manifest: &Manifest) -> Vec<String> {
-    let mut problems = Vec::new();
-    for entry in &manifest.files {
-        let result = read_part(dir, entry).and_then(|raw| {
-            match entry.role {
-                FileRole::Search => TitleShard::decode(&raw).map(|_| ()),
-                FileRole::Recommend => FeaturePart::decode(&raw).map(|_| ()),
-                FileRole::Details => DetailsShard::decode(&raw).map(|_| ()),
-            }
-            .with_context(|| format!("{}", dir.join(&entry.path).display()))
-        });
-        if let Err(e) = result {
-            problems.push(format!("{e:#}"));
-        }
-    }
-    problems
+    manifest
+        .files
+        .iter()
+        .filter_map(|entry| read_part(dir, entry).err())
+        .map(|e| format!("{e:#}"))
+        .collect()
 }

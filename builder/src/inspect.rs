@@ -40,7 +40,7 @@ pub fn run(args: InspectArgs) -> Result<()> {
                     f.path,
                     human(f.bytes),
                     f.first_game,
-                    f.first_game + f.game_count
+                    u64::from(f.first_game) + u64::from(f.game_count)
                 );
             }
         }
@@ -95,9 +95,11 @@ fn print_feature_bytes(
     dir: &std::path::Path,
     manifest: &playlike_core::format::Manifest,
 ) -> Result<()> {
-    use playlike_core::format::{decode_postings, gzip, FeaturePart};
+    use playlike_core::format::{decode_postings, gzip, Part};
     for entry in manifest.files_with_role(FileRole::Recommend) {
-        let part = FeaturePart::decode(&index_dir::read_part(dir, entry)?)?;
+        let Part::Features(part) = index_dir::read_part(dir, entry)? else {
+            continue;
+        };
         let mut pos = 0;
         let mut rows = Vec::new();
         for family in Family::ALL {

@@ -788,7 +788,7 @@ mod tests {
             files: vec![ManifestFile {
                 path: "details/0-ab.bin.gz".into(),
                 role: playlike_core::format::FileRole::Details,
-                sha256: "00".into(),
+                sha256: "ab".repeat(32),
                 bytes: 1,
                 raw_bytes: 1,
                 encoding: "gzip".into(),

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use crate::features::{self, Family};
-use crate::format::{flags, FeaturePart, FormatError, TitleShard};
+use crate::format::{flags, FeaturePart, FormatError, TitleShard, MAX_GAMES};
 use crate::recommend::{FeatureIndex, GameFacts, RecommendError, Recommendation, Request};
 use crate::search::{SearchHit, TitleIndex};
 
@@ -38,6 +38,10 @@ pub enum LibraryError {
     Format(#[from] FormatError),
     #[error("title shard starting at game {0} overlaps one already loaded")]
     OverlappingShard(u32),
+    #[error(
+        "title shard of games {first}..+{len} reaches past the largest index ({MAX_GAMES} games)"
+    )]
+    ShardRange { first: u32, len: usize },
     #[error("title shards disagree on the platform table")]
     PlatformTable,
     #[error(transparent)]
@@ -95,7 +99,14 @@ impl Library {
     pub fn add_title_shards(&mut self, shards: Vec<TitleShard>) -> Result<(), LibraryError> {
         for shard in shards {
             let start = shard.first_game;
-            let end = start + shard.len() as u32;
+            let end = u32::try_from(shard.len())
+                .ok()
+                .and_then(|len| start.checked_add(len))
+                .filter(|&end| end <= MAX_GAMES)
+                .ok_or(LibraryError::ShardRange {
+                    first: start,
+                    len: shard.len(),
+                })?;
             if self
                 .shards
                 .iter()
@@ -315,5 +326,39 @@ impl Library {
         if let Some(features) = self.features.as_mut() {
             features.reweight(family_weight);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shard(first_game: u32) -> TitleShard {
+        TitleShard {
+            first_game,
+            platform_names: vec!["PC".into()],
+            names: vec!["Hades".into()],
+            igdb_ids: vec![113112],
+            years: vec![2020],
+            platforms: vec![vec![0]],
+            covers: vec![0],
+            other_covers: vec![],
+            flags: vec![flags::MAIN_GAME],
+            notability: vec![255],
+        }
+    }
+
+    /// A shard claiming games four billion onwards once sized the per-game columns to it
+    /// (an 8 GB allocation) or wrapped `first_game + len`.
+    #[test]
+    fn shards_past_the_largest_index_are_refused_before_allocating() {
+        let mut library = Library::new();
+        for first in [u32::MAX, 4_000_000_000, MAX_GAMES] {
+            let err = library.add_titles(shard(first)).unwrap_err();
+            assert!(matches!(err, LibraryError::ShardRange { .. }), "{err}");
+        }
+        assert_eq!(library.loaded_titles(), 0);
+        library.add_titles(shard(MAX_GAMES - 1)).unwrap();
+        assert_eq!(library.find_igdb(113112), Some(MAX_GAMES - 1));
     }
 }

@@ -1,13 +1,10 @@
-//! Verification of an index before it may go live: the manifest parses, every listed file
-//! exists with the listed size and SHA-256, decompresses, and decodes as the part its role
-//! says; the title shards cover games `0..games` without gaps and the feature part covers
-//! every game. The same checks apply to a local index directory and to a published version
-//! (through any [`Store`]).
+//! Verification of an index before it may go live: the manifest parses and its layout holds
+//! (core's [`Manifest::check_layout`]: the files of each role cover games `0..games` without
+//! gaps), and every listed file exists and opens with all of a reader's checks (core's
+//! [`open_part`]: size, SHA-256, decode, games covered). The same checks apply to a local
+//! index directory and to a published version (through any [`Store`]).
 
-use playlike_core::format::{
-    open_stored, DetailsShard, FeaturePart, FileRole, FormatError, Manifest, ManifestError,
-    ManifestFile, TitleShard,
-};
+use playlike_core::format::{open_part, FormatError, Manifest, ManifestError, ManifestFile};
 
 use super::store::{Store, StoreError};
 
@@ -24,20 +21,12 @@ pub enum VerifyError {
     },
     #[error("{location}: listed in the manifest but missing")]
     Missing { location: String },
-    #[error("{location}: expected {expected} bytes, found {found}")]
-    Size {
-        location: String,
-        expected: u64,
-        found: u64,
-    },
     #[error("{location}: {source}")]
     Part {
         location: String,
         #[source]
         source: FormatError,
     },
-    #[error("{location}: {reason}")]
-    Inconsistent { location: String, reason: String },
     #[error("version name `{0}` is not a safe path segment (letters, digits, `-`, `_`, `.`)")]
     BadVersion(String),
     #[error(transparent)]
@@ -91,7 +80,6 @@ pub fn verify_in_store(store: &dyn Store, dir: &str) -> Result<VerifiedIndex, Ve
         verify_file(entry, &bytes, &store.locate(&key))?;
         files.push((entry.clone(), bytes));
     }
-    check_coverage(&manifest, &files, &location)?;
     Ok(VerifiedIndex {
         manifest,
         manifest_bytes: fetched.bytes,
@@ -99,81 +87,12 @@ pub fn verify_in_store(store: &dyn Store, dir: &str) -> Result<VerifiedIndex, Ve
     })
 }
 
-/// Checks size and hash, then decodes the part its role names.
+/// Opens the file with every check a reader makes (size, hash, decode, games covered).
 pub fn verify_file(entry: &ManifestFile, bytes: &[u8], location: &str) -> Result<(), VerifyError> {
-    if bytes.len() as u64 != entry.bytes {
-        return Err(VerifyError::Size {
+    open_part(entry, bytes)
+        .map(drop)
+        .map_err(|source| VerifyError::Part {
             location: location.to_string(),
-            expected: entry.bytes,
-            found: bytes.len() as u64,
-        });
-    }
-    let part_err = |source| VerifyError::Part {
-        location: location.to_string(),
-        source,
-    };
-    let raw = open_stored(entry, bytes).map_err(part_err)?;
-    match entry.role {
-        FileRole::Search => {
-            let shard = TitleShard::decode(&raw).map_err(part_err)?;
-            if entry.game_count != 0
-                && (shard.first_game != entry.first_game || shard.len() as u32 != entry.game_count)
-            {
-                return Err(VerifyError::Inconsistent {
-                    location: location.to_string(),
-                    reason: format!(
-                        "manifest says games {}..+{}, the shard holds {}..+{}",
-                        entry.first_game,
-                        entry.game_count,
-                        shard.first_game,
-                        shard.len()
-                    ),
-                });
-            }
-        }
-        FileRole::Recommend => {
-            FeaturePart::decode(&raw).map_err(part_err)?;
-        }
-        FileRole::Details => {
-            DetailsShard::decode(&raw).map_err(part_err)?;
-        }
-    }
-    Ok(())
-}
-
-/// Title shards must tile `0..games`; the feature part must cover `games`.
-fn check_coverage(
-    manifest: &Manifest,
-    files: &[(ManifestFile, Vec<u8>)],
-    location: &str,
-) -> Result<(), VerifyError> {
-    let inconsistent = |reason: String| VerifyError::Inconsistent {
-        location: location.to_string(),
-        reason,
-    };
-    let mut shards: Vec<(u32, u32)> = files
-        .iter()
-        .filter(|(e, _)| e.role == FileRole::Search)
-        .map(|(e, _)| (e.first_game, e.game_count))
-        .collect();
-    shards.sort();
-    let mut next = 0u32;
-    for (first, count) in shards {
-        if first != next {
-            return Err(inconsistent(format!(
-                "title shards leave a gap or overlap at game {next} (next shard starts at {first})"
-            )));
-        }
-        next = first + count;
-    }
-    if next != manifest.games {
-        return Err(inconsistent(format!(
-            "title shards cover {next} games, the manifest says {}",
-            manifest.games
-        )));
-    }
-    if manifest.games > 0 && !files.iter().any(|(e, _)| e.role == FileRole::Recommend) {
-        return Err(inconsistent("no recommend (feature) part".into()));
-    }
-    Ok(())
+            source,
+        })
 }

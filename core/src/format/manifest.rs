@@ -3,10 +3,21 @@
 //! A reader fetches the manifest first, then each listed file, verifying its SHA-256 before
 //! use. Publishing replaces the manifest last, so a reader always sees a complete snapshot.
 //! File paths are relative to the directory that holds the manifest.
+//!
+//! Parsing also checks the layout ([`Manifest::check_layout`]): every file's size, hash and
+//! encoding fields are plausible, and the files of each role tile the games `0..games` with
+//! no gap or overlap. Readers can then trust the ranges (a shard claiming games 4 billion
+//! onwards never reaches an allocation), and a decoded part is checked against its entry
+//! with [`ManifestFile::check_range`]. The builder, the publisher and the app all read
+//! manifests through [`Manifest::from_json`], so this is the one verification of a layout.
 
 use serde::{Deserialize, Serialize};
 
-use super::FORMAT_VERSION;
+use super::{FORMAT_VERSION, MAX_RAW_BYTES};
+
+/// Most games an index may hold (50 times today's catalogue): a bound on every per-game
+/// allocation a reader makes from numbers in an index.
+pub const MAX_GAMES: u32 = 1 << 24;
 
 /// What a file is for, so the web app knows what to fetch first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -82,10 +93,23 @@ pub enum ManifestError {
     Version { found: u32 },
     #[error("manifest.json lists an unsafe path `{0}`")]
     UnsafePath(String),
+    #[error("manifest.json: {0}")]
+    Layout(String),
+}
+
+/// Why a decoded part does not match the manifest entry that listed it.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: the manifest lists games {listed_first}..+{listed_count}, the file holds {found_first}..+{found_count}")]
+pub struct RangeMismatch {
+    pub path: String,
+    pub listed_first: u32,
+    pub listed_count: u32,
+    pub found_first: u32,
+    pub found_count: u64,
 }
 
 impl Manifest {
-    /// Parses and validates a manifest.
+    /// Parses and validates a manifest: version, then [`Manifest::check_layout`].
     pub fn from_json(text: &str) -> Result<Self, ManifestError> {
         let manifest: Manifest = serde_json::from_str(text)?;
         if manifest.format_version != FORMAT_VERSION {
@@ -93,14 +117,71 @@ impl Manifest {
                 found: manifest.format_version,
             });
         }
-        if let Some(bad) = manifest
-            .files
-            .iter()
-            .find(|f| !is_safe_relative_path(&f.path))
-        {
-            return Err(ManifestError::UnsafePath(bad.path.clone()));
-        }
+        manifest.check_layout()?;
         Ok(manifest)
+    }
+
+    /// Checks what can be checked without the files: safe, distinct paths; plausible sizes,
+    /// hashes and encodings; a game count within [`MAX_GAMES`]; the files of each role
+    /// covering games `0..games` exactly once; a sane rollout.
+    pub fn check_layout(&self) -> Result<(), ManifestError> {
+        let layout = |reason: String| Err(ManifestError::Layout(reason));
+        if self.games > MAX_GAMES {
+            return layout(format!(
+                "{} games is more than an index may hold ({MAX_GAMES})",
+                self.games
+            ));
+        }
+        let mut paths = std::collections::HashSet::new();
+        for file in &self.files {
+            file.check_fields()?;
+            if !paths.insert(file.path.as_str()) {
+                return layout(format!("`{}` is listed twice", file.path));
+            }
+        }
+        for role in [FileRole::Search, FileRole::Recommend, FileRole::Details] {
+            self.check_tiling(role)?;
+        }
+        if self.details_shard_size == 0 {
+            return layout("details_shard_size is 0".into());
+        }
+        if let Some(rollout) = &self.rollout {
+            if rollout.percent > 100 || !is_safe_relative_path(&rollout.manifest) {
+                return layout(format!(
+                    "bad rollout ({}% of `{}`)",
+                    rollout.percent, rollout.manifest
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The files of `role`, sorted by first game, must cover `0..games` without a gap or an
+    /// overlap (and without empty files, unless the index is empty).
+    fn check_tiling(&self, role: FileRole) -> Result<(), ManifestError> {
+        let mut ranges: Vec<(u64, u64)> = self
+            .files_with_role(role)
+            .map(|f| (u64::from(f.first_game), u64::from(f.game_count)))
+            .collect();
+        ranges.sort_unstable();
+        let role_name = role.name();
+        let mut next = 0u64;
+        for (first, count) in ranges {
+            if first != next || (count == 0 && self.games > 0) {
+                return Err(ManifestError::Layout(format!(
+                    "{role_name} files leave a gap or overlap at game {next} (a file lists \
+                     games {first}..+{count})"
+                )));
+            }
+            next = first + count;
+        }
+        if next != u64::from(self.games) {
+            return Err(ManifestError::Layout(format!(
+                "{role_name} files cover {next} games, the manifest says {}",
+                self.games
+            )));
+        }
+        Ok(())
     }
 
     /// Compact JSON, as published (every byte of it is downloaded before anything else).
@@ -133,6 +214,60 @@ impl Manifest {
     }
 }
 
+impl FileRole {
+    /// The role as written in `manifest.json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileRole::Search => "search",
+            FileRole::Recommend => "recommend",
+            FileRole::Details => "details",
+        }
+    }
+}
+
+impl ManifestFile {
+    /// One entry's own fields: a safe path, a SHA-256 in lowercase hex, gzip encoding, sizes
+    /// within what a reader accepts.
+    fn check_fields(&self) -> Result<(), ManifestError> {
+        if !is_safe_relative_path(&self.path) {
+            return Err(ManifestError::UnsafePath(self.path.clone()));
+        }
+        let bad = |what: String| Err(ManifestError::Layout(format!("`{}`: {what}", self.path)));
+        if self.sha256.len() != 64
+            || !self
+                .sha256
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
+            return bad(format!("`{}` is not a SHA-256", self.sha256));
+        }
+        if self.encoding != "gzip" {
+            return bad(format!("unknown encoding `{}`", self.encoding));
+        }
+        if self.raw_bytes > MAX_RAW_BYTES || self.bytes > MAX_RAW_BYTES {
+            return bad(format!(
+                "{} bytes stored, {} raw: more than a reader accepts ({MAX_RAW_BYTES})",
+                self.bytes, self.raw_bytes
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks that a decoded part covers the games this entry lists.
+    pub fn check_range(&self, first_game: u32, games: usize) -> Result<(), RangeMismatch> {
+        if first_game == self.first_game && games as u64 == u64::from(self.game_count) {
+            return Ok(());
+        }
+        Err(RangeMismatch {
+            path: self.path.clone(),
+            listed_first: self.first_game,
+            listed_count: self.game_count,
+            found_first: first_game,
+            found_count: games as u64,
+        })
+    }
+}
+
 /// A relative path with no `..`, no leading `/`, no scheme and only URL-safe characters.
 pub fn is_safe_relative_path(path: &str) -> bool {
     !path.is_empty()
@@ -149,6 +284,19 @@ pub fn is_safe_relative_path(path: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn file(path: &str, role: FileRole, first_game: u32, game_count: u32) -> ManifestFile {
+        ManifestFile {
+            path: path.into(),
+            role,
+            sha256: "ab".repeat(32),
+            bytes: 10,
+            raw_bytes: 20,
+            encoding: "gzip".into(),
+            first_game,
+            game_count,
+        }
+    }
+
     fn sample() -> Manifest {
         Manifest {
             format_version: FORMAT_VERSION,
@@ -158,29 +306,23 @@ mod tests {
             games: 2,
             details_shard_size: 1,
             files: vec![
-                ManifestFile {
-                    path: "titles-0-abcd.bin.gz".into(),
-                    role: FileRole::Search,
-                    sha256: "00".into(),
-                    bytes: 10,
-                    raw_bytes: 20,
-                    encoding: "gzip".into(),
-                    first_game: 0,
-                    game_count: 2,
-                },
-                ManifestFile {
-                    path: "details/1-ef.bin.gz".into(),
-                    role: FileRole::Details,
-                    sha256: "11".into(),
-                    bytes: 5,
-                    raw_bytes: 9,
-                    encoding: "gzip".into(),
-                    first_game: 1,
-                    game_count: 1,
-                },
+                file("titles-0-abcd.bin.gz", FileRole::Search, 0, 2),
+                file("features-12.bin.gz", FileRole::Recommend, 0, 2),
+                file("details/0-cd.bin.gz", FileRole::Details, 0, 1),
+                file("details/1-ef.bin.gz", FileRole::Details, 1, 1),
             ],
             rollout: None,
             attribution: "Data from IGDB.com".into(),
+        }
+    }
+
+    /// The layout error of `sample()` after `damage`, as text.
+    fn layout_error(damage: impl FnOnce(&mut Manifest)) -> String {
+        let mut m = sample();
+        damage(&mut m);
+        match Manifest::from_json(&m.to_json()) {
+            Err(ManifestError::Layout(reason)) => reason,
+            other => panic!("expected a layout error, got {other:?}"),
         }
     }
 
@@ -193,8 +335,8 @@ mod tests {
             back.details_file_for(1).unwrap().path,
             "details/1-ef.bin.gz"
         );
-        assert!(back.details_file_for(0).is_none());
-        assert_eq!(back.upfront_bytes(), (10, 10));
+        assert!(back.details_file_for(2).is_none());
+        assert_eq!(back.upfront_bytes(), (10, 20));
     }
 
     #[test]
@@ -213,5 +355,87 @@ mod tests {
         ));
         assert!(!is_safe_relative_path("https://evil/x"));
         assert!(Manifest::from_json("{").is_err());
+    }
+
+    #[test]
+    fn shard_ranges_must_tile_the_games() {
+        let absurd = layout_error(|m| m.files[0].first_game = 4_000_000_000);
+        assert!(absurd.contains("search files leave a gap"), "{absurd}");
+        let short = layout_error(|m| m.files[0].game_count = 1);
+        assert!(short.contains("search files cover 1 games"), "{short}");
+        let overlap = layout_error(|m| m.files[3].first_game = 0);
+        assert!(overlap.contains("details files leave a gap"), "{overlap}");
+        let wrapping = layout_error(|m| {
+            m.files[3].first_game = 1;
+            m.files[3].game_count = u32::MAX;
+        });
+        assert!(
+            wrapping.contains("details files cover 4294967296"),
+            "{wrapping}"
+        );
+        let missing = layout_error(|m| m.files.retain(|f| f.role != FileRole::Recommend));
+        assert!(
+            missing.contains("recommend files cover 0 games"),
+            "{missing}"
+        );
+        let more = layout_error(|m| m.games = 3);
+        assert!(
+            more.contains("cover 2 games, the manifest says 3"),
+            "{more}"
+        );
+        let huge = layout_error(|m| m.games = MAX_GAMES + 1);
+        assert!(huge.contains("more than an index may hold"), "{huge}");
+    }
+
+    #[test]
+    fn entry_fields_must_be_plausible() {
+        let hash = layout_error(|m| m.files[1].sha256 = "00".into());
+        assert!(
+            hash.contains("features-12.bin.gz") && hash.contains("SHA-256"),
+            "{hash}"
+        );
+        let upper = layout_error(|m| m.files[1].sha256 = "AB".repeat(32));
+        assert!(upper.contains("not a SHA-256"), "{upper}");
+        let size = layout_error(|m| m.files[2].raw_bytes = u64::MAX);
+        assert!(size.contains("more than a reader accepts"), "{size}");
+        let encoding = layout_error(|m| m.files[2].encoding = "br".into());
+        assert!(encoding.contains("unknown encoding `br`"), "{encoding}");
+        let twice = layout_error(|m| m.files[3].path = m.files[2].path.clone());
+        assert!(twice.contains("listed twice"), "{twice}");
+        let shard_size = layout_error(|m| m.details_shard_size = 0);
+        assert!(shard_size.contains("details_shard_size"), "{shard_size}");
+        let rollout = layout_error(|m| {
+            m.rollout = Some(Rollout {
+                version: "v2".into(),
+                manifest: "v/v2/manifest.json".into(),
+                percent: 101,
+            })
+        });
+        assert!(rollout.contains("bad rollout"), "{rollout}");
+    }
+
+    #[test]
+    fn an_empty_index_may_have_empty_parts() {
+        let mut m = sample();
+        m.games = 0;
+        m.files = vec![
+            file("titles-0.bin.gz", FileRole::Search, 0, 0),
+            file("features.bin.gz", FileRole::Recommend, 0, 0),
+        ];
+        assert!(m.check_layout().is_ok());
+    }
+
+    #[test]
+    fn decoded_parts_are_checked_against_their_entry() {
+        let m = sample();
+        assert!(m.files[0].check_range(0, 2).is_ok());
+        let err = m.files[0].check_range(7, 2).unwrap_err().to_string();
+        assert!(
+            err.contains(
+                "titles-0-abcd.bin.gz: the manifest lists games 0..+2, the file holds 7..+2"
+            ),
+            "{err}"
+        );
+        assert!(m.files[0].check_range(0, usize::MAX).is_err());
     }
 }

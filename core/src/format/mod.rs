@@ -26,7 +26,9 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use envelope::PartKind;
-pub use manifest::{FileRole, Manifest, ManifestError, ManifestFile, Rollout};
+pub use manifest::{
+    FileRole, Manifest, ManifestError, ManifestFile, RangeMismatch, Rollout, MAX_GAMES,
+};
 pub use postings::{decode_postings, encode_postings};
 
 /// Version of every file this crate writes; readers reject any other.
@@ -53,8 +55,8 @@ pub enum FormatError {
     Checksum,
     #[error("gzip stream is corrupt: {0}")]
     Gzip(String),
-    #[error("decompressed data exceeds {MAX_RAW_BYTES} bytes")]
-    TooLarge,
+    #[error("decompressed data exceeds {limit} bytes")]
+    TooLarge { limit: u64 },
     #[error("payload does not decode: {0}")]
     Decode(String),
     #[error("payload is inconsistent: {0}")]
@@ -65,6 +67,15 @@ pub enum FormatError {
         expected: String,
         actual: String,
     },
+    #[error("{path}: the manifest lists {expected} bytes {stage}, found {found}")]
+    Size {
+        path: String,
+        stage: &'static str,
+        expected: u64,
+        found: u64,
+    },
+    #[error(transparent)]
+    Range(#[from] RangeMismatch),
 }
 
 /// Lowercase hex SHA-256 of some bytes.
@@ -75,8 +86,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Checks downloaded bytes against the manifest entry that lists them.
+/// Checks downloaded bytes against the manifest entry that lists them: size, then SHA-256.
 pub fn verify_file(entry: &ManifestFile, stored: &[u8]) -> Result<(), FormatError> {
+    check_size(entry, "stored", entry.bytes, stored.len())?;
     let actual = sha256_hex(stored);
     if actual != entry.sha256 {
         return Err(FormatError::Hash {
@@ -88,11 +100,65 @@ pub fn verify_file(entry: &ManifestFile, stored: &[u8]) -> Result<(), FormatErro
     Ok(())
 }
 
-/// Verifies stored bytes against their manifest entry, then decompresses them: the one way
-/// a reader should turn a downloaded file into a part's bytes.
+/// `found` bytes of `entry` must be the `expected` its manifest lists at that `stage`.
+fn check_size(
+    entry: &ManifestFile,
+    stage: &'static str,
+    expected: u64,
+    found: usize,
+) -> Result<(), FormatError> {
+    if found as u64 == expected {
+        return Ok(());
+    }
+    Err(FormatError::Size {
+        path: entry.path.clone(),
+        stage,
+        expected,
+        found: found as u64,
+    })
+}
+
+/// Verifies stored bytes against their manifest entry, then decompresses them (never past
+/// the size the entry lists): the one way a reader should turn a downloaded file into a
+/// part's bytes.
 pub fn open_stored(entry: &ManifestFile, stored: &[u8]) -> Result<Vec<u8>, FormatError> {
     verify_file(entry, stored)?;
-    gunzip(stored)
+    let raw = gunzip_at_most(stored, entry.raw_bytes.min(MAX_RAW_BYTES))?;
+    check_size(entry, "decompressed", entry.raw_bytes, raw.len())?;
+    Ok(raw)
+}
+
+/// A decoded index file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    Titles(TitleShard),
+    Features(FeaturePart),
+    Details(DetailsShard),
+}
+
+/// Everything a reader checks about one stored file before using it: size and SHA-256
+/// against its manifest entry, decompression, the envelope and the decode of the part its
+/// role names, and that the part covers the games the entry lists.
+pub fn open_part(entry: &ManifestFile, stored: &[u8]) -> Result<Part, FormatError> {
+    let raw = open_stored(entry, stored)?;
+    let part = match entry.role {
+        FileRole::Search => {
+            let shard = TitleShard::decode(&raw)?;
+            entry.check_range(shard.first_game, shard.len())?;
+            Part::Titles(shard)
+        }
+        FileRole::Recommend => {
+            let part = FeaturePart::decode(&raw)?;
+            entry.check_range(0, part.games as usize)?;
+            Part::Features(part)
+        }
+        FileRole::Details => {
+            let shard = DetailsShard::decode(&raw)?;
+            entry.check_range(shard.first_game, shard.games.len())?;
+            Part::Details(shard)
+        }
+    };
+    Ok(part)
 }
 
 /// Gzip-compresses bytes (best compression: files are built once, downloaded often).
@@ -104,13 +170,18 @@ pub fn gzip(raw: &[u8]) -> Vec<u8> {
 
 /// Decompresses a gzip stream, refusing more than [`MAX_RAW_BYTES`].
 pub fn gunzip(stored: &[u8]) -> Result<Vec<u8>, FormatError> {
+    gunzip_at_most(stored, MAX_RAW_BYTES)
+}
+
+/// Decompresses a gzip stream, stopping with an error past `limit` bytes.
+fn gunzip_at_most(stored: &[u8], limit: u64) -> Result<Vec<u8>, FormatError> {
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(stored)
-        .take(MAX_RAW_BYTES + 1)
+        .take(limit + 1)
         .read_to_end(&mut out)
         .map_err(|e| FormatError::Gzip(e.to_string()))?;
-    if out.len() as u64 > MAX_RAW_BYTES {
-        return Err(FormatError::TooLarge);
+    if out.len() as u64 > limit {
+        return Err(FormatError::TooLarge { limit });
     }
     Ok(out)
 }
@@ -524,6 +595,57 @@ mod tests {
         assert!(verify_file(&entry, b"abc").is_ok());
         let err = verify_file(&entry, b"abd").unwrap_err();
         assert!(err.to_string().contains("a.bin.gz"), "{err}");
+    }
+
+    /// A stored title shard and the manifest entry a builder would write for it.
+    fn stored_titles(shard: &TitleShard) -> (ManifestFile, Vec<u8>) {
+        let raw = shard.encode();
+        let stored = gzip(&raw);
+        let entry = ManifestFile {
+            path: "titles-0.bin.gz".into(),
+            role: FileRole::Search,
+            sha256: sha256_hex(&stored),
+            bytes: stored.len() as u64,
+            raw_bytes: raw.len() as u64,
+            encoding: "gzip".into(),
+            first_game: shard.first_game,
+            game_count: shard.len() as u32,
+        };
+        (entry, stored)
+    }
+
+    #[test]
+    fn open_part_checks_sizes_and_ranges_against_the_entry() {
+        let (entry, stored) = stored_titles(&tiny_titles());
+        assert_eq!(
+            open_part(&entry, &stored).unwrap(),
+            Part::Titles(tiny_titles())
+        );
+        // A shard whose hashes are right but whose first game is absurd.
+        let mut absurd = tiny_titles();
+        absurd.first_game = 4_000_000_000;
+        let (mut lying, stored) = stored_titles(&absurd);
+        lying.first_game = 0;
+        let err = open_part(&lying, &stored).unwrap_err();
+        assert!(matches!(err, FormatError::Range(_)), "{err}");
+        let mut wrong_bytes = entry.clone();
+        wrong_bytes.bytes += 1;
+        let err = open_part(&wrong_bytes, &stored_titles(&tiny_titles()).1).unwrap_err();
+        assert!(
+            err.to_string().contains("lists 1"),
+            "stored size is checked first: {err}"
+        );
+        let mut wrong_raw = entry.clone();
+        wrong_raw.raw_bytes -= 1;
+        let err = open_part(&wrong_raw, &stored_titles(&tiny_titles()).1).unwrap_err();
+        assert!(
+            matches!(err, FormatError::TooLarge { .. }),
+            "decompression stops at the listed size: {err}"
+        );
+        let mut details_role = entry;
+        details_role.role = FileRole::Details;
+        let err = open_part(&details_role, &stored_titles(&tiny_titles()).1).unwrap_err();
+        assert!(matches!(err, FormatError::WrongKind { .. }), "{err}");
     }
 
     proptest::proptest! {

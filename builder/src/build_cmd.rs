@@ -15,7 +15,8 @@ pub struct BuildArgs {
     /// Catalogue files: .jsonl or .json arrays, optionally .gz or .zst compressed.
     #[arg(long, num_args = 1.., required = true)]
     pub input: Vec<PathBuf>,
-    /// Index directory to write (replaced only when the new index is complete).
+    /// Index directory to write: a new path, an empty directory or an earlier index (replaced
+    /// only when the new index is complete; any other directory is refused).
     #[arg(long)]
     pub out: PathBuf,
     /// Fail on any skipped record instead of reporting it.
@@ -34,6 +35,7 @@ pub struct BuildArgs {
 
 pub fn run(args: BuildArgs) -> Result<()> {
     let started = Instant::now();
+    index_dir::check_replaceable(&args.out)?;
     let (games, report) = ingest::read_games(&args.input, args.strict)?;
     eprintln!("{}", report.summary());
     if games.len() < args.min_games {

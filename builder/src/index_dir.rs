@@ -1,9 +1,12 @@
 //! An index on disk: writing a built index atomically, and reading one back, verified.
 //!
 //! Writing goes to a fresh sibling directory that replaces the old one only when complete,
-//! so a failed build keeps the previous good index. Reading checks every file against the
-//! manifest's SHA-256 before decoding it.
+//! so a failed build keeps the previous good index. Only a new path, an empty directory or
+//! an earlier index (a `manifest.json` and the files it lists, nothing else) is ever
+//! replaced: a folder of anything else is refused, never deleted. Reading checks every file
+//! against the manifest's SHA-256 before decoding it.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -11,8 +14,88 @@ use playlike_core::build::BuiltIndex;
 use playlike_core::format::{open_part, FileRole, Manifest, ManifestFile, Part};
 use playlike_core::Library;
 
-/// Writes `built` to `out`, replacing any previous index there only once all files are written.
+/// Unexpected entries named in a refusal.
+const NAMED_STRANGERS: usize = 5;
+
+/// Checks that `out` may be replaced by a new index: it does not exist, or it is an empty
+/// directory, or it holds an earlier index and nothing else.
+pub fn check_replaceable(out: &Path) -> Result<()> {
+    let meta = match std::fs::symlink_metadata(out) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        other => other.with_context(|| format!("cannot read {}", out.display()))?,
+    };
+    if !meta.is_dir() {
+        bail!(
+            "--out {} is not a directory; it must be an index directory or a new path",
+            out.display()
+        );
+    }
+    let mut found = Vec::new();
+    list_files(out, Path::new(""), &mut found)?;
+    if found.is_empty() {
+        return Ok(());
+    }
+    let listed = listed_paths(out);
+    let strangers: Vec<String> = found
+        .iter()
+        .filter(|f| !listed.contains(f.as_str()))
+        .map(|f| f.to_string())
+        .collect();
+    if !strangers.is_empty() {
+        let shown = strangers[..strangers.len().min(NAMED_STRANGERS)].join(", ");
+        bail!(
+            "--out {} holds {} file(s) that are not part of an index ({shown}); a build only \
+             replaces an earlier index or an empty directory, so nothing was changed",
+            out.display(),
+            strangers.len()
+        );
+    }
+    Ok(())
+}
+
+/// Files under `dir` as `/`-separated paths relative to it; symbolic links count as files.
+fn list_files(root: &Path, relative: &Path, found: &mut Vec<String>) -> Result<()> {
+    let dir = root.join(relative);
+    let entries =
+        std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
+        let path = relative.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            list_files(root, &path, found)?;
+        } else {
+            found.push(path.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(())
+}
+
+/// `manifest.json` and the paths it lists, read leniently (an index of another format
+/// version may be replaced too); empty when there is no readable manifest.
+fn listed_paths(dir: &Path) -> HashSet<String> {
+    let Ok(text) = std::fs::read_to_string(dir.join("manifest.json")) else {
+        return HashSet::new();
+    };
+    #[derive(serde::Deserialize)]
+    struct Listed {
+        path: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Files {
+        files: Vec<Listed>,
+    }
+    let Ok(files) = serde_json::from_str::<Files>(&text) else {
+        return HashSet::new();
+    };
+    let mut listed: HashSet<String> = files.files.into_iter().map(|f| f.path).collect();
+    listed.insert("manifest.json".into());
+    listed
+}
+
+/// Writes `built` to `out`, replacing any previous index there only once all files are
+/// written, and only if [`check_replaceable`] allows it.
 pub fn write_index(built: &BuiltIndex, out: &Path) -> Result<()> {
+    check_replaceable(out)?;
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -224,3 +224,67 @@ fn query_and_search_print_the_documented_json() {
         ]
     );
 }
+
+/// `--out` replaced any folder, deleting what was in it (even the input), and swapped the
+/// index in over a file before failing. Now only a new path, an empty directory or an
+/// earlier index is ever replaced.
+#[test]
+fn build_never_replaces_a_folder_that_is_not_an_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("my-stuff");
+    std::fs::create_dir_all(folder.join("sub")).unwrap();
+    std::fs::write(folder.join("notes.txt"), "keep me").unwrap();
+    std::fs::copy(fixture(), folder.join("sub/catalogue.jsonl")).unwrap();
+    let input = folder.join("sub/catalogue.jsonl");
+    let refused = playlike(&[
+        "build",
+        "--input",
+        input.to_str().unwrap(),
+        "--out",
+        folder.to_str().unwrap(),
+    ]);
+    assert!(!refused.status.success());
+    let stderr = text(&refused.stderr);
+    assert!(
+        stderr.contains("2 file(s) that are not part of an index")
+            && stderr.contains("notes.txt")
+            && stderr.contains("nothing was changed"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(folder.join("notes.txt")).unwrap(),
+        "keep me"
+    );
+    assert!(input.exists());
+
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "mine").unwrap();
+    let onto_file = build(&file);
+    assert!(!onto_file.status.success());
+    assert!(
+        text(&onto_file.stderr).contains("is not a directory"),
+        "{}",
+        text(&onto_file.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+
+    // An earlier index with a stray file in it is refused too; without it, replaced.
+    let index = dir.path().join("index");
+    assert!(build(&index).status.success());
+    std::fs::write(index.join("README"), "notes").unwrap();
+    assert!(!build(&index).status.success());
+    assert!(index.join("README").exists());
+    std::fs::remove_file(index.join("README")).unwrap();
+    assert!(build(&index).status.success());
+
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    assert!(build(&empty).status.success());
+    assert!(empty.join("manifest.json").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "no staging left: {leftovers:?}");
+}

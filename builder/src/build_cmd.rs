@@ -31,20 +31,34 @@ pub struct BuildArgs {
     /// Refuse to build an index with fewer games than this.
     #[arg(long, default_value_t = 1)]
     pub min_games: usize,
+    /// Longest record (JSONL line or JSON array element) read, in bytes; longer lines are
+    /// skipped and reported, a longer array element fails its file.
+    #[arg(long, default_value_t = ingest::DEFAULT_MAX_RECORD_BYTES)]
+    pub max_record_bytes: usize,
+    /// Refuse to build when more than this percentage of the records read were skipped.
+    #[arg(long, default_value_t = 50.0)]
+    pub max_skipped: f64,
+    /// Refuse to replace an earlier index at --out with one this many percent smaller.
+    #[arg(long, default_value_t = 5.0)]
+    pub max_shrink: f64,
+    /// Build even past --max-skipped and --max-shrink.
+    #[arg(long)]
+    pub force: bool,
 }
+
+/// Share of skipped records above which a build warns, even when it goes ahead.
+const WARN_SKIPPED_PERCENT: f64 = 1.0;
 
 pub fn run(args: BuildArgs) -> Result<()> {
     let started = Instant::now();
     index_dir::check_replaceable(&args.out)?;
-    let (games, report) = ingest::read_games(&args.input, args.strict)?;
+    let options = ingest::ReadOptions {
+        strict: args.strict,
+        max_record_bytes: args.max_record_bytes,
+    };
+    let (games, report) = ingest::read_games(&args.input, options)?;
     eprintln!("{}", report.summary());
-    if games.len() < args.min_games {
-        bail!(
-            "only {} games read (--min-games {}); the previous index is kept",
-            games.len(),
-            args.min_games
-        );
-    }
+    check_read(&args, games.len(), &report)?;
     let read = started.elapsed();
     let options = BuildOptions {
         head_titles: args.head_titles,
@@ -61,6 +75,13 @@ pub fn run(args: BuildArgs) -> Result<()> {
         ..BuildOptions::default()
     };
     let built = build_index(games, &options);
+    if built.stats.platforms_dropped > 0 {
+        eprintln!(
+            "WARNING: {} rare platform names left out (an index names at most {})",
+            built.stats.platforms_dropped,
+            playlike_core::build::MAX_PLATFORMS
+        );
+    }
     index_dir::write_index(&built, &args.out)?;
     let m = &built.manifest;
     let size = |role| -> u64 { m.files_with_role(role).map(|f| f.bytes).sum() };
@@ -93,6 +114,47 @@ pub fn run(args: BuildArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Refuses a read that would make a suspicious index: too few games, mostly bad records,
+/// or far fewer games than the index it would replace (the last two unless `--force`).
+fn check_read(args: &BuildArgs, games: usize, report: &ingest::IngestReport) -> Result<()> {
+    if games < args.min_games {
+        bail!(
+            "only {games} games read (--min-games {}); the previous index is kept",
+            args.min_games
+        );
+    }
+    let skipped = 100.0 * report.skipped as f64 / report.records.max(1) as f64;
+    if skipped > args.max_skipped && !args.force {
+        bail!(
+            "{skipped:.1}% of the records read were skipped, more than --max-skipped {}%; the \
+             previous index is kept (pass --force to build anyway)",
+            args.max_skipped
+        );
+    }
+    if skipped > WARN_SKIPPED_PERCENT {
+        eprintln!("WARNING: {skipped:.1}% of the records read were skipped (see above)");
+    }
+    let Some(earlier) = earlier_games(&args.out) else {
+        return Ok(());
+    };
+    let shrink = 100.0 * (earlier as f64 - games as f64) / (earlier.max(1) as f64);
+    if shrink > args.max_shrink && !args.force {
+        bail!(
+            "{games} games read, {earlier} in the index at {}: {shrink:.1}% fewer, more than \
+             --max-shrink {}%; the previous index is kept (pass --force to replace it)",
+            args.out.display(),
+            args.max_shrink
+        );
+    }
+    Ok(())
+}
+
+/// Games in the index at `out`, if it holds a readable one.
+fn earlier_games(out: &std::path::Path) -> Option<usize> {
+    let manifest = index_dir::read_manifest(out).ok()?;
+    Some(manifest.games as usize)
 }
 
 /// The strongest standard gzip we know how to write quickly: libdeflate at level 12.

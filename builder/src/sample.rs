@@ -34,7 +34,7 @@ pub struct SampleArgs {
 }
 
 pub fn run(args: SampleArgs) -> Result<()> {
-    let (games, report) = ingest::read_games(&args.input, false)?;
+    let (games, report) = ingest::read_games(&args.input, ingest::ReadOptions::default())?;
     eprintln!("{}", report.summary());
     let terms = descriptive_terms(&games, &TermOptions::default());
     let mut ranked: Vec<(f32, usize)> = games

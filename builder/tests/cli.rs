@@ -288,3 +288,60 @@ fn build_never_replaces_a_folder_that_is_not_an_index() {
         .collect();
     assert!(leftovers.is_empty(), "no staging left: {leftovers:?}");
 }
+
+/// A build where most records were bad, or one far smaller than the index it replaces, used
+/// to replace it all the same.
+#[test]
+fn mostly_bad_or_much_smaller_builds_keep_the_previous_index_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("index");
+    assert!(build(&out).status.success());
+    let before = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    let catalogue = |name: &str, lines: &str| -> String {
+        let path = dir.path().join(name);
+        std::fs::write(&path, lines).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let mostly_bad = catalogue(
+        "bad.jsonl",
+        "{\"igdb_id\":1,\"name\":\"A\"}\n{oops\n{oops\n{\"igdb_id\":2}\n",
+    );
+    let small = catalogue(
+        "small.jsonl",
+        "{\"igdb_id\":1,\"name\":\"A\"}\n{\"igdb_id\":2,\"name\":\"B\"}\n",
+    );
+    let run = |input: &str, extra: &[&str]| -> Output {
+        let mut args = vec!["build", "--input", input, "--out", out.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        playlike(&args)
+    };
+    let refused = run(&mostly_bad, &[]);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr)
+            .contains("75.0% of the records read were skipped, more than --max-skipped 50%"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let shrunk = run(&small, &[]);
+    assert!(!shrunk.status.success());
+    assert!(
+        text(&shrunk.stderr).contains("2 games read, 8 in the index at")
+            && text(&shrunk.stderr).contains("75.0% fewer"),
+        "{}",
+        text(&shrunk.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("manifest.json")).unwrap(),
+        before,
+        "the previous index is kept"
+    );
+    let forced = run(&mostly_bad, &["--force"]);
+    assert!(forced.status.success(), "{}", text(&forced.stderr));
+    assert!(
+        text(&forced.stderr).contains("WARNING: 75.0% of the records read were skipped"),
+        "{}",
+        text(&forced.stderr)
+    );
+    assert!(text(&forced.stdout).contains("(1 games"));
+}

@@ -84,7 +84,13 @@ pub struct BuildStats {
     /// Features kept per family: (family, features, postings).
     pub families: Vec<(Family, usize, usize)>,
     pub features_dropped_singletons: usize,
+    /// The rarest platform names left out because a title shard can name at most
+    /// [`MAX_PLATFORMS`].
+    pub platforms_dropped: usize,
 }
+
+/// Most platform names an index holds: title shards refer to them by `u16`.
+pub const MAX_PLATFORMS: usize = 1 << 16;
 
 impl BuiltIndex {
     /// Loads this index's search and recommend parts into a [`Library`], exactly as a reader
@@ -130,7 +136,8 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
         terms.truncate(options.tail_terms);
     }
     let feature_part = feature_part(&games, &game_terms, &mut stats);
-    let platform_names = platform_table(&games);
+    let (platform_names, platforms_dropped) = platform_table(&games);
+    stats.platforms_dropped = platforms_dropped;
 
     // Up-front parts: title shards (most notable first), then the feature part.
     let mut parts: Vec<EncodedPart> = title_chunks(games.len(), options)
@@ -356,15 +363,19 @@ fn tail_start(n: usize, options: &BuildOptions) -> usize {
         .unwrap_or(n)
 }
 
-/// Platform names by how many games have them, most common first.
-fn platform_table(games: &[Game]) -> Vec<String> {
+/// Platform names by how many games have them, most common first, at most
+/// [`MAX_PLATFORMS`] of them; and how many rarer names were left out.
+fn platform_table(games: &[Game]) -> (Vec<String>, usize) {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for p in games.iter().flat_map(|g| &g.platforms) {
         *counts.entry(p).or_default() += 1;
     }
     let mut names: Vec<(&str, usize)> = counts.into_iter().collect();
     names.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    names.into_iter().map(|(n, _)| n.to_string()).collect()
+    let dropped = names.len().saturating_sub(MAX_PLATFORMS);
+    names.truncate(MAX_PLATFORMS);
+    let names = names.into_iter().map(|(n, _)| n.to_string()).collect();
+    (names, dropped)
 }
 
 /// `(first dense id, range)` of every title shard: a small head, then equal shards.
@@ -400,8 +411,8 @@ fn title_shard(rows: TitleRows, first: u32, platform_names: &[String]) -> TitleS
     } = rows;
     let platform_index: HashMap<&str, u16> = platform_names
         .iter()
-        .enumerate()
-        .map(|(i, n)| (n.as_str(), i as u16))
+        .zip(0..=u16::MAX)
+        .map(|(n, i)| (n.as_str(), i))
         .collect();
     TitleShard {
         first_game: first,
@@ -417,7 +428,7 @@ fn title_shard(rows: TitleRows, first: u32, platform_names: &[String]) -> TitleS
             .map(|g| {
                 g.platforms
                     .iter()
-                    .map(|p| platform_index[p.as_str()])
+                    .filter_map(|p| platform_index.get(p.as_str()).copied())
                     .collect()
             })
             .collect(),
@@ -535,6 +546,58 @@ mod tests {
                 .collect(),
             ..Game::default()
         }
+    }
+
+    /// More than 65,536 platform names once wrapped their `u16` references silently, so a
+    /// game showed another game's platform.
+    #[test]
+    fn platforms_past_the_u16_table_are_left_out_not_wrapped() {
+        let extra = 10;
+        let games: Vec<Game> = (0..MAX_PLATFORMS + extra)
+            .map(|i| Game {
+                igdb_id: i as u64 + 1,
+                name: format!("Game {i}"),
+                // Platform `p{i}` on game i, and on every tenth game `common`, so `common`
+                // heads the table and the last names (by count then name) are rare ones.
+                platforms: [format!("p{i:06}")]
+                    .into_iter()
+                    .chain((i % 10 == 0).then(|| "common".to_string()))
+                    .collect(),
+                ..Game::default()
+            })
+            .collect();
+        let (table, dropped) = platform_table(&games);
+        assert_eq!((table.len(), dropped), (MAX_PLATFORMS, extra + 1));
+        assert_eq!(table[0], "common");
+        let main = vec![true; games.len()];
+        let notability = vec![0; games.len()];
+        let rows = TitleRows {
+            games: &games,
+            main: &main,
+            notability: &notability,
+        };
+        let shard = title_shard(rows, 0, &table);
+        let in_table: HashSet<&str> = table.iter().map(String::as_str).collect();
+        for (i, refs) in shard.platforms.iter().enumerate() {
+            let named: Vec<&str> = refs
+                .iter()
+                .map(|&p| table[usize::from(p)].as_str())
+                .collect();
+            let own: Vec<&str> = games[i]
+                .platforms
+                .iter()
+                .map(String::as_str)
+                .filter(|p| in_table.contains(p))
+                .collect();
+            assert_eq!(named, own, "game {i} names exactly its own kept platforms");
+        }
+        // The 11 dropped names are the last `p…` ones; one of their games also has `common`.
+        let without = shard
+            .platforms
+            .iter()
+            .filter(|refs| refs.is_empty())
+            .count();
+        assert_eq!(without, extra);
     }
 
     #[test]

@@ -3,10 +3,11 @@
 // index locations the page allows (issues 10 and 13).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  copyDist, launch, newContext, serve, waitForApp, waitForRecommendReady, watchErrors, withPage,
+  BIN, ROOT, copyDist, launch, newContext, serve, waitForApp, waitForRecommendReady, watchErrors, withPage,
 } from './helpers.mjs';
 
 const GAME_ID = 14593; // Hollow Knight, in the demo index
@@ -163,6 +164,49 @@ test('each deploy gets its own shell cache and the older one is deleted', { time
       assert.deepEqual(await shells(), only);
     });
   } finally {
+    await context.close();
+    await server.stop();
+    copy.remove();
+  }
+});
+
+test('a deep link shows ten recommendations from the first part of the index, then refines them', { timeout: 120000 }, async () => {
+  // An index of several tiers, so there is a "rest" to hold back.
+  const copy = copyDist();
+  const indexDir = path.join(copy.dir, 'index');
+  rmSync(indexDir, { recursive: true, force: true });
+  const built = spawnSync(BIN, [
+    'build', '--input', path.join(ROOT, 'data/sample/games.jsonl.gz'), '--out', indexDir,
+    '--head-titles', '3000',
+  ], { encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stderr);
+  const manifest = JSON.parse(readFileSync(path.join(indexDir, 'manifest.json'), 'utf8'));
+  const firstOf = (role) => manifest.files.find((f) => f.role === role).path;
+  const early = new Set([firstOf('search'), firstOf('recommend')]);
+  const held = manifest.files.filter((f) => f.role !== 'details' && !early.has(f.path)).map((f) => f.path);
+  assert.ok(held.length >= 1, `the index has later parts to hold back: ${held}`);
+  const server = await serve(copy.dir);
+  const context = await newContext(browser);
+  let release;
+  const released = new Promise((resolve) => { release = resolve; });
+  await context.route((url) => held.some((p) => url.pathname.endsWith(`/index/${p}`)), async (route) => {
+    await released;
+    await route.continue();
+  });
+  try {
+    await withPage(context, 'progressive-recs', async (page) => {
+      await page.goto(`${server.url}game/${GAME_ID}`);
+      await waitForApp(page);
+      await waitForTenRecs(page);
+      const refining = page.getByTestId('recs-refining');
+      assert.match(await refining.innerText(), /refining/i);
+      release();
+      await waitForRecommendReady(page);
+      await page.waitForFunction(() => (document.querySelector('[data-testid=recs-refining]')?.innerText ?? '') === '', null, { timeout: 30000 });
+      await waitForTenRecs(page);
+    });
+  } finally {
+    release();
     await context.close();
     await server.stop();
     copy.remove();

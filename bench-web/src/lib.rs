@@ -114,7 +114,7 @@ impl Phase {
 pub struct Bench {
     manifest: Manifest,
     shards: Vec<TitleShard>,
-    features: Option<FeaturePart>,
+    features: Vec<FeaturePart>,
     library: Option<Library>,
     open_titles: Phase,
     decode_titles: Phase,
@@ -138,7 +138,7 @@ impl Bench {
         Ok(Bench {
             manifest,
             shards: Vec::new(),
-            features: None,
+            features: Vec::new(),
             library: None,
             open_titles: Phase::default(),
             decode_titles: Phase::default(),
@@ -195,7 +195,7 @@ impl Bench {
                 let done = performance_now();
                 self.open_features.add(opened - start, stored_len, raw_len);
                 self.decode_features.add(done - opened, stored_len, raw_len);
-                self.features = Some(part);
+                self.features.push(part);
             }
             FileRole::Details => return Err(JsError::new(&format!("{path}: a details shard"))),
         }
@@ -211,15 +211,15 @@ impl Bench {
             .add_title_shards(std::mem::take(&mut self.shards))
             .map_err(|e| js_error("add_title_shards", e))?;
         let searched = performance_now();
-        if let Some(part) = self.features.take() {
+        for part in std::mem::take(&mut self.features) {
             library
-                .set_features(part)
-                .map_err(|e| js_error("set_features", e))?;
+                .add_features(part)
+                .map_err(|e| js_error("add_features", e))?;
         }
         let done = performance_now();
         self.build_search_ms = searched - start;
         self.build_features_ms = done - searched;
-        if !library.can_recommend() {
+        if !library.recommendations_complete() {
             return Err(JsError::new(&format!(
                 "the index is incomplete (titles for {} games, features for {:?})",
                 library.loaded_titles(),
@@ -268,7 +268,7 @@ impl Bench {
             self.build_search_ms
         );
         out += &format!(
-            "| build library: features (set_features) | | | {:.1} |\n",
+            "| build library: features (add_features) | | | {:.1} |\n",
             self.build_features_ms
         );
         out += &format!("| **total, wall clock** | | | **{wall_ms:.1}** |\n");

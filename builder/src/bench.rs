@@ -21,6 +21,10 @@ pub struct BenchArgs {
     /// Seed of the suite.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Games whose first answers (from the first part of the index) are compared with the
+    /// final ones.
+    #[arg(long, default_value_t = 3000)]
+    pub overlap_games: usize,
     /// Also run the suite in headless Chromium (wasm32, with and without SIMD).
     #[arg(long)]
     pub browser: bool,
@@ -38,6 +42,14 @@ pub fn run(args: BenchArgs) -> Result<()> {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     println!("load (read, verify, gunzip, decode, build search and features): {load_ms:.0} ms\n");
+    let first = index_dir::load_first_part(&args.index)?;
+    let (overlap, compared) =
+        bench::first_answer_overlap(&first, &library, args.overlap_games, args.seed);
+    println!(
+        "first answers (first title shard + first feature part, {} games): overlap@10 with the \
+         final answers {overlap:.3} over {compared} first-tier games\n",
+        first.loaded_titles()
+    );
     let suite = bench::suite(&library, args.games, args.seed);
     let origin = Instant::now();
     let now = move || origin.elapsed().as_secs_f64() * 1e3;

@@ -165,9 +165,9 @@ pub fn load_library(dir: &Path) -> Result<(Manifest, Library)> {
     let mut library = Library::new();
     library.add_title_shards(shards)?;
     for part in features {
-        library.set_features(part)?;
+        library.add_features(part)?;
     }
-    if !library.can_recommend() {
+    if !library.recommendations_complete() {
         bail!(
             "{}: the index is incomplete (titles for {} games, features for {:?})",
             dir.display(),
@@ -176,6 +176,27 @@ pub fn load_library(dir: &Path) -> Result<(Manifest, Library)> {
         );
     }
     Ok((manifest, library))
+}
+
+/// Loads an index's up-front files in the manifest's order only until it can recommend:
+/// what a reader has when the first answers are due.
+pub fn load_first_part(dir: &Path) -> Result<Library> {
+    let manifest = read_manifest(dir)?;
+    let mut library = Library::new();
+    for entry in manifest
+        .files
+        .iter()
+        .filter(|f| f.role != FileRole::Details)
+    {
+        library.add_part(read_part(dir, entry)?)?;
+        if library.can_recommend() {
+            return Ok(library);
+        }
+    }
+    bail!(
+        "{}: the index never becomes able to recommend",
+        dir.display()
+    )
 }
 
 /// Verifies every file of an index: size, hash, envelope, decode, games covered. Returns

@@ -170,6 +170,42 @@ pub fn run(library: &Library, suite: &Suite, now: &dyn Fn() -> f64) -> Vec<Timin
     out
 }
 
+/// How close first answers (from the first part of an index) are to the final ones: over
+/// `games` random main games that `first` can already answer for, the mean share of the
+/// final top ten that the first top ten already holds (overlap@10), and how many games
+/// were compared.
+pub fn first_answer_overlap(
+    first: &Library,
+    last: &Library,
+    games: usize,
+    seed: u64,
+) -> (f64, usize) {
+    let mut rng = SplitMix(seed);
+    let pool: Vec<u32> = (0..first.loaded_titles() as u32)
+        .filter(|&g| first.has_features(g) && first.card(g).is_some_and(|c| c.main_game))
+        .collect();
+    if pool.is_empty() {
+        return (0.0, 0);
+    }
+    let (mut sum, mut compared) = (0.0, 0);
+    for _ in 0..games {
+        let request = Request::like(pool[rng.below(pool.len())]);
+        let (Ok(a), Ok(b)) = (first.recommend(&request), last.recommend(&request)) else {
+            continue;
+        };
+        if b.is_empty() {
+            continue;
+        }
+        let shared = a
+            .iter()
+            .filter(|r| b.iter().any(|s| s.game == r.game))
+            .count();
+        sum += shared as f64 / b.len() as f64;
+        compared += 1;
+    }
+    (sum / compared.max(1) as f64, compared)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -97,22 +97,10 @@ impl BuiltIndex {
     /// of the stored files would (hash check, gunzip, decode).
     pub fn load(&self) -> Result<Library, LibraryError> {
         let mut library = Library::new();
-        let mut shards = Vec::new();
-        let mut features = None;
         for (entry, (_, stored)) in self.manifest.files.iter().zip(&self.files) {
-            match entry.role {
-                FileRole::Search => {
-                    shards.push(TitleShard::decode(&format::open_stored(entry, stored)?)?)
-                }
-                FileRole::Recommend => {
-                    features = Some(FeaturePart::decode(&format::open_stored(entry, stored)?)?)
-                }
-                FileRole::Details => {}
+            if entry.role != FileRole::Details {
+                library.add_file(entry, stored)?;
             }
-        }
-        library.add_title_shards(shards)?;
-        if let Some(part) = features {
-            library.set_features(part)?;
         }
         Ok(library)
     }
@@ -135,12 +123,16 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
     for terms in &mut game_terms[tail..] {
         terms.truncate(options.tail_terms);
     }
-    let feature_part = feature_part(&games, &game_terms, &mut stats);
+    let chunks = title_chunks(games.len(), options);
+    let first_tier_end = chunks.first().map_or(0, |(_, range)| range.end);
+    let feature_parts = feature_parts(&games, &game_terms, first_tier_end, &mut stats);
     let (platform_names, platforms_dropped) = platform_table(&games);
     stats.platforms_dropped = platforms_dropped;
 
-    // Up-front parts: title shards (most notable first), then the feature part.
-    let mut parts: Vec<EncodedPart> = title_chunks(games.len(), options)
+    // Up-front parts in the order a reader wants them: the first title shard and the first
+    // feature part (first answers), the other title shards (complete search), the rest of
+    // the features (complete recommendations).
+    let mut parts: Vec<EncodedPart> = chunks
         .into_iter()
         .map(|(first, chunk)| {
             let rows = TitleRows {
@@ -158,13 +150,21 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
             }
         })
         .collect();
-    parts.push(EncodedPart {
-        stem: "features".into(),
-        role: FileRole::Recommend,
-        raw: feature_part.encode(),
-        games: games.len(),
-        first: 0,
-    });
+    for (tier, part) in feature_parts.iter().enumerate() {
+        let encoded = EncodedPart {
+            stem: format!("features-{}", part.first_game),
+            role: FileRole::Recommend,
+            raw: part.encode(),
+            games: part.games as usize,
+            first: part.first_game,
+        };
+        let at = if tier == 0 {
+            parts.len().min(1)
+        } else {
+            parts.len()
+        };
+        parts.insert(at, encoded);
+    }
     // On-demand parts: details shards.
     let shard_size = options.details_shard_size.max(1) as usize;
     let chunks: Vec<(usize, &[Game])> = games.chunks(shard_size).enumerate().collect();
@@ -280,8 +280,15 @@ pub fn descriptive_terms(games: &[Game], options: &TermOptions) -> Vec<Vec<Strin
 }
 
 /// Interns every feature, keeps those shared by at least two games (and every genre and
-/// theme), encodes postings.
-fn feature_part(games: &[Game], game_terms: &[Vec<String>], stats: &mut BuildStats) -> FeaturePart {
+/// theme), and encodes them as feature parts split at `tier_end`: the first part covers the
+/// games before it and defines the features they have; the second covers the rest and
+/// defines the remaining features (no second part when every game is in the first tier).
+fn feature_parts(
+    games: &[Game],
+    game_terms: &[Vec<String>],
+    tier_end: usize,
+    stats: &mut BuildStats,
+) -> Vec<FeaturePart> {
     let mut ids: HashMap<(Family, String), usize> = HashMap::new();
     let mut defs: Vec<(Family, String)> = Vec::new();
     let mut postings: Vec<Vec<u32>> = Vec::new();
@@ -309,48 +316,73 @@ fn feature_part(games: &[Game], game_terms: &[Vec<String>], stats: &mut BuildSta
         .filter(|&i| postings[i].len() >= 2 || filterable(defs[i].0))
         .collect();
     stats.features_dropped_singletons = defs.len() - order.len();
-    // Group by family, then most common first: readers and `inspect` like it that way.
+    for family in Family::ALL {
+        let in_family = order.iter().filter(|&&i| defs[i].0 == family);
+        let (count, total) = in_family.fold((0, 0), |(c, t), &i| (c + 1, t + postings[i].len()));
+        if count > 0 {
+            stats.families.push((family, count, total));
+        }
+    }
+    let tier_end = tier_end.min(games.len()) as u32;
+    // Features of the first tier first (so its part defines a prefix of the ids), then by
+    // family, most common first: readers and `inspect` like it that way.
+    let in_first_tier = |i: usize| postings[i].first().is_some_and(|&g| g < tier_end);
     order.sort_by(|&a, &b| {
-        defs[a]
-            .0
-            .cmp(&defs[b].0)
+        in_first_tier(b)
+            .cmp(&in_first_tier(a))
+            .then(defs[a].0.cmp(&defs[b].0))
             .then(postings[b].len().cmp(&postings[a].len()))
             .then(defs[a].1.cmp(&defs[b].1))
     });
-    let mut bytes = Vec::new();
-    let mut features = Vec::with_capacity(order.len());
-    for family in Family::ALL {
-        let in_family: Vec<usize> = order
-            .iter()
-            .copied()
-            .filter(|&i| defs[i].0 == family)
-            .collect();
-        let count: usize = in_family.iter().map(|&i| postings[i].len()).sum();
-        if !in_family.is_empty() {
-            stats.families.push((family, in_family.len(), count));
-        }
-    }
-    for i in order {
-        encode_postings(&postings[i], &mut bytes);
-        features.push(FeatureDef {
-            family: defs[i].0 as u8,
-            name: defs[i].1.clone(),
-            df: postings[i].len() as u32,
-        });
-    }
-    let n = games.len();
-    FeaturePart {
-        games: n as u32,
-        features,
-        postings: bytes,
-        critic: games
-            .iter()
-            .map(|g| {
-                g.critic_rating
-                    .map_or(0, |r| r.round().clamp(0.0, 100.0) as u8 + 1)
-            })
-            .collect(),
-    }
+    let first_tier_features = order.iter().take_while(|&&i| in_first_tier(i)).count();
+    let critic: Vec<u8> = games
+        .iter()
+        .map(|g| {
+            g.critic_rating
+                .map_or(0, |r| r.round().clamp(0.0, 100.0) as u8 + 1)
+        })
+        .collect();
+    let tiers = [
+        (0..tier_end, 0..first_tier_features),
+        (
+            tier_end..games.len() as u32,
+            first_tier_features..order.len(),
+        ),
+    ];
+    tiers
+        .into_iter()
+        .filter(|(range, _)| !range.is_empty() || games.is_empty())
+        .map(|(range, defined)| {
+            let known = &order[..defined.end];
+            let mut bytes = Vec::new();
+            let mut counts = Vec::with_capacity(known.len());
+            for &i in known {
+                let list = &postings[i];
+                let from = list.partition_point(|&g| g < range.start);
+                let to = list.partition_point(|&g| g < range.end);
+                let relative: Vec<u32> = list[from..to].iter().map(|g| g - range.start).collect();
+                encode_postings(&relative, &mut bytes);
+                counts.push(relative.len() as u32);
+            }
+            FeaturePart {
+                first_game: range.start,
+                games: range.len() as u32,
+                total_games: games.len() as u32,
+                first_feature: defined.start as u32,
+                features: order[defined]
+                    .iter()
+                    .map(|&i| FeatureDef {
+                        family: defs[i].0 as u8,
+                        name: defs[i].1.clone(),
+                        df: postings[i].len() as u32,
+                    })
+                    .collect(),
+                counts,
+                postings: bytes,
+                critic: critic[range.start as usize..range.end as usize].to_vec(),
+            }
+        })
+        .collect()
 }
 
 /// First dense id of the tail: the first tier that starts at or past `tail_share` of `n`.
@@ -622,11 +654,13 @@ mod tests {
             roles,
             vec![
                 FileRole::Search,
+                FileRole::Recommend,
                 FileRole::Search,
                 FileRole::Recommend,
                 FileRole::Details,
                 FileRole::Details
-            ]
+            ],
+            "first answers (first titles and features) come first"
         );
         for (entry, (path, stored)) in built.manifest.files.iter().zip(&built.files) {
             assert_eq!(&entry.path, path);
@@ -641,11 +675,29 @@ mod tests {
         );
         assert_eq!(head.igdb_ids, vec![2, 3]);
         assert!(head.notability[0] > head.notability[1]);
-        let features = FeaturePart::decode(&gunzip(&built.files[2].1).unwrap()).unwrap();
-        let names: Vec<&str> = features.features.iter().map(|f| f.name.as_str()).collect();
+        let first = FeaturePart::decode(&gunzip(&built.files[1].1).unwrap()).unwrap();
+        let rest = FeaturePart::decode(&gunzip(&built.files[3].1).unwrap()).unwrap();
+        let names: Vec<&str> = first.features.iter().map(|f| f.name.as_str()).collect();
         // Shared genres are kept; platforms and title words are derived by the reader.
         assert!(names.contains(&"Puzzle") && names.contains(&"Indie"));
         assert!(!names.contains(&"PC") && !names.contains(&"famous"));
+        // The first part covers the first tier, the rest the others; df counts every game.
+        assert_eq!(
+            (first.first_game, first.games, first.total_games),
+            (0, 2, 3)
+        );
+        assert_eq!((rest.first_game, rest.games, rest.first_feature), (2, 1, 2));
+        let puzzle = first
+            .features
+            .iter()
+            .position(|f| f.name == "Puzzle")
+            .unwrap();
+        assert_eq!(first.features[puzzle].df, 2, "Famous and Obscure");
+        assert_eq!((first.counts[puzzle], rest.counts[puzzle]), (1, 1));
+        assert!(
+            rest.features.is_empty(),
+            "Obscure has no feature of its own"
+        );
     }
 
     #[test]

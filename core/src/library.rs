@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 
 use crate::features::{self, Family};
-use crate::format::{flags, FeaturePart, FormatError, TitleShard, MAX_GAMES};
+use crate::format::{
+    self, flags, FeaturePart, FormatError, ManifestFile, Part, TitleShard, MAX_GAMES,
+};
 use crate::recommend::{FeatureIndex, GameFacts, RecommendError, Recommendation, Request};
 use crate::search::{SearchHit, TitleIndex};
 
@@ -79,8 +81,10 @@ pub struct Library {
     shards: Vec<LoadedShard>,
     igdb: HashMap<u64, GameId>,
     facts: GameFacts,
-    /// The feature part as downloaded, until every title shard is in to complete it.
-    pending_features: Option<FeaturePart>,
+    /// Feature parts as downloaded, by first game; kept until they cover the whole index so
+    /// a larger prefix can be expanded again.
+    feature_parts: Vec<FeaturePart>,
+    /// The expanded prefix of the feature parts whose titles are loaded too.
     features: Option<FeatureIndex>,
 }
 
@@ -130,26 +134,82 @@ impl Library {
         self.complete_features()
     }
 
-    /// Adds the feature part; recommendations work once every title shard is in too.
-    pub fn set_features(&mut self, part: FeaturePart) -> Result<(), LibraryError> {
-        self.features = None;
-        self.pending_features = Some(part);
+    /// Adds a feature part. Recommendations work as soon as the parts from game 0 on and
+    /// the title shards of their games are in; each later part widens the candidates.
+    pub fn add_features(&mut self, part: FeaturePart) -> Result<(), LibraryError> {
+        let (start, end) = (part.first_game, part.first_game.saturating_add(part.games));
+        if self
+            .feature_parts
+            .iter()
+            .any(|p| start < p.first_game + p.games && p.first_game < end)
+            || self.features.as_ref().is_some_and(FeatureIndex::complete)
+        {
+            return Err(LibraryError::OverlappingShard(start));
+        }
+        let at = self.feature_parts.partition_point(|p| p.first_game < start);
+        self.feature_parts.insert(at, part);
         self.complete_features()
     }
 
-    /// Expands the feature part once titles cover every game it describes.
+    /// Adds any verified part: the one place that maps a part to where it goes.
+    pub fn add_part(&mut self, part: Part) -> Result<(), LibraryError> {
+        match part {
+            Part::Titles(shard) => self.add_titles(shard),
+            Part::Features(features) => self.add_features(features),
+            Part::Details(_) => Ok(()),
+        }
+    }
+
+    /// Verifies, decodes and adds one stored index file (see [`format::open_part`]).
+    pub fn add_file(&mut self, entry: &ManifestFile, stored: &[u8]) -> Result<(), LibraryError> {
+        self.add_part(format::open_part(entry, stored)?)
+    }
+
+    /// End of the run of title shards loaded from game 0 on.
+    fn titles_prefix(&self) -> u32 {
+        let mut end = 0;
+        for shard in &self.shards {
+            if shard.titles.first_game != end {
+                break;
+            }
+            end = shard.end();
+        }
+        end
+    }
+
+    /// Expands the feature parts from game 0 on whose titles are loaded, when that covers
+    /// more games than the current expansion.
     fn complete_features(&mut self) -> Result<(), LibraryError> {
-        let ready = self.pending_features.as_ref().is_some_and(|p| {
-            p.games as usize == self.loaded_titles() && p.games as usize == self.facts.year.len()
-        });
-        if !ready {
+        let titles_end = self.titles_prefix();
+        let (mut covered, mut parts) = (0u32, 0);
+        for part in &self.feature_parts {
+            if part.first_game != covered || covered + part.games > titles_end {
+                break;
+            }
+            covered += part.games;
+            parts += 1;
+        }
+        let expanded = self.features.as_ref().map_or(0, FeatureIndex::games);
+        if parts == 0 || covered as usize <= expanded {
             return Ok(());
         }
-        let part = self.pending_features.take().expect("checked above");
-        let words = self.title_words();
-        let derived =
-            features::derived_features(words, self.platform_lists(), &self.facts.platform_names);
-        self.features = Some(FeatureIndex::new(part, derived)?);
+        let below =
+            |games: Vec<u32>| -> Vec<u32> { games.into_iter().filter(|&g| g < covered).collect() };
+        let words: Vec<(&str, Vec<u32>)> = self
+            .title_words()
+            .into_iter()
+            .map(|(word, games)| (word, below(games)))
+            .collect();
+        let derived = features::derived_features(
+            words,
+            self.platform_lists().take(covered as usize),
+            &self.facts.platform_names,
+        );
+        let index = FeatureIndex::new(&self.feature_parts[..parts], derived)?;
+        if index.complete() {
+            self.feature_parts = Vec::new();
+        }
+        self.features = Some(index);
         Ok(())
     }
 
@@ -222,16 +282,26 @@ impl Library {
         self.shards.iter().map(|s| s.titles.len()).sum()
     }
 
-    /// Whether [`Library::recommend`] can answer.
+    /// Whether [`Library::recommend`] can answer (at least from the first part).
     pub fn can_recommend(&self) -> bool {
-        self.features.as_ref().is_some_and(|f| {
-            f.games() == self.loaded_titles() && f.games() == self.facts.year.len()
-        })
+        self.features.is_some()
     }
 
-    /// Total games in the index, once known from the feature part.
+    /// Whether recommendations consider every game of the index (no part still to come).
+    pub fn recommendations_complete(&self) -> bool {
+        self.features.as_ref().is_some_and(FeatureIndex::complete)
+    }
+
+    /// Whether the features of `game` are loaded, so it can be liked or disliked.
+    pub fn has_features(&self, game: GameId) -> bool {
+        self.features
+            .as_ref()
+            .is_some_and(|f| (game as usize) < f.games())
+    }
+
+    /// Total games in the index, once known from a feature part.
     pub fn total_games(&self) -> Option<usize> {
-        self.features.as_ref().map(FeatureIndex::games)
+        self.features.as_ref().map(FeatureIndex::total_games)
     }
 
     pub fn find_igdb(&self, igdb_id: u64) -> Option<GameId> {
@@ -305,7 +375,13 @@ impl Library {
 
     /// Recommendations for a request.
     pub fn recommend(&self, request: &Request) -> Result<Vec<Recommendation>, LibraryError> {
-        if !self.can_recommend() {
+        let asked = request.like.iter().chain(&request.dislike);
+        let total = self.total_games().unwrap_or(0);
+        if !self.can_recommend()
+            || asked
+                .into_iter()
+                .any(|&g| !self.has_features(g) && (g as usize) < total)
+        {
             return Err(RecommendError::NotLoaded.into());
         }
         let features = self.features.as_ref().expect("checked by can_recommend");

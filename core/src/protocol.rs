@@ -171,8 +171,10 @@ pub struct LoadStatus {
     pub search_ready: bool,
     /// Every title shard is in.
     pub titles_complete: bool,
-    /// Recommendations work.
+    /// Recommendations work (at least from the first part of the index).
     pub recommend_ready: bool,
+    /// Recommendations consider the whole index.
+    pub recommend_complete: bool,
     /// No usable index: the reason.
     pub error: Option<String>,
     /// Worth telling, but nothing stops (update failed, offline).

@@ -179,10 +179,17 @@ pub struct GameFacts {
     pub platform_names: Vec<String>,
 }
 
-/// The feature part expanded for querying: postings and per-game feature lists as arrays.
+/// Feature parts expanded for querying: postings and per-game feature lists as arrays.
+///
+/// Built from the parts loaded so far (a prefix of the games, see [`FeaturePart`]); weights
+/// use the whole index's document frequencies, so a game's scores do not change when later
+/// parts arrive, only the candidates grow.
 #[derive(Debug)]
 pub struct FeatureIndex {
+    /// Games covered: `0..games`.
     games: usize,
+    /// Games in the whole index.
+    total_games: u32,
     defs: Vec<FeatureDef>,
     family: Vec<Family>,
     weight: Vec<f32>,
@@ -194,54 +201,89 @@ pub struct FeatureIndex {
     critic: Vec<u8>,
 }
 
-impl FeatureIndex {
-    /// Expands and checks a decoded feature part, adding the features derived from titles.
-    pub fn new(
-        part: FeaturePart,
-        derived: Vec<DerivedFeature>,
-    ) -> Result<FeatureIndex, FormatError> {
-        let games = part.games as usize;
-        let mut family = Vec::with_capacity(part.features.len());
-        let mut weight = Vec::with_capacity(part.features.len());
-        let mut post_starts = Vec::with_capacity(part.features.len() + 1);
-        let total: usize = part.features.iter().map(|f| f.df as usize).sum();
-        if total > part.postings.len() {
+/// Checks that `parts` are contiguous from game 0 and feature 0 and agree on the index size;
+/// returns the games they cover and that size.
+fn check_prefix(parts: &[FeaturePart]) -> Result<(usize, u32), FormatError> {
+    let total_games = parts.first().map_or(0, |p| p.total_games);
+    let (mut games, mut features) = (0u64, 0u64);
+    for part in parts {
+        if u64::from(part.first_game) != games
+            || u64::from(part.first_feature) != features
+            || part.total_games != total_games
+        {
             return Err(FormatError::Inconsistent(format!(
-                "{total} postings cannot fit in {} bytes",
-                part.postings.len()
+                "feature part at game {} does not follow the parts before it",
+                part.first_game
             )));
         }
+        games += u64::from(part.games);
+        features += part.features.len() as u64;
+    }
+    Ok((games as usize, total_games))
+}
+
+impl FeatureIndex {
+    /// Expands and checks feature parts covering games `0..n` (in order), adding the
+    /// features derived from titles (whose postings must lie below `n`).
+    pub fn new(
+        parts: &[FeaturePart],
+        derived: Vec<DerivedFeature>,
+    ) -> Result<FeatureIndex, FormatError> {
+        let (games, total_games) = check_prefix(parts)?;
+        let mut defs: Vec<FeatureDef> = parts.iter().flat_map(|p| p.features.clone()).collect();
+        let mut family = Vec::with_capacity(defs.len());
+        let mut weight = Vec::with_capacity(defs.len());
+        let mut post_starts = Vec::with_capacity(defs.len() + 1);
+        let total: usize = parts
+            .iter()
+            .flat_map(|p| p.counts.iter().map(|&c| c as usize))
+            .sum();
         let mut post_games = Vec::with_capacity(total);
-        let mut pos = 0;
+        let mut pos = vec![0; parts.len()];
         post_starts.push(0);
-        for def in &part.features {
+        for (f, def) in defs.iter().enumerate() {
             let fam = Family::from_u8(def.family).ok_or_else(|| {
                 FormatError::Inconsistent(format!("unknown feature family {}", def.family))
             })?;
             family.push(fam);
-            weight.push(fam.weight() * idf(def.df, part.games));
-            decode_postings(
-                &part.postings,
-                &mut pos,
-                def.df as usize,
-                part.games,
-                &mut post_games,
-            )?;
+            weight.push(fam.weight() * idf(def.df, total_games));
+            for (part, pos) in parts.iter().zip(&mut pos) {
+                let Some(&count) = part.counts.get(f) else {
+                    continue;
+                };
+                let from = post_games.len();
+                decode_postings(
+                    &part.postings,
+                    pos,
+                    count as usize,
+                    part.games,
+                    &mut post_games,
+                )?;
+                for g in &mut post_games[from..] {
+                    *g += part.first_game;
+                }
+            }
             post_starts.push(post_games.len() as u32);
         }
-        if pos != part.postings.len() {
+        if parts
+            .iter()
+            .zip(&pos)
+            .any(|(p, &at)| at != p.postings.len())
+        {
             return Err(FormatError::Inconsistent("trailing postings bytes".into()));
         }
-        let mut defs = part.features;
+        // Derived features are counted over the loaded games only: scale their df to the whole
+        // index so their weights match the final ones.
+        let scale = f64::from(total_games) / games.max(1) as f64;
         for (fam, name, list) in derived {
             if list.last().is_some_and(|&g| g as usize >= games) {
                 return Err(FormatError::Inconsistent(format!(
                     "{name}: game out of range"
                 )));
             }
-            let df = list.len() as u32;
+            let df = ((list.len() as f64 * scale).round() as u32).min(total_games.max(1));
             family.push(fam);
-            weight.push(fam.weight() * idf(df, part.games));
+            weight.push(fam.weight() * idf(df, total_games));
             defs.push(FeatureDef {
                 family: fam as u8,
                 name,
@@ -271,6 +313,7 @@ impl FeatureIndex {
         }
         Ok(FeatureIndex {
             games,
+            total_games,
             defs,
             family,
             weight,
@@ -279,8 +322,21 @@ impl FeatureIndex {
             fwd_starts,
             fwd_features,
             norm: norm_sq.into_iter().map(|n| n.sqrt().max(1e-6)).collect(),
-            critic: part.critic,
+            critic: parts
+                .iter()
+                .flat_map(|p| p.critic.iter().copied())
+                .collect(),
         })
+    }
+
+    /// Games in the whole index, covered or not.
+    pub fn total_games(&self) -> usize {
+        self.total_games as usize
+    }
+
+    /// Whether every game of the index is covered (no later part to come).
+    pub fn complete(&self) -> bool {
+        self.games == self.total_games as usize
     }
 
     pub fn games(&self) -> usize {
@@ -291,7 +347,7 @@ impl FeatureIndex {
     /// [`Family::weight`]) and recomputes every game's norm.
     pub fn reweight(&mut self, family_weight: &dyn Fn(Family) -> f32) {
         for (f, def) in self.defs.iter().enumerate() {
-            self.weight[f] = family_weight(self.family[f]) * idf(def.df, self.games as u32);
+            self.weight[f] = family_weight(self.family[f]) * idf(def.df, self.total_games);
         }
         for g in 0..self.games {
             let range = self.fwd_starts[g] as usize..self.fwd_starts[g + 1] as usize;

@@ -2,7 +2,7 @@
 //! reader would, then check concrete orderings, filters, exclusions and explanations.
 
 use playlike_core::build::{build_index, BuildOptions};
-use playlike_core::{Filters, Game, Knobs, Library, Request};
+use playlike_core::{Family, Filters, Game, Knobs, Library, Request};
 
 struct Spec {
     id: u64,
@@ -516,4 +516,75 @@ fn search_over_the_built_index_tolerates_typos() {
     assert_eq!(card.platforms, vec!["PC", "Switch", "PS4"]);
     assert_eq!(card.critic_rating, Some(92));
     assert_eq!(card.genres.len(), 2);
+}
+
+/// The index of [`library`], loaded only up to (and including) its first feature part, the
+/// way a reader has it when the first answers are due.
+fn first_part_library() -> (Library, u32) {
+    let games = CATALOGUE.iter().map(game).collect();
+    let options = BuildOptions {
+        head_titles: 5,
+        title_shard_size: 6,
+        tail_terms: 8,
+        ..BuildOptions::default()
+    };
+    let built = build_index(games, &options);
+    let mut lib = Library::new();
+    for (entry, (_, stored)) in built.manifest.files.iter().zip(&built.files) {
+        lib.add_file(entry, stored).expect("a built file joins");
+        if lib.can_recommend() {
+            return (lib, entry.first_game + entry.game_count);
+        }
+    }
+    panic!("the index never became able to recommend");
+}
+
+#[test]
+fn first_answers_come_from_the_first_part_with_the_final_weights() {
+    let (mut partial, first_tier) = first_part_library();
+    let mut full = library();
+    assert!(partial.can_recommend() && !partial.recommendations_complete());
+    assert!(full.recommendations_complete());
+    // Title words and platforms are counted over the loaded games only; every other family
+    // weighs exactly what it weighs in the full index.
+    let without_derived = |family: Family| match family {
+        Family::Platform | Family::TitleWord => 0.0,
+        other => other.weight(),
+    };
+    partial.reweight(&without_derived);
+    full.reweight(&without_derived);
+    for liked in 0..first_tier {
+        let request = Request {
+            k: 50,
+            ..Request::like(liked)
+        };
+        let first = partial.recommend(&request).expect("first answers");
+        let last = full.recommend(&request).expect("final answers");
+        assert!(!first.is_empty());
+        for rec in &first {
+            assert!(
+                rec.game < first_tier,
+                "only first-tier games are candidates"
+            );
+            if let Some(same) = last.iter().find(|r| r.game == rec.game) {
+                assert!(
+                    (same.score - rec.score).abs() < 1e-5,
+                    "game {} scores {} first, {} at last",
+                    rec.game,
+                    rec.score,
+                    same.score
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_game_of_a_later_part_waits_for_that_part() {
+    let (partial, first_tier) = first_part_library();
+    let late = first_tier; // the first game of the second part
+    assert!(partial.card(late).is_none() || !partial.has_features(late));
+    let err = partial.recommend(&Request::like(late)).unwrap_err();
+    assert!(err.to_string().contains("not loaded"), "{err}");
+    assert!(library().recommend(&Request::like(late)).is_ok());
 }

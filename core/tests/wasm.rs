@@ -8,7 +8,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use playlike_core::build::{build_index, BuildOptions};
-use playlike_core::format::{open_stored, DetailsShard, FeaturePart, FileRole, TitleShard};
+use playlike_core::format::{open_stored, DetailsShard, FileRole};
 use playlike_core::{Game, Library, Request};
 use wasm_bindgen_test::*;
 
@@ -105,15 +105,13 @@ fn load(built: &playlike_core::build::BuiltIndex) -> Library {
             .1
     };
     for entry in built.manifest.files_with_role(FileRole::Search) {
-        let raw = open_stored(entry, stored(&entry.path)).expect("title shard verifies");
-        lib.add_titles(TitleShard::decode(&raw).expect("title shard decodes"))
-            .expect("title shard joins");
+        lib.add_file(entry, stored(&entry.path))
+            .expect("title shard verifies, decodes and joins");
     }
     assert!(!lib.can_recommend(), "titles alone cannot recommend");
     for entry in built.manifest.files_with_role(FileRole::Recommend) {
-        let raw = open_stored(entry, stored(&entry.path)).expect("feature part verifies");
-        lib.set_features(FeaturePart::decode(&raw).expect("feature part decodes"))
-            .expect("feature part joins");
+        lib.add_file(entry, stored(&entry.path))
+            .expect("feature part verifies, decodes and joins");
     }
     lib
 }

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(part) = FeaturePart::decode(&raw) {
         let mut library = Library::new();
-        let _ = library.set_features(part);
+        let _ = library.add_features(part);
     }
     let _ = DetailsShard::decode(&raw);
     if let Ok(text) = std::str::from_utf8(data) {

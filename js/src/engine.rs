@@ -18,14 +18,15 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use playlike_core::format::{
-    open_stored, verify_file, DetailsShard, FeaturePart, FileRole, FormatError, GameDetails,
-    Manifest, ManifestFile, TitleShard,
+    open_stored, verify_file, DetailsShard, FileRole, FormatError, GameDetails, Manifest,
+    ManifestFile,
 };
 use playlike_core::protocol::{
     index_url_allowed, Answer, EngineError, EngineRequest, ErrorCode, FilterOptions, GameInfo,
     GameSummary, LoadStatus, RecAnswer, RecItem, RecQuery,
 };
-use playlike_core::{GameId, Library, Request};
+use playlike_core::recommend::RecommendError;
+use playlike_core::{GameId, Library, LibraryError, Request};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -175,12 +176,16 @@ impl Engine {
             knobs: query.knobs,
             k: query.k,
         };
-        let recs = library
-            .recommend(&request)
-            .map_err(|e| error(ErrorCode::BadRequest, e.to_string()))?;
+        let recs = library.recommend(&request).map_err(|e| match e {
+            LibraryError::Recommend(RecommendError::NotLoaded) => error(
+                ErrorCode::NotLoaded,
+                "this game's part of the index is still loading",
+            ),
+            other => error(ErrorCode::BadRequest, other.to_string()),
+        })?;
         Ok(RecAnswer {
             items: RecItem::list(&library, &recs),
-            complete: true,
+            complete: library.recommendations_complete(),
         })
     }
 
@@ -315,6 +320,7 @@ impl Engine {
             self.update(|s| {
                 s.search_ready = false;
                 s.recommend_ready = false;
+                s.recommend_complete = false;
                 s.titles_complete = false;
             });
             return false;
@@ -344,9 +350,11 @@ impl Engine {
         cache_only: bool,
     ) -> Result<(), EngineError> {
         let manifest = &loaded.manifest;
+        // In the manifest's order: the builder lists first answers first.
         let files: Vec<ManifestFile> = manifest
-            .files_with_role(FileRole::Search)
-            .chain(manifest.files_with_role(FileRole::Recommend))
+            .files
+            .iter()
+            .filter(|f| f.role != FileRole::Details)
             .cloned()
             .collect();
         let title_count = manifest.files_with_role(FileRole::Search).count();
@@ -366,10 +374,11 @@ impl Engine {
         // Downloads run one file ahead of decoding: while one file is decoded, the next one
         // is already arriving.
         let mut next = Some(self.start_fetch(loaded, &files[0], cache, cache_only));
+        let mut titles_loaded = 0;
         for (i, entry) in files.iter().enumerate() {
             self.update(|s| {
-                s.activity = if i < title_count {
-                    format!("Downloading titles ({}/{title_count})…", i + 1)
+                s.activity = if entry.role == FileRole::Search {
+                    format!("Downloading titles ({}/{title_count})…", titles_loaded + 1)
                 } else {
                     "Downloading recommendation data…".into()
                 }
@@ -383,13 +392,19 @@ impl Engine {
             let started = net::now();
             self.add_file(entry, &stored)?;
             net::measure(&format!("playlike:add {}", entry.path), started);
-            let titles_complete = i + 1 >= title_count;
-            let recommend_ready = self.inner.library.borrow().can_recommend();
+            if entry.role == FileRole::Search {
+                titles_loaded += 1;
+            }
+            let (recommend_ready, recommend_complete) = {
+                let library = self.inner.library.borrow();
+                (library.can_recommend(), library.recommendations_complete())
+            };
             self.update(|s| {
                 s.parts_loaded += 1;
-                s.search_ready = true;
-                s.titles_complete = titles_complete;
+                s.search_ready = titles_loaded > 0;
+                s.titles_complete = titles_loaded == title_count;
                 s.recommend_ready = recommend_ready;
+                s.recommend_complete = recommend_complete;
                 if i + 1 == files.len() {
                     s.activity.clear();
                 }
@@ -407,25 +422,14 @@ impl Engine {
 
     /// Verifies, decodes and adds one up-front file to the library.
     fn add_file(&self, entry: &ManifestFile, stored: &[u8]) -> Result<(), EngineError> {
-        let raw = open_stored(entry, stored).map_err(|e| describe(entry, e))?;
-        let mut library = self.inner.library.borrow_mut();
-        match entry.role {
-            FileRole::Search => TitleShard::decode(&raw)
-                .map_err(|e| describe(entry, e))
-                .and_then(|shard| {
-                    library
-                        .add_titles(shard)
-                        .map_err(|e| corrupt(entry, &e.to_string()))
-                }),
-            FileRole::Recommend => FeaturePart::decode(&raw)
-                .map_err(|e| describe(entry, e))
-                .and_then(|part| {
-                    library
-                        .set_features(part)
-                        .map_err(|e| corrupt(entry, &e.to_string()))
-                }),
-            FileRole::Details => Ok(()),
-        }
+        self.inner
+            .library
+            .borrow_mut()
+            .add_file(entry, stored)
+            .map_err(|e| match e {
+                LibraryError::Format(failure) => describe(entry, failure),
+                other => corrupt(entry, &other.to_string()),
+            })
     }
 
     fn start_fetch(

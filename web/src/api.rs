@@ -257,6 +257,9 @@ fn apply_status(status: Status, engine: LoadStatus) {
         if engine.recommend_ready && !before.recommend_ready {
             crate::perf::mark("playlike:recommend-ready");
         }
+        if engine.recommend_complete && !before.recommend_complete {
+            crate::perf::mark("playlike:index-complete");
+        }
         // A notice stays as shown (or dismissed) until the engine says something new.
         let notice = if engine.notice != s.engine_notice && engine.notice.is_some() {
             engine.notice.clone()

@@ -32,7 +32,7 @@ pub use manifest::{
 pub use postings::{decode_postings, encode_postings};
 
 /// Version of every file this crate writes; readers reject any other.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Decoding never allocates more than this for one part, whatever the bytes claim.
 const DECODE_LIMIT: usize = 1 << 30;
 /// Cap on decompressed size, so a gzip bomb cannot exhaust memory.
@@ -149,7 +149,7 @@ pub fn open_part(entry: &ManifestFile, stored: &[u8]) -> Result<Part, FormatErro
         }
         FileRole::Recommend => {
             let part = FeaturePart::decode(&raw)?;
-            entry.check_range(0, part.games as usize)?;
+            entry.check_range(part.first_game, part.games as usize)?;
             Part::Features(part)
         }
         FileRole::Details => {
@@ -441,14 +441,32 @@ pub struct FeatureDef {
     pub df: u32,
 }
 
-/// Everything the recommender needs besides titles.
+/// What the recommender needs besides titles, for the games
+/// `first_game .. first_game + games`.
+///
+/// An index ships its features in parts that follow the notability tiers: the first part
+/// covers the best-known games and defines the features they have, so recommendations can
+/// start from it alone; a later part covers later games and defines the features that only
+/// they have. Feature ids are global: part `k` defines ids `first_feature ..` and has postings
+/// for every id defined so far. Document frequencies (`df`) and `total_games` are those of the
+/// whole index, so a game's weights are the same whichever parts are loaded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeaturePart {
+    pub first_game: u32,
     pub games: u32,
+    /// Games in the whole index (the `N` of idf).
+    pub total_games: u32,
+    /// Id of the first feature this part defines.
+    pub first_feature: u32,
+    /// The features this part defines, with their df over the whole index.
     pub features: Vec<FeatureDef>,
-    /// For each feature in order, `df` ascending dense game ids, delta-varint encoded.
+    /// For each feature id `0 .. first_feature + features.len()`, how many of this part's
+    /// games have it.
+    pub counts: Vec<u32>,
+    /// For each feature in id order, `counts[f]` ascending game ids relative to
+    /// `first_game`, delta-varint encoded.
     pub postings: Vec<u8>,
-    /// Critic rating: 0 = none, otherwise rating 0–100 stored as value + 1.
+    /// Critic rating of this part's games: 0 = none, otherwise rating 0–100 stored as value + 1.
     pub critic: Vec<u8>,
 }
 
@@ -457,15 +475,36 @@ impl FeaturePart {
         encode_part(PartKind::Features, self)
     }
 
-    /// Decodes and checks column lengths; postings are checked when expanded.
+    /// Decodes and checks ranges and column lengths; postings are checked when expanded.
     pub fn decode(bytes: &[u8]) -> Result<Self, FormatError> {
         let part: FeaturePart = decode_part(PartKind::Features, bytes)?;
+        let inconsistent = |what: String| Err(FormatError::Inconsistent(what));
         let n = part.games as usize;
+        if u64::from(part.first_game) + u64::from(part.games) > u64::from(part.total_games) {
+            return inconsistent(format!(
+                "feature part covers games {}..+{} of {}",
+                part.first_game, part.games, part.total_games
+            ));
+        }
         if part.critic.len() != n {
-            return Err(FormatError::Inconsistent(format!(
+            return inconsistent(format!(
                 "critic column has {} rows for {n} games",
                 part.critic.len()
-            )));
+            ));
+        }
+        let known = u64::from(part.first_feature) + part.features.len() as u64;
+        if part.counts.len() as u64 != known {
+            return inconsistent(format!(
+                "{} posting counts for {known} features",
+                part.counts.len()
+            ));
+        }
+        let total: u64 = part.counts.iter().map(|&c| u64::from(c)).sum();
+        if total > part.postings.len() as u64 || part.counts.iter().any(|&c| c > part.games) {
+            return inconsistent(format!(
+                "{total} postings cannot fit in {} bytes for {n} games",
+                part.postings.len()
+            ));
         }
         Ok(part)
     }

@@ -9,7 +9,7 @@ use crate::text::human_bytes;
 #[component]
 pub fn StatusBar() -> impl IntoView {
     let status = expect_context::<Status>();
-    let loading = move || status.with(|s| s.error.is_none() && !s.recommend_ready);
+    let loading = move || status.with(|s| s.error.is_none() && !s.recommend_complete);
     view! {
         // Fixed height while loading so the page below never jumps.
         <div class="status-slot">

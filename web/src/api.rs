@@ -57,8 +57,34 @@ impl DerefMut for IndexStatus {
     }
 }
 
-/// The reactive status, shared through context.
+/// The reactive status, shared through context. It changes on every progress tick: pages
+/// that only care whether data arrived read [`Progress`] instead.
 pub type Status = RwSignal<IndexStatus>;
+
+/// Memos over the status that change only when something a page shows could change (not on
+/// every progress tick), shared through context.
+#[derive(Clone, Copy)]
+pub struct Progress {
+    /// See [`IndexStatus::generation`]: queries re-run when it moves.
+    pub generation: Memo<u32>,
+    pub search_ready: Memo<bool>,
+    pub titles_complete: Memo<bool>,
+    pub recommend_ready: Memo<bool>,
+    /// Loading failed (the status bar says why).
+    pub failed: Memo<bool>,
+}
+
+impl Progress {
+    pub fn new(status: Status) -> Progress {
+        Progress {
+            generation: Memo::new(move |_| status.with(|s| s.generation)),
+            search_ready: Memo::new(move |_| status.with(|s| s.search_ready)),
+            titles_complete: Memo::new(move |_| status.with(|s| s.titles_complete)),
+            recommend_ready: Memo::new(move |_| status.with(|s| s.recommend_ready)),
+            failed: Memo::new(move |_| status.with(|s| s.error.is_some())),
+        }
+    }
+}
 
 type Replied = Result<Answer, EngineError>;
 

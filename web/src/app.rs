@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use crate::api::{self, IndexStatus};
+use crate::api::{self, IndexStatus, Progress};
 use crate::components::search_box::SearchBox;
 use crate::components::status::{Footer, StatusBar};
 use crate::prefs::Taste;
@@ -16,6 +16,7 @@ pub fn App() -> impl IntoView {
     let status = RwSignal::new(IndexStatus::default());
     let taste = Taste::load();
     provide_context(status);
+    provide_context(Progress::new(status));
     provide_context(taste);
     api::start(status);
 

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
-use crate::api::{self, Status};
+use crate::api::{self, Progress};
 use crate::query::{href, ViewQuery};
 use crate::text::parse_year;
 
@@ -15,7 +15,7 @@ const PAGE_KEYS: [&str; 2] = ["like", "dislike"];
 
 #[component]
 pub fn FilterPanel() -> impl IntoView {
-    let status = expect_context::<Status>();
+    let progress = expect_context::<Progress>();
     let query_map = use_query_map();
     let pathname = use_location().pathname;
     let navigate = StoredValue::new_local(use_navigate());
@@ -52,7 +52,7 @@ pub fn FilterPanel() -> impl IntoView {
 
     // Platform and genre names come from the engine, again when more of the index arrives.
     let options = LocalResource::new(move || {
-        status.with(|s| s.generation);
+        progress.generation.track();
         api::filter_options()
     });
     let platforms = Memo::new(move |_| {

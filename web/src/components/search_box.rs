@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
-use crate::api::{self, Status};
+use crate::api::{self, Progress, Status};
 use crate::components::cards::{meta_line, GameSummary};
 use crate::components::cover::Cover;
 use crate::query::{href, ViewQuery};
@@ -23,6 +23,7 @@ const DEBOUNCE: Duration = Duration::from_millis(40);
 #[component]
 pub fn SearchBox() -> impl IntoView {
     let status = expect_context::<Status>();
+    let progress = expect_context::<Progress>();
     let query_map = use_query_map();
     let navigate = StoredValue::new_local(use_navigate());
 
@@ -67,7 +68,7 @@ pub fn SearchBox() -> impl IntoView {
 
     // Titles arriving (more shards) refresh the open dropdown.
     Effect::new(move |_| {
-        status.with(|s| s.generation);
+        progress.generation.track();
         if open.get_untracked() && !text.get_untracked().trim().is_empty() {
             run_search(text.get_untracked());
         }
@@ -229,7 +230,7 @@ pub fn SearchBox() -> impl IntoView {
                         && searched.get() == text.get()
                 }>
                     <li class="option-empty" role="presentation">
-                        {move || if status.with(|s| s.search_ready) {
+                        {move || if progress.search_ready.get() {
                             "No games match."
                         } else {
                             "Search is getting ready…"

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use playlike_core::protocol::{EngineError, ErrorCode, RecAnswer, RecQuery};
 
-use crate::api::{self, Status};
+use crate::api::{self, Progress, Status};
 use crate::components::cards::{GameGrid, RecList};
 use crate::components::filters::FilterPanel;
 use crate::prefs::{parse_ids, Taste};
@@ -16,6 +16,7 @@ use crate::query::ViewQuery;
 #[component]
 pub fn ForYou() -> impl IntoView {
     let status = expect_context::<Status>();
+    let progress = expect_context::<Progress>();
     let taste = expect_context::<Taste>();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -68,7 +69,7 @@ pub fn ForYou() -> impl IntoView {
 
     let summaries = move |ids: Memo<Vec<u64>>| {
         let rows = LocalResource::new(move || {
-            status.with(|s| s.generation);
+            progress.generation.track();
             api::games(ids.get())
         });
         Signal::derive(move || rows.get().and_then(Result::ok).unwrap_or_default())
@@ -77,8 +78,8 @@ pub fn ForYou() -> impl IntoView {
     let disliked = summaries(disliked_ids);
 
     let recommendations = LocalResource::new(move || {
-        let ready = status.with(|s| s.recommend_ready);
-        status.with(|s| s.generation);
+        progress.generation.track();
+        let ready = progress.recommend_ready.get_untracked();
         let view_query = ViewQuery::from_params(&query.read());
         let like = liked_ids.get();
         let dislike = disliked_ids.get();

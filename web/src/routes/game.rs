@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use playlike_core::format::GameDetails;
 use playlike_core::protocol::{EngineError, ErrorCode, GameInfo, RecAnswer, RecQuery};
 
-use crate::api::{self, Status};
+use crate::api::{self, Progress, Status};
 use crate::components::cards::RecList;
 use crate::components::cover::Cover;
 use crate::components::filters::FilterPanel;
@@ -21,6 +21,7 @@ type DetailsState = Option<Result<Option<GameDetails>, EngineError>>;
 #[component]
 pub fn GamePage() -> impl IntoView {
     let status = expect_context::<Status>();
+    let progress = expect_context::<Progress>();
     let taste = expect_context::<Taste>();
     let params = use_params_map();
     let query = use_query_map();
@@ -33,7 +34,7 @@ pub fn GamePage() -> impl IntoView {
     });
     // The header, again whenever more of the index arrives (genres come with the features).
     let header = LocalResource::new(move || {
-        status.with(|s| s.generation);
+        progress.generation.track();
         let id = igdb_id.get();
         async move {
             match id {
@@ -46,7 +47,7 @@ pub fn GamePage() -> impl IntoView {
 
     // Details come from a shard fetched on demand, once recommendations can be shown (so it
     // does not compete with the index for bandwidth; the panel shows below them).
-    let index_settled = Memo::new(move |_| status.with(|s| s.recommend_ready || s.error.is_some()));
+    let index_settled = Memo::new(move |_| progress.recommend_ready.get() || progress.failed.get());
     let details = LocalResource::new(move || {
         let id = game.with(|g| g.as_ref().map(|g| g.summary.igdb_id));
         let settled = index_settled.get();
@@ -60,8 +61,8 @@ pub fn GamePage() -> impl IntoView {
     let details = Signal::derive(move || details.get().flatten());
 
     let recommendations = LocalResource::new(move || {
-        let ready = status.with(|s| s.recommend_ready);
-        status.with(|s| s.generation);
+        progress.generation.track();
+        let ready = progress.recommend_ready.get_untracked();
         let view_query = ViewQuery::from_params(&query.read());
         let owned = taste.owned.get();
         let id = igdb_id.get();
@@ -88,11 +89,11 @@ pub fn GamePage() -> impl IntoView {
             if igdb_id.get().is_none() {
                 return view! { <section class="panel empty"><h1>"Not a game address"</h1></section> }.into_any();
             }
-            if !status.with(|s| s.search_ready) {
+            if !progress.search_ready.get() {
                 return view! { <GameSkeleton/> }.into_any();
             }
             match game.get() {
-                None if !status.with(|s| s.titles_complete || s.error.is_some()) => view! { <GameSkeleton/> }.into_any(),
+                None if !(progress.titles_complete.get() || progress.failed.get()) => view! { <GameSkeleton/> }.into_any(),
                 None => view! {
                     <section class="panel empty">
                         <h1>"Game not found"</h1>
@@ -130,7 +131,7 @@ pub fn GamePage() -> impl IntoView {
         // Shown once the recommendations are in, so they never push it around on screen.
         <Show when=move || {
             game.with(Option::is_some)
-                && (recommendations.with(Option::is_some) || status.with(|s| s.error.is_some()))
+                && (recommendations.with(Option::is_some) || progress.failed.get())
         }>
             <GameDetailsPanel details=details/>
         </Show>

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::{self, Status};
+use crate::api::{self, Progress};
 use crate::components::cards::GameGrid;
 use crate::prefs::Taste;
 
@@ -12,16 +12,16 @@ const POPULAR: usize = 18;
 
 #[component]
 pub fn Home() -> impl IntoView {
-    let status = expect_context::<Status>();
+    let progress = expect_context::<Progress>();
     let taste = expect_context::<Taste>();
 
     let popular = LocalResource::new(move || {
-        status.with(|s| s.generation);
+        progress.generation.track();
         api::showcase(POPULAR)
     });
     let popular = Signal::derive(move || popular.get().and_then(Result::ok).unwrap_or_default());
     let liked = LocalResource::new(move || {
-        status.with(|s| s.generation);
+        progress.generation.track();
         api::games(taste.liked.get())
     });
     let liked = Signal::derive(move || liked.get().and_then(Result::ok).unwrap_or_default());
@@ -46,7 +46,7 @@ pub fn Home() -> impl IntoView {
         <section class="panel">
             <h2>"Well-known games to start from"</h2>
             <Show
-                when=move || status.with(|s| s.search_ready)
+                when=move || progress.search_ready.get()
                 fallback=|| view! { <div class="grid-skeleton" aria-hidden="true"></div> }
             >
                 <GameGrid games=popular/>

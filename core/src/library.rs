@@ -205,6 +205,9 @@ impl Library {
             self.platform_lists().take(covered as usize),
             &self.facts.platform_names,
         );
+        // The smaller expansion goes first: it is rebuilt into the new one, and holding both
+        // at once would set the high-water mark of a wasm heap (which never shrinks).
+        self.features = None;
         let index = FeatureIndex::new(&self.feature_parts[..parts], derived)?;
         if index.complete() {
             self.feature_parts = Vec::new();

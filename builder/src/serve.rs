@@ -9,17 +9,24 @@
 //! The app's own files (HTML, JS, wasm, CSS, JSON) are gzip-compressed on the fly when the
 //! browser accepts it, as any CDN would. `--throttle-kbps` slows every response body down to
 //! measure loading on a slow network.
+//!
+//! Only regular files inside the root are served: no dotfiles or dot-directories, and no
+//! path that leaves the root through a symbolic link. The HTTP side ([`http`]) bounds
+//! threads, request sizes and time per client.
+
+mod http;
 
 use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Read, Write};
+use std::net::TcpListener;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{bail, Context};
 use clap::Args;
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+use http::{Request, Response};
 
 /// The policy sent with every response; matches the `<meta>` policy in index.html.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
@@ -48,40 +55,28 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     if !root.is_dir() {
         bail!("cannot serve {}: not a directory", root.display());
     }
-    let server = Server::http((args.host.as_str(), args.port))
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", args.host, args.port))?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .context("server is not listening on an IP address")?;
+    let listener = TcpListener::bind((args.host.as_str(), args.port))
+        .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
+    let addr = listener.local_addr()?;
     // The first line is machine-read by the e2e tests: keep its shape.
     println!("Serving {} on http://{addr}/", root.display());
     let throttle = args.throttle_kbps.filter(|&k| k > 0);
-    for request in server.incoming_requests() {
-        let root = root.clone();
-        std::thread::spawn(move || {
-            let method = request.method().clone();
-            let url = request.url().to_string();
-            if let Err(e) = respond(&root, request, throttle) {
-                eprintln!("{method} {url}: {e}");
-            }
-        });
-    }
+    let handler = move |request: &Request| respond(&root, request, throttle);
+    http::serve(listener, http::Limits::default(), Arc::new(handler))?;
     Ok(())
 }
 
-fn respond(root: &Path, request: Request, throttle_kbps: Option<u64>) -> io::Result<()> {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        return request.respond(text_response(405, "method not allowed"));
+fn respond(root: &Path, request: &Request, throttle_kbps: Option<u64>) -> Response {
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        return with_policy(Response::text(405, "method not allowed"));
     }
-    let Some(file) = resolve(root, request.url()) else {
-        return request.respond(text_response(404, "not found"));
+    let Some(file) = resolve(root, &request.target) else {
+        return with_policy(Response::text(404, "not found"));
     };
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let accepts_gzip = request
-        .headers()
-        .iter()
-        .any(|h| h.field.equiv("Accept-Encoding") && h.value.as_str().contains("gzip"));
+        .header("Accept-Encoding")
+        .is_some_and(|v| v.contains("gzip"));
     let gzip = accepts_gzip && is_compressible(name);
     let data = match if gzip {
         gzipped(&file)
@@ -89,7 +84,7 @@ fn respond(root: &Path, request: Request, throttle_kbps: Option<u64>) -> io::Res
         fs::read(&file).map(Arc::new)
     } {
         Ok(data) => data,
-        Err(_) => return request.respond(text_response(404, "not found")),
+        Err(_) => return with_policy(Response::text(404, "not found")),
     };
     let mut headers = vec![
         header("Content-Type", content_type(name)),
@@ -106,18 +101,17 @@ fn respond(root: &Path, request: Request, throttle_kbps: Option<u64>) -> io::Res
         // Index files may be fetched by an app served from another origin.
         headers.push(header("Access-Control-Allow-Origin", "*"));
     }
-    let len = data.len();
+    let len = data.len() as u64;
     let body: Box<dyn Read + Send> = match throttle_kbps {
         Some(kbps) => Box::new(Throttled::new(data, kbps)),
         None => Box::new(io::Cursor::new(SharedBytes(data))),
     };
-    request.respond(Response::new(
-        StatusCode(200),
+    Response {
+        status: 200,
         headers,
         body,
-        Some(len),
-        None,
-    ))
+        len,
+    }
 }
 
 /// Maps a request URL to a file under `root`, or `None` when there is none to serve.
@@ -128,6 +122,8 @@ fn resolve(root: &Path, url: &str) -> Option<PathBuf> {
     let mut file = root.to_path_buf();
     for component in Path::new(path.trim_start_matches('/')).components() {
         match component {
+            // Dotfiles and dot-directories (`.git`, `.env`) are never served.
+            Component::Normal(part) if part.to_string_lossy().starts_with('.') => return None,
             Component::Normal(part) => file.push(part),
             Component::CurDir => {}
             // `..`, absolute or prefixed components never leave the root.
@@ -138,7 +134,10 @@ fn resolve(root: &Path, url: &str) -> Option<PathBuf> {
         file.push("index.html");
     }
     if file.is_file() {
-        return Some(file);
+        // A symbolic link may point anywhere: serve only what really lies under the root.
+        return fs::canonicalize(&file)
+            .ok()
+            .filter(|real| real.starts_with(root));
     }
     let last = path.rsplit('/').next().unwrap_or("");
     if last.contains('.') {
@@ -241,15 +240,16 @@ fn is_content_hashed(name: &str) -> bool {
         .is_some_and(|h| h.len() >= 8 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header is valid")
+fn header(name: &str, value: &str) -> (String, String) {
+    (name.to_string(), value.to_string())
 }
 
-fn text_response(status: u16, text: &str) -> Response<io::Cursor<Vec<u8>>> {
-    Response::from_string(text)
-        .with_status_code(status)
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-        .with_header(header("Content-Security-Policy", CONTENT_SECURITY_POLICY))
+/// An error response, with the same policy as every page.
+fn with_policy(mut response: Response) -> Response {
+    response
+        .headers
+        .push(header("Content-Security-Policy", CONTENT_SECURITY_POLICY));
+    response
 }
 
 /// A body that is released no faster than a given bit rate.
@@ -305,6 +305,39 @@ mod tests {
         assert_eq!(resolve(&root, "/missing.js"), None);
         assert_eq!(resolve(&root, "/../etc/passwd"), None);
         assert_eq!(resolve(&root, "/%2e%2e/etc/passwd"), None);
+    }
+
+    /// `serve` once followed a symbolic link out of its root (`/etc/passwd` through one) and
+    /// served dotfiles.
+    #[test]
+    fn symlinks_out_of_the_root_and_dotfiles_are_not_served() {
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret"), "s").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("index.html"), "<html>").unwrap();
+        fs::write(dir.path().join("app.js"), "js").unwrap();
+        fs::write(dir.path().join(".env"), "TOKEN=x").unwrap();
+        fs::create_dir(dir.path().join(".git")).unwrap();
+        fs::write(dir.path().join(".git/config"), "[core]").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret"), dir.path().join("leak.txt"))
+            .unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("out")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("app.js"), dir.path().join("alias.js")).unwrap();
+        let root = fs::canonicalize(dir.path()).unwrap();
+        for refused in [
+            "/leak.txt",
+            "/out/secret",
+            "/.env",
+            "/.git/config",
+            "/%2eenv",
+        ] {
+            assert_eq!(resolve(&root, refused), None, "{refused}");
+        }
+        assert_eq!(
+            resolve(&root, "/alias.js"),
+            Some(root.join("app.js")),
+            "a link that stays inside the root is fine"
+        );
     }
 
     #[test]

@@ -259,6 +259,8 @@ fn resolve_since(args: &FetchArgs) -> anyhow::Result<Option<i64>> {
 
 pub fn run(args: FetchArgs) -> anyhow::Result<()> {
     let started = Instant::now();
+    retry::require_tls(&args.api_base, "--api-base").map_err(anyhow::Error::msg)?;
+    retry::require_tls(&args.token_url, "--token-url").map_err(anyhow::Error::msg)?;
     let since = resolve_since(&args)?;
     let config = args
         .config

@@ -311,3 +311,36 @@ fn measure_fetch_throughput() {
         );
     }
 }
+
+/// A token reply with a wrong field type was printed in the error, token included; plain
+/// HTTP endpoints other than loopback received the client secret and the bearer token.
+#[test]
+fn secrets_are_never_printed_nor_sent_without_tls() {
+    let faults = Faults {
+        token_reply: Some(r#"{"access_token":"LEAKED-TOKEN","expires_in":"soon"}"#),
+        ..Faults::default()
+    };
+    let mock = Mock::start(Arc::new(Mutex::new(catalogue(3))), faults);
+    let run = Run::new();
+    let out = run.fetch(&mock, &["--max-retries", "0"]);
+    assert!(!out.status.success());
+    let report = stderr(&out);
+    assert!(
+        report.contains("without a usable access_token") && report.contains("<redacted>"),
+        "{report}"
+    );
+    assert!(!report.contains("LEAKED-TOKEN"), "{report}");
+
+    for (flag, url) in [
+        ("--api-base", "http://api.igdb.example/v4"),
+        ("--token-url", "http://id.twitch.example/oauth2/token"),
+    ] {
+        let out = run.fetch(&mock, &[flag, url]);
+        assert!(!out.status.success());
+        assert!(
+            stderr(&out).contains(&format!("{flag} `{url}` is not an https:// URL")),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

@@ -325,6 +325,11 @@ struct AuthMock {
 
 impl AuthMock {
     fn start() -> AuthMock {
+        AuthMock::answering_tokens_with(r#"{"access_token":"ya29.minted","expires_in":3600}"#)
+    }
+
+    /// A mock whose token endpoint answers `token_reply`.
+    fn answering_tokens_with(token_reply: &'static str) -> AuthMock {
         let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
         let base = format!("http://{}", server.server_addr().to_ip().unwrap());
         let seen: Arc<std::sync::Mutex<Vec<Request>>> = Arc::default();
@@ -351,7 +356,7 @@ impl AuthMock {
                         body,
                     });
                     let (status, reply) = if url.starts_with("/token") {
-                        (200, r#"{"access_token":"ya29.minted","expires_in":3600}"#)
+                        (200, token_reply)
                     } else if url.starts_with("/storage/v1/b/bkt/o?") {
                         (200, r#"{"kind":"storage#objects"}"#)
                     } else {
@@ -523,4 +528,69 @@ fn authorized_user_refresh_and_static_tokens_are_used() {
     );
     assert!(!out.status.success());
     assert!(text(&out).contains("external_account"), "{}", text(&out));
+}
+
+/// An OAuth reply with a wrong field type was printed in the error, token included; a GCS
+/// endpoint or token URI without TLS received the bearer token or refresh token in clear.
+#[test]
+fn secrets_are_never_printed_nor_sent_without_tls() {
+    let mock = AuthMock::answering_tokens_with(
+        r#"{"access_token":"ya29.LEAKED","expires_in":"soon","refresh_token":"1//LEAKED"}"#,
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let user = tmp.path().join("adc.json");
+    let write_user = |token_uri: &str| {
+        let key = serde_json::json!({
+            "type": "authorized_user",
+            "client_id": "cid",
+            "client_secret": "csecret",
+            "refresh_token": "1//refresh",
+            "token_uri": token_uri,
+        });
+        std::fs::write(&user, key.to_string()).unwrap();
+    };
+    let versions = |env: &[(&str, &str)]| {
+        playlike(
+            &[
+                "versions",
+                "--from",
+                "gs://bkt/x",
+                "--credentials",
+                user.to_str().unwrap(),
+            ],
+            env,
+        )
+    };
+    write_user(&format!("{}/token", mock.base));
+    let out = versions(&[("PLAYLIKE_GCS_ENDPOINT", mock.base.as_str())]);
+    assert!(!out.status.success());
+    let report = text(&out);
+    assert!(
+        report.contains("no usable access_token") && report.contains("\"expires_in\":\"soon\""),
+        "{report}"
+    );
+    assert!(!report.contains("LEAKED"), "{report}");
+
+    let requests_before = mock.seen.lock().unwrap().len();
+    let out = versions(&[("PLAYLIKE_GCS_ENDPOINT", "http://storage.example.com")]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out)
+            .contains("PLAYLIKE_GCS_ENDPOINT `http://storage.example.com` is not an https:// URL"),
+        "{}",
+        text(&out)
+    );
+    write_user("http://oauth.example.com/token");
+    let out = versions(&[("PLAYLIKE_GCS_ENDPOINT", mock.base.as_str())]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("token_uri `http://oauth.example.com/token` is not an https:// URL"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        mock.seen.lock().unwrap().len(),
+        requests_before,
+        "nothing was sent"
+    );
 }

@@ -6,6 +6,10 @@
 //!   in `[0, min(cap, base·2^attempt)]`, the variant that spreads retrying clients best), and
 //!   honours a server's `Retry-After` when it sends one.
 //! - [`is_transient_status`] names the HTTP statuses worth retrying: 408, 425, 429 and 5xx.
+//!
+//! And the two rules for anything that carries credentials: [`require_tls`] (secrets and
+//! bearer tokens go over `https://`, plain HTTP only to loopback) and
+//! [`Reply::redacted_snippet`] (error messages never quote a token or secret a server sent).
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -119,14 +123,84 @@ impl Reply {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// The body for an error message about a credentials endpoint: JSON with every value
+    /// under a secret-looking key (`access_token`, `refresh_token`, `*secret*`, `*key*`, …)
+    /// replaced by `<redacted>`; a body that is not JSON only by its size.
+    pub fn redacted_snippet(&self) -> String {
+        match serde_json::from_slice::<serde_json::Value>(&self.body) {
+            Ok(mut value) => {
+                redact(&mut value);
+                shorten(&value.to_string())
+            }
+            Err(_) => format!("{} bytes that are not JSON", self.body.len()),
+        }
+    }
+
     /// The body as (lossy) text, shortened for error messages.
     pub fn snippet(&self) -> String {
-        let text = String::from_utf8_lossy(&self.body);
-        let text = text.trim();
-        match text.char_indices().nth(300) {
-            Some((cut, _)) => format!("{}…", &text[..cut]),
-            None => text.to_string(),
+        shorten(String::from_utf8_lossy(&self.body).trim())
+    }
+}
+
+/// Text cut to 300 characters for an error message.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(300) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// Whether a JSON key names something secret.
+fn is_secret_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    [
+        "token",
+        "secret",
+        "key",
+        "password",
+        "assertion",
+        "credential",
+    ]
+    .iter()
+    .any(|word| key.contains(word))
+}
+
+/// Replaces every value under a secret-looking key, at any depth.
+fn redact(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, inner) in map.iter_mut() {
+                if is_secret_key(key) {
+                    *inner = serde_json::Value::String("<redacted>".into());
+                } else {
+                    redact(inner);
+                }
+            }
         }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact),
+        _ => {}
+    }
+}
+
+/// Refuses to send credentials to `url` in clear: it must be `https://`, or `http://` to a
+/// loopback host (a local test server). `what` names the setting in the error.
+pub fn require_tls(url: &str, what: &str) -> Result<(), String> {
+    let uri: ureq::http::Uri = url
+        .parse()
+        .map_err(|e| format!("{what} `{url}` is not a URL: {e}"))?;
+    let host = uri.host().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match uri.scheme_str() {
+        Some("https") if !host.is_empty() => Ok(()),
+        Some("http") if loopback => Ok(()),
+        _ => Err(format!(
+            "{what} `{url}` is not an https:// URL: credentials are only sent over TLS \
+             (plain http:// is allowed to loopback addresses only)"
+        )),
     }
 }
 
@@ -286,5 +360,60 @@ mod tests {
     fn percent_encoding_escapes_slashes_and_spaces() {
         assert_eq!(percent_encode("v/1/a b.gz"), "v%2F1%2Fa%20b.gz");
         assert_eq!(form_body(&[("a", "x&y"), ("b", "1")]), "a=x%26y&b=1");
+    }
+
+    fn reply(body: &str) -> Reply {
+        Reply {
+            status: 200,
+            headers: ureq::http::HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn redacted_snippets_never_quote_tokens_or_secrets() {
+        let wrong_type = reply(
+            r#"{"access_token":"ya29.SECRET","expires_in":"soon","nested":{"refresh_token":"1//R","ok":1}}"#,
+        );
+        let text = wrong_type.redacted_snippet();
+        assert!(!text.contains("SECRET") && !text.contains("1//R"), "{text}");
+        assert!(
+            text.contains("\"expires_in\":\"soon\"") && text.contains("<redacted>"),
+            "{text}"
+        );
+        let listed = reply(r#"[{"client_secret":"hunter2","private_key":"-----BEGIN"}]"#);
+        let text = listed.redacted_snippet();
+        assert!(
+            !text.contains("hunter2") && !text.contains("BEGIN"),
+            "{text}"
+        );
+        assert_eq!(
+            reply("token=ya29.SECRET").redacted_snippet(),
+            "17 bytes that are not JSON"
+        );
+    }
+
+    #[test]
+    fn credentials_go_over_tls_or_to_loopback_only() {
+        for ok in [
+            "https://oauth2.googleapis.com/token",
+            "https://storage.example:8443",
+            "http://127.0.0.1:4443",
+            "http://localhost:9000/x",
+            "http://[::1]:80/",
+        ] {
+            assert!(require_tls(ok, "test").is_ok(), "{ok}");
+        }
+        for refused in [
+            "http://storage.example.com",
+            "http://10.0.0.5:4443",
+            "http://127.0.0.1.evil.example/",
+            "ftp://localhost/",
+            "storage.example.com",
+            "https://",
+        ] {
+            let err = require_tls(refused, "--token-url").unwrap_err();
+            assert!(err.contains("--token-url"), "{refused}: {err}");
+        }
     }
 }

@@ -36,7 +36,7 @@ pub enum AuthError {
         status: u16,
         body: String,
     },
-    #[error("token endpoint {url} answered without an access_token: {body}")]
+    #[error("token endpoint {url} answered without a usable access_token: {body}")]
     BadReply { url: String, body: String },
 }
 
@@ -264,7 +264,7 @@ impl TokenSource {
             return Err(AuthError::Refused {
                 url: self.token_url.clone(),
                 status: reply.status,
-                body: reply.snippet(),
+                body: reply.redacted_snippet(),
             });
         }
         #[derive(Deserialize)]
@@ -276,7 +276,7 @@ impl TokenSource {
         let parsed: TokenReply =
             serde_json::from_slice(&reply.body).map_err(|_| AuthError::BadReply {
                 url: self.token_url.clone(),
-                body: reply.snippet(),
+                body: reply.redacted_snippet(),
             })?;
         Ok(CachedToken {
             client_id: self.creds.client_id.clone(),

@@ -28,7 +28,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::store::{Fetched, Generation, Precondition, PutOptions, Stat, Store, StoreError};
-use crate::fetch::retry::{call_with_retries, form_body, percent_encode, Backoff, Reply};
+use crate::fetch::retry::{
+    call_with_retries, form_body, percent_encode, require_tls, Backoff, Reply,
+};
 
 /// Read-write access to objects.
 pub const SCOPE_READ_WRITE: &str = "https://www.googleapis.com/auth/devstorage.read_write";
@@ -128,6 +130,7 @@ impl GcsStore {
             let base = env("PLAYLIKE_GCS_ENDPOINT")
                 .map(|e| with_scheme(&e))
                 .unwrap_or_else(|| "https://storage.googleapis.com".into());
+            require_tls(&base, "PLAYLIKE_GCS_ENDPOINT").map_err(StoreError::Auth)?;
             (base, find_auth(credentials, scope)?)
         };
         Ok(GcsStore {
@@ -544,9 +547,7 @@ fn provider_from_file(path: &Path, scope: &str) -> Result<Provider, StoreError> 
             Ok(Provider::ServiceAccount {
                 email: key.client_email.ok_or_else(|| missing("client_email"))?,
                 key_der,
-                token_uri: key
-                    .token_uri
-                    .unwrap_or_else(|| "https://oauth2.googleapis.com/token".into()),
+                token_uri: token_uri(key.token_uri, path)?,
                 scope: scope.to_string(),
             })
         }
@@ -554,9 +555,7 @@ fn provider_from_file(path: &Path, scope: &str) -> Result<Provider, StoreError> 
             client_id: key.client_id.ok_or_else(|| missing("client_id"))?,
             client_secret: key.client_secret.ok_or_else(|| missing("client_secret"))?,
             refresh_token: key.refresh_token.ok_or_else(|| missing("refresh_token"))?,
-            token_uri: key
-                .token_uri
-                .unwrap_or_else(|| "https://oauth2.googleapis.com/token".into()),
+            token_uri: token_uri(key.token_uri, path)?,
         }),
         other => Err(StoreError::Auth(format!(
             "{}: credentials of type `{other}` are not supported; use a service-account key, \
@@ -564,6 +563,13 @@ fn provider_from_file(path: &Path, scope: &str) -> Result<Provider, StoreError> 
             path.display()
         ))),
     }
+}
+
+/// A credentials file's token endpoint (Google's by default), which must use TLS.
+fn token_uri(listed: Option<String>, path: &Path) -> Result<String, StoreError> {
+    let uri = listed.unwrap_or_else(|| "https://oauth2.googleapis.com/token".into());
+    require_tls(&uri, &format!("{}: token_uri", path.display())).map_err(StoreError::Auth)?;
+    Ok(uri)
 }
 
 /// The DER bytes of the first PEM block.
@@ -691,7 +697,7 @@ impl Provider {
             return Err(StoreError::Auth(format!(
                 "{what}: HTTP {}: {}",
                 reply.status,
-                reply.snippet()
+                reply.redacted_snippet()
             )));
         }
         #[derive(Deserialize)]
@@ -700,8 +706,12 @@ impl Provider {
             #[serde(default)]
             expires_in: Option<u64>,
         }
-        let token: TokenReply = serde_json::from_slice(&reply.body)
-            .map_err(|e| StoreError::Auth(format!("{what}: no access_token in the reply ({e})")))?;
+        let token: TokenReply = serde_json::from_slice(&reply.body).map_err(|_| {
+            StoreError::Auth(format!(
+                "{what}: no usable access_token in the reply: {}",
+                reply.redacted_snippet()
+            ))
+        })?;
         Ok((token.access_token, token.expires_in.unwrap_or(3600)))
     }
 }

@@ -33,6 +33,8 @@ pub struct Faults {
     pub die_after_pages: Option<usize>,
     /// Delay before answering each games request.
     pub delay: Duration,
+    /// A fixed body for every token request (answered 200), instead of a fresh token.
+    pub token_reply: Option<&'static str>,
 }
 
 #[derive(Default)]
@@ -158,6 +160,9 @@ pub fn handle(
                 400,
                 json!({"message": "invalid client"}).to_string(),
             );
+        }
+        if let Some(reply) = faults.token_reply {
+            return respond(request, 200, reply.into());
         }
         let n = c.tokens_minted.fetch_add(1, Ordering::SeqCst) + 1;
         let token = format!("token-{n}");
@@ -347,11 +352,16 @@ impl Run {
         cmd.arg("fetch")
             .arg("--out")
             .arg(self.out())
-            .args(["--api-base", &mock.api(), "--token-url", &mock.token_url()])
             .arg("--token-cache")
             .arg(self.dir.path().join("token.json"))
             .args(["--retry-base-ms", "5", "--timeout-secs", "5"]);
         // Defaults for the tests, unless the test sets them itself.
+        if !extra.contains(&"--api-base") {
+            cmd.args(["--api-base", &mock.api()]);
+        }
+        if !extra.contains(&"--token-url") {
+            cmd.args(["--token-url", &mock.token_url()]);
+        }
         if !extra.contains(&"--config") {
             cmd.arg("--config")
                 .arg(self.dir.path().join("no-such-config.env"));

@@ -1,6 +1,6 @@
 //! `playlike publish` and friends against a real GCS-protocol server: fake-gcs-server on a
-//! free loopback port (installed by scripts/setup.d/50-gcs-emulator.sh; each test prints
-//! SKIPPED and passes only when it is not installed). Reads go through the public object URLs
+//! free loopback port (installed by scripts/setup.d/50-gcs-emulator.sh; when it is not
+//! installed each test prints SKIPPED and passes, except under CI, where it fails). Reads go through the public object URLs
 //! exactly as the browser app fetches them.
 
 mod publish_support;
@@ -593,4 +593,33 @@ fn secrets_are_never_printed_nor_sent_without_tls() {
         requests_before,
         "nothing was sent"
     );
+}
+
+/// The emulator tests once returned early, passing, when the emulator was missing, even in
+/// CI. Runs one of them in a child test process with no emulator on its `PATH` and `CI=true`.
+#[test]
+fn without_the_emulator_the_gcs_tests_fail_under_ci() {
+    let run = |ci: &str| {
+        std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "gcs_refuses_to_shrink_and_to_overwrite_a_version",
+                "--exact",
+                "--nocapture",
+            ])
+            .env("CI", ci)
+            .env("PATH", "/nonexistent")
+            .env_remove("PLAYLIKE_FAKE_GCS")
+            .output()
+            .unwrap()
+    };
+    let in_ci = run("true");
+    let report = text(&in_ci);
+    assert!(!in_ci.status.success(), "{report}");
+    assert!(
+        report.contains("under CI the GCS tests may not skip"),
+        "{report}"
+    );
+    let outside = run("");
+    assert!(outside.status.success(), "{}", text(&outside));
+    assert!(text(&outside).contains("SKIPPED"), "{}", text(&outside));
 }

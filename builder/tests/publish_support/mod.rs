@@ -211,8 +211,15 @@ pub struct Emulator {
     pub host: String,
 }
 
+/// Whether this run is CI's: `CI` is set to anything but empty, `0` or `false`.
+pub fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
+}
+
 impl Emulator {
     /// Starts the emulator, or returns `None` (after printing why) if it is not installed.
+    /// Under CI (`CI` set, as CI runs always set it) a missing emulator fails the test
+    /// instead: a test there may not pass without running.
     pub fn start() -> Option<Emulator> {
         let binary = std::env::var("PLAYLIKE_FAKE_GCS")
             .ok()
@@ -225,6 +232,11 @@ impl Emulator {
                 })
             });
         let Some(binary) = binary else {
+            assert!(
+                !under_ci(),
+                "fake-gcs-server is not installed, and under CI the GCS tests may not skip \
+                 (scripts/setup.d/50-gcs-emulator.sh installs it; PLAYLIKE_FAKE_GCS names it)"
+            );
             println!(
                 "SKIPPED: fake-gcs-server is not installed (run scripts/setup.d/50-gcs-emulator.sh or set PLAYLIKE_FAKE_GCS)"
             );

@@ -24,7 +24,6 @@ pub(crate) mod retry;
 pub(crate) mod snapshot;
 pub(crate) mod twitch;
 
-use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -32,6 +31,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 use serde_json::value::RawValue;
 
 use checkpoint::{Checkpoint, Plan, RunLock};
@@ -262,38 +262,7 @@ pub fn run(args: FetchArgs) -> anyhow::Result<()> {
     retry::require_tls(&args.api_base, "--api-base").map_err(anyhow::Error::msg)?;
     retry::require_tls(&args.token_url, "--token-url").map_err(anyhow::Error::msg)?;
     let since = resolve_since(&args)?;
-    let config = args
-        .config
-        .clone()
-        .unwrap_or_else(twitch::default_config_path);
-    let creds = Credentials::load(&config)?;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(args.timeout_secs.max(1))))
-        .timeout_connect(Some(Duration::from_secs(10)))
-        .max_idle_connections_per_host(usize::from(args.concurrency) + 1)
-        .user_agent(concat!("playlike/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
-    let backoff = Backoff {
-        base: Duration::from_millis(args.retry_base_ms),
-        max_retries: args.max_retries,
-        ..Backoff::default()
-    };
-    let cache = (!args.no_token_cache).then(|| {
-        args.token_cache
-            .clone()
-            .unwrap_or_else(twitch::default_token_cache)
-    });
-    let igdb = Igdb {
-        tokens: TokenSource::new(creds, args.token_url.clone(), cache, agent.clone(), backoff),
-        agent,
-        api_base: args.api_base.clone(),
-        pacer: Pacer::new(args.rate),
-        backoff,
-        stats: Stats::default(),
-    };
-
+    let igdb = Igdb::connect(&args)?;
     let filter = match since {
         Some(t) => format!("id > 0 & updated_at >= {t}"),
         None => "id > 0".to_string(),
@@ -304,94 +273,228 @@ pub fn run(args: FetchArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| sibling(&args.out, ".fetch"));
     let fields = GAME_FIELDS.split_whitespace().collect::<Vec<_>>().join(" ");
     let _lock = RunLock::acquire(&checkpoint_dir)?;
+    let plan = plan_or_resume(&igdb, &args, &checkpoint_dir, &fields, &filter, since)?;
+    let (cp, plan, resumed) = Checkpoint::open(&checkpoint_dir, plan, args.restart)?;
+    let got = Chunks::new(&igdb, &cp, &plan, &filter, &fields, resumed)?
+        .fetch_all(usize::from(args.concurrency))?;
+    let written = write_snapshot(&args, cp, since)?;
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "fetched {got} games in {secs:.1}s ({:.0} games/s; {} requests, {} retries, {} tokens minted, {} rejected) → {}: {} games ({} new, {} updated, {} kept)",
+        got as f64 / secs.max(0.001),
+        igdb.stats.requests.load(Ordering::Relaxed),
+        igdb.stats.retries.load(Ordering::Relaxed),
+        igdb.tokens.refreshes(),
+        igdb.stats.rejected_tokens.load(Ordering::Relaxed),
+        args.out.display(),
+        written.written,
+        written.added,
+        written.replaced,
+        written.kept,
+    );
+    Ok(())
+}
 
-    // Resume when the checkpoint holds this very query; otherwise plan afresh.
-    let probe = Plan::new(&fields, args.page_size, since, 0, 0);
+impl Igdb {
+    /// The client for a run: credentials, HTTP agent, retry policy, pacing, token cache.
+    fn connect(args: &FetchArgs) -> anyhow::Result<Igdb> {
+        let config = args
+            .config
+            .clone()
+            .unwrap_or_else(twitch::default_config_path);
+        let creds = Credentials::load(&config)?;
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(args.timeout_secs.max(1))))
+            .timeout_connect(Some(Duration::from_secs(10)))
+            .max_idle_connections_per_host(usize::from(args.concurrency) + 1)
+            .user_agent(concat!("playlike/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
+        let backoff = Backoff {
+            base: Duration::from_millis(args.retry_base_ms),
+            max_retries: args.max_retries,
+            ..Backoff::default()
+        };
+        let cache = (!args.no_token_cache).then(|| {
+            args.token_cache
+                .clone()
+                .unwrap_or_else(twitch::default_token_cache)
+        });
+        Ok(Igdb {
+            tokens: TokenSource::new(creds, args.token_url.clone(), cache, agent.clone(), backoff),
+            agent,
+            api_base: args.api_base.clone(),
+            pacer: Pacer::new(args.rate),
+            backoff,
+            stats: Stats::default(),
+        })
+    }
+}
+
+/// The checkpoint's plan when it holds this very query (a resumed run); otherwise a new one
+/// from the API's count and largest id.
+fn plan_or_resume(
+    igdb: &Igdb,
+    args: &FetchArgs,
+    checkpoint_dir: &Path,
+    fields: &str,
+    filter: &str,
+    since: Option<i64>,
+) -> anyhow::Result<Plan> {
+    let probe = Plan::new(fields, args.page_size, since, 0, 0);
     let stored = (!args.restart)
         .then(|| std::fs::read(checkpoint_dir.join("plan.json")).ok())
         .flatten()
         .and_then(|b| serde_json::from_slice::<Plan>(&b).ok())
         .filter(|p| p.same_query(&probe));
-    let plan = match stored {
-        Some(plan) => plan,
-        None => {
-            let total = igdb.count(&filter)?;
-            let max_id = if total == 0 { 0 } else { igdb.max_id(&filter)? };
-            Plan::new(&fields, args.page_size, since, total, max_id)
+    if let Some(plan) = stored {
+        return Ok(plan);
+    }
+    let total = igdb.count(filter)?;
+    let max_id = if total == 0 { 0 } else { igdb.max_id(filter)? };
+    Ok(Plan::new(fields, args.page_size, since, total, max_id))
+}
+
+/// The chunks of a run and what fetching them shares: the client, the checkpoint, the
+/// query, each chunk's progress, and a flag that stops every chunk once one has failed.
+struct Chunks<'a> {
+    igdb: &'a Igdb,
+    cp: &'a Checkpoint,
+    plan: &'a Plan,
+    filter: &'a str,
+    fields: &'a str,
+    states: Mutex<Vec<checkpoint::ChunkState>>,
+    failed: AtomicBool,
+    bar: ProgressBar,
+    fetched_now: AtomicU64,
+}
+
+impl<'a> Chunks<'a> {
+    fn new(
+        igdb: &'a Igdb,
+        cp: &'a Checkpoint,
+        plan: &'a Plan,
+        filter: &'a str,
+        fields: &'a str,
+        resumed: bool,
+    ) -> anyhow::Result<Chunks<'a>> {
+        let (states, already) = cp.state(plan)?;
+        if resumed {
+            let done = states.iter().filter(|s| s.done).count();
+            eprintln!(
+                "resuming {}: {already} games in hand, {done}/{} chunks done",
+                cp.dir().display(),
+                states.len()
+            );
         }
-    };
-    let (cp, plan, resumed) = Checkpoint::open(&checkpoint_dir, plan, args.restart)?;
-    let (states, already) = cp.state(&plan)?;
-    if resumed {
-        let done = states.iter().filter(|s| s.done).count();
-        eprintln!(
-            "resuming {}: {already} games in hand, {done}/{} chunks done",
-            cp.dir().display(),
-            states.len()
+        let bar = ProgressBar::new(plan.total.max(already));
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} games ({per_sec}, ETA {eta})",
+            )
+            .expect("valid template"),
         );
+        bar.set_position(already);
+        bar.reset_eta();
+        Ok(Chunks {
+            igdb,
+            cp,
+            plan,
+            filter,
+            fields,
+            states: Mutex::new(states),
+            failed: AtomicBool::new(false),
+            bar,
+            fetched_now: AtomicU64::new(0),
+        })
     }
 
-    let bar = ProgressBar::new(plan.total.max(already));
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} games ({per_sec}, ETA {eta})",
-        )
-        .expect("valid template"),
-    );
-    bar.set_position(already);
-    bar.reset_eta();
-
-    let queue: Mutex<VecDeque<usize>> = Mutex::new(
-        states
-            .iter()
+    /// Fetches every unfinished chunk, `concurrency` at a time; returns the games fetched.
+    fn fetch_all(&self, concurrency: usize) -> anyhow::Result<u64> {
+        let pending: Vec<usize> = (self.states.lock().expect("state lock").iter())
             .enumerate()
             .filter(|(_, s)| !s.done)
             .map(|(i, _)| i)
-            .collect(),
-    );
-    let states = Mutex::new(states);
-    let failed = AtomicBool::new(false);
-    let first_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
-    let fetched_now = AtomicU64::new(0);
-
-    std::thread::scope(|scope| {
-        for _ in 0..args.concurrency {
-            scope.spawn(|| {
-                while !failed.load(Ordering::Relaxed) {
-                    let Some(i) = queue.lock().expect("queue lock").pop_front() else {
-                        break;
-                    };
-                    let result = fetch_chunk(
-                        &igdb,
-                        &cp,
-                        &plan,
-                        &filter,
-                        &fields,
-                        i,
-                        &states,
-                        &failed,
-                        &bar,
-                        &fetched_now,
-                    );
-                    if let Err(e) = result {
-                        failed.store(true, Ordering::Relaxed);
-                        first_error.lock().expect("error lock").get_or_insert(e);
-                    }
-                }
-            });
-        }
-    });
-    bar.finish_and_clear();
-    if let Some(e) = first_error.into_inner().expect("error lock") {
-        return Err(e.context(format!(
-            "fetch interrupted; progress is kept in {} and the next run resumes from it",
-            cp.dir().display()
-        )));
+            .collect();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(concurrency.max(1))
+            .build()?;
+        let result = pool.install(|| {
+            pending.par_iter().try_for_each(|&i| {
+                self.fetch_chunk(i).inspect_err(|_| {
+                    self.failed.store(true, Ordering::Relaxed);
+                })
+            })
+        });
+        self.bar.finish_and_clear();
+        result.map_err(|e| {
+            e.context(format!(
+                "fetch interrupted; progress is kept in {} and the next run resumes from it",
+                self.cp.dir().display()
+            ))
+        })?;
+        Ok(self.fetched_now.load(Ordering::Relaxed))
     }
 
-    // Assemble the snapshot from the pages, merged into the previous one for --since,
-    // checking each fresh record with the parser `playlike build` uses (reported, not dropped:
-    // the snapshot keeps what the API returned).
+    /// Pages through chunk `i` from its cursor to its end, storing every page.
+    fn fetch_chunk(&self, i: usize) -> anyhow::Result<()> {
+        let chunk = self.plan.chunks[i];
+        let mut state = self.states.lock().expect("state lock")[i];
+        while !state.done {
+            if self.failed.load(Ordering::Relaxed) {
+                return Ok(());
+            }
+            let upper = chunk
+                .hi
+                .map(|hi| format!(" & id <= {hi}"))
+                .unwrap_or_default();
+            let query = format!(
+                "fields {}; where {} & id > {}{upper}; sort id asc; limit {};",
+                self.fields, self.filter, state.cursor, self.plan.page_size
+            );
+            let body = self.igdb.query("games", &query)?;
+            let records = parse_page(&body).context("IGDB games page")?;
+            // The server must honour the range and order; anything else would corrupt the
+            // merge.
+            let mut last = state.cursor;
+            for (id, _) in &records {
+                let in_range = *id > last && chunk.hi.is_none_or(|hi| *id <= hi);
+                if !in_range {
+                    bail!(
+                        "IGDB returned id {id} for query `{query}`: expected ascending ids after {last}{upper}"
+                    );
+                }
+                last = *id;
+            }
+            let lines: Vec<String> = records.into_iter().map(|(_, l)| l).collect();
+            self.cp.write_page(i, state.pages, &lines)?;
+            state.pages += 1;
+            state.cursor = last;
+            state.done = (lines.len() as u64) < u64::from(self.plan.page_size);
+            self.states.lock().expect("state lock")[i] = state;
+            self.progress(lines.len() as u64);
+        }
+        Ok(())
+    }
+
+    fn progress(&self, games: u64) {
+        self.fetched_now.fetch_add(games, Ordering::Relaxed);
+        self.bar.inc(games);
+        if self.bar.position() > self.bar.length().unwrap_or(0) {
+            self.bar.set_length(self.bar.position());
+        }
+    }
+}
+
+/// Assembles the snapshot from the pages, merged into the previous one for `--since`,
+/// checking each fresh record with the parser `playlike build` uses (reported, not dropped:
+/// the snapshot keeps what the API returned). Removes the checkpoint once written.
+fn write_snapshot(
+    args: &FetchArgs,
+    cp: Checkpoint,
+    since: Option<i64>,
+) -> anyhow::Result<snapshot::MergeStats> {
     let rejected = Mutex::new((0u64, None::<String>));
     let fresh = cp.records()?.inspect(|item| {
         if let Ok((id, line)) = item {
@@ -425,79 +528,7 @@ pub fn run(args: FetchArgs) -> anyhow::Result<()> {
             first_bad.unwrap_or_default()
         );
     }
-
-    let secs = started.elapsed().as_secs_f64();
-    let got = fetched_now.load(Ordering::Relaxed);
-    eprintln!(
-        "fetched {got} games in {secs:.1}s ({:.0} games/s; {} requests, {} retries, {} tokens minted, {} rejected) → {}: {} games ({} new, {} updated, {} kept)",
-        got as f64 / secs.max(0.001),
-        igdb.stats.requests.load(Ordering::Relaxed),
-        igdb.stats.retries.load(Ordering::Relaxed),
-        igdb.tokens.refreshes(),
-        igdb.stats.rejected_tokens.load(Ordering::Relaxed),
-        args.out.display(),
-        stats.written,
-        stats.added,
-        stats.replaced,
-        stats.kept,
-    );
-    Ok(())
-}
-
-/// Pages through chunk `i` from its cursor to its end, storing every page.
-#[allow(clippy::too_many_arguments)]
-fn fetch_chunk(
-    igdb: &Igdb,
-    cp: &Checkpoint,
-    plan: &Plan,
-    filter: &str,
-    fields: &str,
-    i: usize,
-    states: &Mutex<Vec<checkpoint::ChunkState>>,
-    failed: &AtomicBool,
-    bar: &ProgressBar,
-    fetched_now: &AtomicU64,
-) -> anyhow::Result<()> {
-    let chunk = plan.chunks[i];
-    let mut state = states.lock().expect("state lock")[i];
-    while !state.done {
-        if failed.load(Ordering::Relaxed) {
-            return Ok(());
-        }
-        let upper = chunk
-            .hi
-            .map(|hi| format!(" & id <= {hi}"))
-            .unwrap_or_default();
-        let query = format!(
-            "fields {fields}; where {filter} & id > {}{upper}; sort id asc; limit {};",
-            state.cursor, plan.page_size
-        );
-        let body = igdb.query("games", &query)?;
-        let records = parse_page(&body).context("IGDB games page")?;
-        // The server must honour the range and order; anything else would corrupt the merge.
-        let mut last = state.cursor;
-        for (id, _) in &records {
-            let in_range = *id > last && chunk.hi.is_none_or(|hi| *id <= hi);
-            if !in_range {
-                bail!(
-                    "IGDB returned id {id} for query `{query}`: expected ascending ids after {last}{upper}"
-                );
-            }
-            last = *id;
-        }
-        let lines: Vec<String> = records.into_iter().map(|(_, l)| l).collect();
-        cp.write_page(i, state.pages, &lines)?;
-        state.pages += 1;
-        state.cursor = last;
-        state.done = (lines.len() as u64) < u64::from(plan.page_size);
-        states.lock().expect("state lock")[i] = state;
-        fetched_now.fetch_add(lines.len() as u64, Ordering::Relaxed);
-        bar.inc(lines.len() as u64);
-        if bar.position() > bar.length().unwrap_or(0) {
-            bar.set_length(bar.position());
-        }
-    }
-    Ok(())
+    Ok(stats)
 }
 
 /// `path` with `suffix` appended to its file name.

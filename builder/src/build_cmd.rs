@@ -5,7 +5,6 @@ use std::time::Instant;
 
 use anyhow::{bail, Result};
 use playlike_core::build::{build_index, BuildOptions};
-use playlike_core::catalogue::civil_from_days;
 use playlike_core::format::FileRole;
 
 use crate::{index_dir, ingest};
@@ -64,7 +63,7 @@ pub fn run(args: BuildArgs) -> Result<()> {
         head_titles: args.head_titles,
         keep_summaries: !args.no_summaries,
         compress: gzip_best,
-        built_at: now_rfc3339(),
+        built_at: crate::clock::now_rfc3339(),
         source: args
             .input
             .iter()
@@ -178,22 +177,6 @@ pub fn human(bytes: u64) -> String {
     }
 }
 
-/// Current UTC time as RFC 3339, without a date crate.
-pub fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,9 +191,9 @@ mod tests {
     }
 
     #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_787), (2026, 11, 30));
+    fn human_sizes() {
+        assert_eq!(human(999), "999 B");
         assert_eq!(human(1_500), "1.5 KB");
+        assert_eq!(human(2_500_000), "2.50 MB");
     }
 }

@@ -5,10 +5,13 @@
 
 mod publish_support;
 
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use playlike_builder::publish::gcs::GcsStore;
+use playlike_builder::publish::upload::publish_to;
 use publish_support::*;
 
 const BUCKET: &str = "playlike-test";
@@ -194,16 +197,14 @@ fn gcs_interrupted_publish_never_exposes_missing_files() {
     let (i1, m1) = g.index("one", 200, 1, 8);
     ok(g.run(&["publish", "--index", &i1, "--to", &t]));
 
-    // 1. An injected failure after 5 uploads.
+    // 1. A store that fails after 5 uploads.
     let (i2, m2) = g.index("two", 201, 2, 8);
-    let (out, reads) = watch_live(&g, || {
-        g.run_env(
-            &["publish", "--index", &i2, "--to", &t, "--jobs", "1"],
-            &[("PLAYLIKE_PUBLISH_FAIL_AFTER", "5")],
-        )
+    let (result, reads) = watch_live(&g, || {
+        let store = FailingStore::new(GcsStore::emulator(&t, &g.emu.host).unwrap(), 5);
+        publish_to(Path::new(&i2), &store, &one_at_a_time())
     });
-    assert!(!out.status.success());
-    assert!(text(&out).contains("injected failure"), "{}", text(&out));
+    let err = format!("{:#}", result.unwrap_err());
+    assert!(err.contains("injected failure"), "{err}");
     assert!(reads > 0);
     assert_eq!(g.seen().root.version, m1.version, "live manifest unchanged");
     let partial = g.emu.list(BUCKET, &format!("{PREFIX}/v/{}/", m2.version));

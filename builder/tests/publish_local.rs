@@ -4,6 +4,10 @@
 
 mod publish_support;
 
+use std::path::Path;
+
+use playlike_builder::publish::store::LocalStore;
+use playlike_builder::publish::upload::publish_to;
 use publish_support::*;
 
 struct Fixture {
@@ -242,12 +246,13 @@ fn interrupted_local_publish_keeps_the_live_manifest_whole() {
     let (a, ma) = f.index("a", 60, "2026-04-01T00:00:00Z");
     let (b, mb) = f.index("b", 61, "2026-04-02T00:00:00Z");
     ok(playlike(&["publish", "--index", &a, "--to", &site], &[]));
-    let out = playlike(
-        &["publish", "--index", &b, "--to", &site, "--jobs", "1"],
-        &[("PLAYLIKE_PUBLISH_FAIL_AFTER", "2")],
+    let store = FailingStore::new(LocalStore::new(Path::new(&site)), 2);
+    let err = publish_to(Path::new(&b), &store, &one_at_a_time()).unwrap_err();
+    let err = format!("{err:#}");
+    assert!(
+        err.contains("live manifest") && err.contains("injected failure"),
+        "{err}"
     );
-    assert!(!out.status.success());
-    assert!(text(&out).contains("live manifest"), "{}", text(&out));
     assert_eq!(f.seen().root.version, ma.version);
     let out = ok(playlike(&["publish", "--index", &b, "--to", &site], &[]));
     assert!(out.contains("2 already there"), "{out}");

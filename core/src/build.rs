@@ -126,8 +126,7 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
     let chunks = title_chunks(games.len(), options);
     let first_tier_end = chunks.first().map_or(0, |(_, range)| range.end);
     let feature_parts = feature_parts(&games, &game_terms, first_tier_end, &mut stats);
-    let (platform_names, platforms_dropped) = platform_table(&games);
-    stats.platforms_dropped = platforms_dropped;
+    let platform_names = platform_table(&games, &mut stats);
 
     // Up-front parts in the order a reader wants them: the first title shard and the first
     // feature part (first answers), the other title shards (complete search), the rest of
@@ -396,18 +395,17 @@ fn tail_start(n: usize, options: &BuildOptions) -> usize {
 }
 
 /// Platform names by how many games have them, most common first, at most
-/// [`MAX_PLATFORMS`] of them; and how many rarer names were left out.
-fn platform_table(games: &[Game]) -> (Vec<String>, usize) {
+/// [`MAX_PLATFORMS`] of them (the rarer ones are counted in `stats`).
+fn platform_table(games: &[Game], stats: &mut BuildStats) -> Vec<String> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for p in games.iter().flat_map(|g| &g.platforms) {
         *counts.entry(p).or_default() += 1;
     }
     let mut names: Vec<(&str, usize)> = counts.into_iter().collect();
     names.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let dropped = names.len().saturating_sub(MAX_PLATFORMS);
+    stats.platforms_dropped = names.len().saturating_sub(MAX_PLATFORMS);
     names.truncate(MAX_PLATFORMS);
-    let names = names.into_iter().map(|(n, _)| n.to_string()).collect();
-    (names, dropped)
+    names.into_iter().map(|(n, _)| n.to_string()).collect()
 }
 
 /// `(first dense id, range)` of every title shard: a small head, then equal shards.
@@ -598,8 +596,12 @@ mod tests {
                 ..Game::default()
             })
             .collect();
-        let (table, dropped) = platform_table(&games);
-        assert_eq!((table.len(), dropped), (MAX_PLATFORMS, extra + 1));
+        let mut stats = BuildStats::default();
+        let table = platform_table(&games, &mut stats);
+        assert_eq!(
+            (table.len(), stats.platforms_dropped),
+            (MAX_PLATFORMS, extra + 1)
+        );
         assert_eq!(table[0], "common");
         let main = vec![true; games.len()];
         let notability = vec![0; games.len()];

@@ -9,11 +9,11 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
 use super::retry::{call_with_retries, form_body, Backoff, CallError};
+use crate::clock::now_secs;
 
 /// Why a token could not be had.
 #[derive(Debug, thiserror::Error)]
@@ -164,13 +164,6 @@ pub struct Token {
 
 /// Tokens this close to expiry are replaced before use.
 const EXPIRY_MARGIN: u64 = 300;
-
-fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or(Duration::ZERO)
-        .as_secs()
-}
 
 impl TokenSource {
     pub fn new(

@@ -19,18 +19,19 @@
 //!   `authorized_user` (a refresh token).
 //! - Otherwise the GCE/Cloud Run/GKE metadata server.
 
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+mod auth;
 
-use base64::Engine;
+use std::path::Path;
+use std::time::Duration;
+
 use serde::Deserialize;
 use serde_json::json;
 
+use auth::Auth;
+pub use auth::GcsAuthError;
+
 use super::store::{Fetched, Generation, Precondition, PutOptions, Stat, Store, StoreError};
-use crate::fetch::retry::{
-    call_with_retries, form_body, percent_encode, require_tls, Backoff, Reply,
-};
+use crate::fetch::retry::{call_with_retries, percent_encode, require_tls, Backoff, Reply};
 
 /// Read-write access to objects.
 pub const SCOPE_READ_WRITE: &str = "https://www.googleapis.com/auth/devstorage.read_write";
@@ -57,35 +58,6 @@ pub fn parse_gs_url(url: &str) -> Option<(String, String)> {
     Some((bucket.to_string(), prefix))
 }
 
-/// How requests are authorised.
-enum Auth {
-    None,
-    Static(String),
-    Refreshing {
-        provider: Provider,
-        cache: Mutex<Option<(String, u64)>>,
-    },
-}
-
-/// Where access tokens come from.
-enum Provider {
-    ServiceAccount {
-        email: String,
-        key_der: Vec<u8>,
-        token_uri: String,
-        scope: String,
-    },
-    AuthorizedUser {
-        client_id: String,
-        client_secret: String,
-        refresh_token: String,
-        token_uri: String,
-    },
-    Metadata {
-        url: String,
-    },
-}
-
 /// A bucket (and prefix) reached through the GCS JSON API.
 pub struct GcsStore {
     agent: ureq::Agent,
@@ -96,13 +68,6 @@ pub struct GcsStore {
     backoff: Backoff,
 }
 
-fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or(Duration::ZERO)
-        .as_secs()
-}
-
 impl GcsStore {
     /// Connects to `gs://bucket/prefix` with endpoint and credentials found as described in
     /// the module docs; `scope` is the OAuth scope requested for service accounts.
@@ -111,11 +76,26 @@ impl GcsStore {
         credentials: Option<&Path>,
         scope: &str,
     ) -> Result<GcsStore, StoreError> {
-        let (bucket, prefix) = parse_gs_url(url).ok_or_else(|| {
-            StoreError::Auth(format!(
-                "`{url}` is not a gs://bucket[/prefix] URL with a valid bucket name"
-            ))
-        })?;
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        if let Some(host) = env("STORAGE_EMULATOR_HOST") {
+            return GcsStore::emulator(url, &host);
+        }
+        let base = env("PLAYLIKE_GCS_ENDPOINT")
+            .map(|e| with_scheme(&e))
+            .unwrap_or_else(|| "https://storage.googleapis.com".into());
+        require_tls(&base, "PLAYLIKE_GCS_ENDPOINT").map_err(GcsAuthError::Insecure)?;
+        GcsStore::new(url, &base, auth::find_auth(credentials, scope)?)
+    }
+
+    /// Connects to `gs://bucket/prefix` on an emulator at `host` (`host:port` or a URL),
+    /// without auth.
+    pub fn emulator(url: &str, host: &str) -> Result<GcsStore, StoreError> {
+        GcsStore::new(url, &with_scheme(host), Auth::None)
+    }
+
+    fn new(url: &str, base: &str, auth: Auth) -> Result<GcsStore, StoreError> {
+        let (bucket, prefix) =
+            parse_gs_url(url).ok_or_else(|| StoreError::BadTarget(url.to_string()))?;
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(300)))
@@ -123,16 +103,6 @@ impl GcsStore {
             .user_agent(concat!("playlike/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
-        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        let (base, auth) = if let Some(host) = env("STORAGE_EMULATOR_HOST") {
-            (with_scheme(&host), Auth::None)
-        } else {
-            let base = env("PLAYLIKE_GCS_ENDPOINT")
-                .map(|e| with_scheme(&e))
-                .unwrap_or_else(|| "https://storage.googleapis.com".into());
-            require_tls(&base, "PLAYLIKE_GCS_ENDPOINT").map_err(StoreError::Auth)?;
-            (base, find_auth(credentials, scope)?)
-        };
         Ok(GcsStore {
             agent,
             base: base.trim_end_matches('/').to_string(),
@@ -160,31 +130,13 @@ impl GcsStore {
         )
     }
 
-    fn bearer(&self) -> Result<Option<String>, StoreError> {
-        match &self.auth {
-            Auth::None => Ok(None),
-            Auth::Static(t) => Ok(Some(format!("Bearer {t}"))),
-            Auth::Refreshing { provider, cache } => {
-                let mut cache = cache.lock().expect("token lock poisoned");
-                if let Some((token, expires)) = cache.as_ref() {
-                    if *expires > now_secs() + 120 {
-                        return Ok(Some(format!("Bearer {token}")));
-                    }
-                }
-                let (token, expires_in) = provider.fetch(&self.agent, &self.backoff)?;
-                *cache = Some((token.clone(), now_secs() + expires_in));
-                Ok(Some(format!("Bearer {token}")))
-            }
-        }
-    }
-
     /// Sends a request with auth and retries; `build` makes the request for each attempt.
     fn call(
         &self,
         what: &str,
         build: impl Fn(Option<&str>) -> Result<ureq::http::Response<ureq::Body>, ureq::Error>,
     ) -> Result<Reply, StoreError> {
-        let bearer = self.bearer()?;
+        let bearer = self.auth.bearer(&self.agent, &self.backoff)?;
         Ok(call_with_retries(
             what,
             &self.backoff,
@@ -467,255 +419,6 @@ impl GcsStore {
     }
 }
 
-/// Finds credentials as described in the module docs.
-fn find_auth(explicit: Option<&Path>, scope: &str) -> Result<Auth, StoreError> {
-    if let Ok(token) = std::env::var("GOOGLE_OAUTH_ACCESS_TOKEN") {
-        if !token.trim().is_empty() {
-            return Ok(Auth::Static(token.trim().to_string()));
-        }
-    }
-    let file: Option<PathBuf> = explicit
-        .map(Path::to_path_buf)
-        .or_else(|| std::env::var_os("GOOGLE_APPLICATION_CREDENTIALS").map(PathBuf::from))
-        .or_else(|| {
-            let gcloud = std::env::var_os("CLOUDSDK_CONFIG")
-                .map(PathBuf::from)
-                .or_else(|| {
-                    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config/gcloud"))
-                })?
-                .join("application_default_credentials.json");
-            gcloud.exists().then_some(gcloud)
-        });
-    let provider = match file {
-        Some(path) => provider_from_file(&path, scope)?,
-        None => Provider::Metadata {
-            url: format!(
-                "http://{}/computeMetadata/v1/instance/service-accounts/default/token",
-                std::env::var("GCE_METADATA_HOST")
-                    .unwrap_or_else(|_| "metadata.google.internal".into())
-            ),
-        },
-    };
-    Ok(Auth::Refreshing {
-        provider,
-        cache: Mutex::new(None),
-    })
-}
-
-fn provider_from_file(path: &Path, scope: &str) -> Result<Provider, StoreError> {
-    #[derive(Deserialize)]
-    struct KeyFile {
-        #[serde(rename = "type")]
-        kind: String,
-        client_email: Option<String>,
-        private_key: Option<String>,
-        token_uri: Option<String>,
-        client_id: Option<String>,
-        client_secret: Option<String>,
-        refresh_token: Option<String>,
-    }
-    let text = std::fs::read(path).map_err(|e| {
-        StoreError::Auth(format!(
-            "cannot read credentials file {}: {e}",
-            path.display()
-        ))
-    })?;
-    let key: KeyFile = serde_json::from_slice(&text).map_err(|e| {
-        StoreError::Auth(format!(
-            "{}: expected a service-account key or authorized-user JSON file: {e}",
-            path.display()
-        ))
-    })?;
-    let missing =
-        |field: &str| StoreError::Auth(format!("{}: `{field}` is missing", path.display()));
-    match key.kind.as_str() {
-        "service_account" => {
-            let pem = key.private_key.ok_or_else(|| missing("private_key"))?;
-            let key_der = pem_to_der(&pem).ok_or_else(|| {
-                StoreError::Auth(format!(
-                    "{}: private_key is not a PEM `PRIVATE KEY` block",
-                    path.display()
-                ))
-            })?;
-            // Fail now, not at the first upload, if the key is unusable.
-            ring::signature::RsaKeyPair::from_pkcs8(&key_der).map_err(|e| {
-                StoreError::Auth(format!(
-                    "{}: private_key is not an RSA PKCS#8 key: {e}",
-                    path.display()
-                ))
-            })?;
-            Ok(Provider::ServiceAccount {
-                email: key.client_email.ok_or_else(|| missing("client_email"))?,
-                key_der,
-                token_uri: token_uri(key.token_uri, path)?,
-                scope: scope.to_string(),
-            })
-        }
-        "authorized_user" => Ok(Provider::AuthorizedUser {
-            client_id: key.client_id.ok_or_else(|| missing("client_id"))?,
-            client_secret: key.client_secret.ok_or_else(|| missing("client_secret"))?,
-            refresh_token: key.refresh_token.ok_or_else(|| missing("refresh_token"))?,
-            token_uri: token_uri(key.token_uri, path)?,
-        }),
-        other => Err(StoreError::Auth(format!(
-            "{}: credentials of type `{other}` are not supported; use a service-account key, \
-             gcloud application-default credentials, or set GOOGLE_OAUTH_ACCESS_TOKEN",
-            path.display()
-        ))),
-    }
-}
-
-/// A credentials file's token endpoint (Google's by default), which must use TLS.
-fn token_uri(listed: Option<String>, path: &Path) -> Result<String, StoreError> {
-    let uri = listed.unwrap_or_else(|| "https://oauth2.googleapis.com/token".into());
-    require_tls(&uri, &format!("{}: token_uri", path.display())).map_err(StoreError::Auth)?;
-    Ok(uri)
-}
-
-/// The DER bytes of the first PEM block.
-fn pem_to_der(pem: &str) -> Option<Vec<u8>> {
-    let body: String = pem
-        .lines()
-        .map(str::trim)
-        .skip_while(|l| !l.starts_with("-----BEGIN"))
-        .skip(1)
-        .take_while(|l| !l.starts_with("-----END"))
-        .collect();
-    base64::engine::general_purpose::STANDARD.decode(body).ok()
-}
-
-/// A signed RS256 JWT asking `token_uri` for an access token with `scope`.
-pub fn service_account_jwt(
-    email: &str,
-    key_der: &[u8],
-    token_uri: &str,
-    scope: &str,
-    now: u64,
-) -> Result<String, String> {
-    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let header = b64.encode(json!({"alg": "RS256", "typ": "JWT"}).to_string());
-    let claims = b64.encode(
-        json!({
-            "iss": email,
-            "scope": scope,
-            "aud": token_uri,
-            "iat": now,
-            "exp": now + 3600,
-        })
-        .to_string(),
-    );
-    let signing_input = format!("{header}.{claims}");
-    let key = ring::signature::RsaKeyPair::from_pkcs8(key_der).map_err(|e| e.to_string())?;
-    let mut signature = vec![0; key.public().modulus_len()];
-    key.sign(
-        &ring::signature::RSA_PKCS1_SHA256,
-        &ring::rand::SystemRandom::new(),
-        signing_input.as_bytes(),
-        &mut signature,
-    )
-    .map_err(|e| e.to_string())?;
-    Ok(format!("{signing_input}.{}", b64.encode(signature)))
-}
-
-/// POSTs a form-encoded body to an OAuth token endpoint, with retries.
-fn post_form(
-    agent: &ureq::Agent,
-    backoff: &Backoff,
-    what: &str,
-    url: &str,
-    body: &str,
-) -> Result<Reply, StoreError> {
-    Ok(call_with_retries(
-        what,
-        backoff,
-        None,
-        || {
-            agent
-                .post(url)
-                .content_type("application/x-www-form-urlencoded")
-                .send(body)
-        },
-        |_| {},
-    )?)
-}
-
-impl Provider {
-    /// A fresh access token and its lifetime in seconds.
-    fn fetch(&self, agent: &ureq::Agent, backoff: &Backoff) -> Result<(String, u64), StoreError> {
-        let (what, reply) = match self {
-            Provider::ServiceAccount {
-                email,
-                key_der,
-                token_uri,
-                scope,
-            } => {
-                let jwt = service_account_jwt(email, key_der, token_uri, scope, now_secs())
-                    .map_err(|e| StoreError::Auth(format!("signing the token request: {e}")))?;
-                let body = form_body(&[
-                    ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
-                    ("assertion", &jwt),
-                ]);
-                let what = format!("token for {email} from {token_uri}");
-                let reply = post_form(agent, backoff, &what, token_uri, &body)?;
-                (what, reply)
-            }
-            Provider::AuthorizedUser {
-                client_id,
-                client_secret,
-                refresh_token,
-                token_uri,
-            } => {
-                let body = form_body(&[
-                    ("grant_type", "refresh_token"),
-                    ("client_id", client_id),
-                    ("client_secret", client_secret),
-                    ("refresh_token", refresh_token),
-                ]);
-                let what = format!("token refresh from {token_uri}");
-                let reply = post_form(agent, backoff, &what, token_uri, &body)?;
-                (what, reply)
-            }
-            Provider::Metadata { url } => {
-                let what = format!(
-                    "token from the metadata server {url} (no credentials file found: set \
-                     GOOGLE_APPLICATION_CREDENTIALS or pass --credentials)"
-                );
-                let reply = call_with_retries(
-                    &what,
-                    &Backoff {
-                        max_retries: 1,
-                        ..*backoff
-                    },
-                    None,
-                    || agent.get(url).header("Metadata-Flavor", "Google").call(),
-                    |_| {},
-                )?;
-                (what, reply)
-            }
-        };
-        if reply.status != 200 {
-            return Err(StoreError::Auth(format!(
-                "{what}: HTTP {}: {}",
-                reply.status,
-                reply.redacted_snippet()
-            )));
-        }
-        #[derive(Deserialize)]
-        struct TokenReply {
-            access_token: String,
-            #[serde(default)]
-            expires_in: Option<u64>,
-        }
-        let token: TokenReply = serde_json::from_slice(&reply.body).map_err(|_| {
-            StoreError::Auth(format!(
-                "{what}: no usable access_token in the reply: {}",
-                reply.redacted_snippet()
-            ))
-        })?;
-        Ok((token.access_token, token.expires_in.unwrap_or(3600)))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -732,11 +435,5 @@ mod tests {
         );
         assert_eq!(parse_gs_url("gs://Bad/x"), None);
         assert_eq!(parse_gs_url("s3://bkt/x"), None);
-    }
-
-    #[test]
-    fn pem_blocks_decode() {
-        let pem = "-----BEGIN PRIVATE KEY-----\nAAEC\nAw==\n-----END PRIVATE KEY-----\n";
-        assert_eq!(pem_to_der(pem), Some(vec![0, 1, 2, 3]));
     }
 }

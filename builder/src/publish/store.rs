@@ -33,9 +33,9 @@ pub enum StoreError {
     #[error("{what}: unexpected reply: {reason}")]
     BadReply { what: String, reason: String },
     #[error("GCS credentials: {0}")]
-    Auth(String),
-    #[error("injected failure after {0} uploads (PLAYLIKE_PUBLISH_FAIL_AFTER)")]
-    Injected(usize),
+    Auth(#[from] super::gcs::GcsAuthError),
+    #[error("`{0}` is not a gs://bucket[/prefix] URL with a valid bucket name")]
+    BadTarget(String),
 }
 
 /// An object's bytes and the generation they were read at.

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use playlike_builder::publish::store::{Fetched, PutOptions, Stat, Store, StoreError};
 use playlike_core::build::{build_index, BuildOptions};
 use playlike_core::format::{open_stored, sha256_hex, Manifest};
 use playlike_core::Game;
@@ -60,7 +61,6 @@ pub fn playlike_command(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_playlike"));
     cmd.args(args)
         .env_remove("STORAGE_EMULATOR_HOST")
-        .env_remove("PLAYLIKE_PUBLISH_FAIL_AFTER")
         .env_remove("GOOGLE_APPLICATION_CREDENTIALS")
         .env_remove("GOOGLE_OAUTH_ACCESS_TOKEN")
         .env_remove("PLAYLIKE_GCS_ENDPOINT");
@@ -343,5 +343,66 @@ impl Drop for Emulator {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A store that passes everything through to `inner` but fails every upload after the
+/// first `uploads`: an interrupted publish, on purpose.
+pub struct FailingStore<S> {
+    pub inner: S,
+    pub uploads: usize,
+    done: std::sync::atomic::AtomicUsize,
+}
+
+impl<S: Store> FailingStore<S> {
+    pub fn new(inner: S, uploads: usize) -> Self {
+        FailingStore {
+            inner,
+            uploads,
+            done: Default::default(),
+        }
+    }
+}
+
+impl<S: Store> Store for FailingStore<S> {
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+    fn get(&self, key: &str) -> Result<Option<Fetched>, StoreError> {
+        self.inner.get(key)
+    }
+    fn stat(&self, key: &str) -> Result<Option<Stat>, StoreError> {
+        self.inner.stat(key)
+    }
+    fn put(&self, key: &str, bytes: &[u8], opts: &PutOptions) -> Result<(), StoreError> {
+        use std::sync::atomic::Ordering;
+        if self.done.fetch_add(1, Ordering::SeqCst) >= self.uploads {
+            return Err(StoreError::Io {
+                path: self.inner.locate(key),
+                source: std::io::Error::other("injected failure (test store)"),
+            });
+        }
+        self.inner.put(key, bytes, opts)
+    }
+    fn list(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        self.inner.list(prefix)
+    }
+    fn list_dirs(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        self.inner.list_dirs(prefix)
+    }
+    fn delete(&self, key: &str) -> Result<(), StoreError> {
+        self.inner.delete(key)
+    }
+}
+
+/// What `publish` does by default, uploading one file at a time.
+pub fn one_at_a_time() -> playlike_builder::publish::upload::Plan {
+    playlike_builder::publish::upload::Plan {
+        keep: 5,
+        max_shrink: 5.0,
+        force: false,
+        canary: None,
+        jobs: 1,
+        dry_run: false,
     }
 }

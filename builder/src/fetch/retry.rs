@@ -309,6 +309,59 @@ pub fn form_body(pairs: &[(&str, &str)]) -> String {
         .join("&")
 }
 
+/// POSTs a form-encoded body to an OAuth token endpoint (Twitch's, Google's), with retries.
+pub fn post_form(
+    agent: &ureq::Agent,
+    backoff: &Backoff,
+    what: &str,
+    url: &str,
+    body: &str,
+) -> Result<Reply, CallError> {
+    call_with_retries(
+        what,
+        backoff,
+        None,
+        || {
+            agent
+                .post(url)
+                .content_type("application/x-www-form-urlencoded")
+                .send(body)
+        },
+        |_| {},
+    )
+}
+
+/// What an OAuth token endpoint grants.
+#[derive(Debug, serde::Deserialize)]
+pub struct TokenReply {
+    pub access_token: String,
+    /// Lifetime in seconds, when the endpoint says.
+    #[serde(default)]
+    pub expires_in: Option<u64>,
+}
+
+/// Why a token endpoint's reply holds no token; the bodies have their secrets redacted.
+#[derive(Debug)]
+pub enum TokenFailure {
+    Refused { status: u16, body: String },
+    BadReply { body: String },
+}
+
+impl Reply {
+    /// The token in a token endpoint's reply: a 200 whose JSON has a string `access_token`.
+    pub fn token(&self) -> Result<TokenReply, TokenFailure> {
+        if self.status != 200 {
+            return Err(TokenFailure::Refused {
+                status: self.status,
+                body: self.redacted_snippet(),
+            });
+        }
+        serde_json::from_slice(&self.body).map_err(|_| TokenFailure::BadReply {
+            body: self.redacted_snippet(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use super::retry::{call_with_retries, form_body, Backoff, CallError};
+use super::retry::{form_body, post_form, Backoff, CallError, TokenFailure};
 use crate::clock::now_secs;
 
 /// Why a token could not be had.
@@ -241,36 +241,13 @@ impl TokenSource {
             ("client_secret", &self.creds.client_secret),
             ("grant_type", "client_credentials"),
         ]);
-        let reply = call_with_retries(
-            &format!("POST {}", self.token_url),
-            &self.backoff,
-            None,
-            || {
-                self.agent
-                    .post(&self.token_url)
-                    .content_type("application/x-www-form-urlencoded")
-                    .send(body.as_str())
-            },
-            |_| {},
-        )?;
-        if reply.status != 200 {
-            return Err(AuthError::Refused {
-                url: self.token_url.clone(),
-                status: reply.status,
-                body: reply.redacted_snippet(),
-            });
-        }
-        #[derive(Deserialize)]
-        struct TokenReply {
-            access_token: String,
-            #[serde(default)]
-            expires_in: Option<u64>,
-        }
-        let parsed: TokenReply =
-            serde_json::from_slice(&reply.body).map_err(|_| AuthError::BadReply {
-                url: self.token_url.clone(),
-                body: reply.redacted_snippet(),
-            })?;
+        let what = format!("POST {}", self.token_url);
+        let reply = post_form(&self.agent, &self.backoff, &what, &self.token_url, &body)?;
+        let url = self.token_url.clone();
+        let parsed = reply.token().map_err(|failure| match failure {
+            TokenFailure::Refused { status, body } => AuthError::Refused { url, status, body },
+            TokenFailure::BadReply { body } => AuthError::BadReply { url, body },
+        })?;
         Ok(CachedToken {
             client_id: self.creds.client_id.clone(),
             access_token: parsed.access_token,

@@ -10,7 +10,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::clock::now_secs;
-use crate::fetch::retry::{call_with_retries, form_body, require_tls, Backoff, CallError, Reply};
+use crate::fetch::retry::{
+    call_with_retries, form_body, post_form, require_tls, Backoff, CallError, Reply, TokenFailure,
+};
 
 /// Why no access token could be had.
 #[derive(Debug, thiserror::Error)]
@@ -257,50 +259,14 @@ fn service_account_jwt(
     Ok(format!("{signing_input}.{}", b64.encode(signature)))
 }
 
-/// POSTs a form-encoded body to an OAuth token endpoint, with retries.
-fn post_form(
-    agent: &ureq::Agent,
-    backoff: &Backoff,
-    what: &str,
-    url: &str,
-    body: &str,
-) -> Result<Reply, GcsAuthError> {
-    Ok(call_with_retries(
-        what,
-        backoff,
-        None,
-        || {
-            agent
-                .post(url)
-                .content_type("application/x-www-form-urlencoded")
-                .send(body)
-        },
-        |_| {},
-    )?)
-}
-
 impl Provider {
     /// A fresh access token and its lifetime in seconds.
     fn fetch(&self, agent: &ureq::Agent, backoff: &Backoff) -> Result<(String, u64), GcsAuthError> {
         let (what, reply) = self.request(agent, backoff)?;
-        if reply.status != 200 {
-            return Err(GcsAuthError::Refused {
-                what,
-                status: reply.status,
-                body: reply.redacted_snippet(),
-            });
-        }
-        #[derive(Deserialize)]
-        struct TokenReply {
-            access_token: String,
-            #[serde(default)]
-            expires_in: Option<u64>,
-        }
-        let token: TokenReply =
-            serde_json::from_slice(&reply.body).map_err(|_| GcsAuthError::BadReply {
-                what,
-                body: reply.redacted_snippet(),
-            })?;
+        let token = reply.token().map_err(|failure| match failure {
+            TokenFailure::Refused { status, body } => GcsAuthError::Refused { what, status, body },
+            TokenFailure::BadReply { body } => GcsAuthError::BadReply { what, body },
+        })?;
         Ok((token.access_token, token.expires_in.unwrap_or(3600)))
     }
 

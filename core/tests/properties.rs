@@ -141,7 +141,7 @@ proptest! {
                 .map(|(_, (_, stored))| TitleShard::decode(&gunzip(stored).unwrap()).unwrap())
                 .collect();
             library.add_title_shards(shards).unwrap();
-            if library.set_features(part).is_ok() && library.can_recommend() {
+            if library.add_features(part).is_ok() && library.can_recommend() {
                 let _ = library.recommend(&playlike_core::Request::like(0));
             }
         }

@@ -18,8 +18,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use playlike_core::format::{
-    open_stored, verify_file, DetailsShard, FileRole, FormatError, GameDetails, Manifest,
-    ManifestFile,
+    decode_raw_part, verify_file, DetailsShard, FileRole, FormatError, GameDetails, Manifest,
+    ManifestFile, Part,
 };
 use playlike_core::protocol::{
     index_url_allowed, Answer, EngineError, EngineRequest, ErrorCode, FilterOptions, GameInfo,
@@ -30,6 +30,7 @@ use playlike_core::{GameId, Library, LibraryError, Request};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::gunzip;
 use crate::net::{self, IndexCache};
 
 /// A manifest together with the URL it came from (file paths are relative to it).
@@ -50,6 +51,8 @@ struct Inner {
     details: RefCell<HashMap<String, Rc<DetailsShard>>>,
     status: RefCell<LoadStatus>,
     notify: Box<dyn Fn(&LoadStatus)>,
+    /// Aborts the downloads of `open` (set by the npm API's `signal` option).
+    abort: RefCell<Option<web_sys::AbortSignal>>,
 }
 
 fn error(code: ErrorCode, message: impl Into<String>) -> EngineError {
@@ -66,8 +69,18 @@ impl Engine {
                 details: RefCell::new(HashMap::new()),
                 status: RefCell::new(LoadStatus::default()),
                 notify: Box::new(notify),
+                abort: RefCell::new(None),
             }),
         }
+    }
+
+    /// Downloads started by `open` from now on stop when `signal` aborts.
+    pub fn set_abort_signal(&self, signal: Option<web_sys::AbortSignal>) {
+        *self.inner.abort.borrow_mut() = signal;
+    }
+
+    fn abort_signal(&self) -> Option<web_sys::AbortSignal> {
+        self.inner.abort.borrow().clone()
     }
 
     pub fn status(&self) -> LoadStatus {
@@ -236,9 +249,14 @@ impl Engine {
         }
         let cache = IndexCache::open().await;
         let stored = fetch_verified(&loaded.url, &entry, cache.as_ref()).await?;
-        let shard = open_stored(&entry, &stored)
-            .and_then(|raw| DetailsShard::decode(&raw))
+        let raw = gunzip::open_stored(&entry, &stored)
+            .await
             .map_err(|e| describe(&entry, e))?;
+        let Part::Details(shard) =
+            decode_raw_part(&entry, &raw).map_err(|e| describe(&entry, e))?
+        else {
+            return Err(corrupt(&entry, "it is not a details shard"));
+        };
         let shard = Rc::new(shard);
         self.inner
             .details
@@ -264,6 +282,7 @@ impl Engine {
         let rollout = Rollout {
             bucket: rollout_bucket,
             allowed: allowed.to_vec(),
+            signal: self.abort_signal(),
         };
         let cache = IndexCache::open().await;
         if let Some(cache) = &cache {
@@ -280,9 +299,8 @@ impl Engine {
         let (text, loaded) = match fetch_manifest(manifest_url, &rollout).await {
             Ok(found) => found,
             Err(e) => {
-                let message = format!("The game index is unreachable: {e}");
-                self.fail(&message);
-                return Err(error(ErrorCode::Network, message));
+                self.fail(&e.message);
+                return Err(e);
             }
         };
         let loaded = Rc::new(loaded);
@@ -390,7 +408,10 @@ impl Engine {
                 next = Some(pending);
             }
             let started = net::now();
-            self.add_file(entry, &stored)?;
+            let raw = gunzip::open_stored(entry, &stored)
+                .await
+                .map_err(|e| describe(entry, e))?;
+            self.add_file(entry, &raw)?;
             net::measure(&format!("playlike:add {}", entry.path), started);
             if entry.role == FileRole::Search {
                 titles_loaded += 1;
@@ -420,12 +441,13 @@ impl Engine {
         Ok(())
     }
 
-    /// Verifies, decodes and adds one up-front file to the library.
-    fn add_file(&self, entry: &ManifestFile, stored: &[u8]) -> Result<(), EngineError> {
+    /// Decodes one up-front file (verified and decompressed) and adds it to the library.
+    fn add_file(&self, entry: &ManifestFile, raw: &[u8]) -> Result<(), EngineError> {
+        let part = decode_raw_part(entry, raw).map_err(|e| describe(entry, e))?;
         self.inner
             .library
             .borrow_mut()
-            .add_file(entry, stored)
+            .add_part(part)
             .map_err(|e| match e {
                 LibraryError::Format(failure) => describe(entry, failure),
                 other => corrupt(entry, &other.to_string()),
@@ -478,9 +500,11 @@ impl Engine {
         let url = file_url(entry, manifest_url)?;
         let mut seen = 0;
         let mut issued = _issued;
+        let signal = self.abort_signal();
         let bytes = net::fetch_bytes(
             &url,
             entry.bytes,
+            signal.as_ref(),
             move || issued.fire(),
             |n| {
                 let n = n.min(entry.bytes);
@@ -567,7 +591,7 @@ async fn fetch_verified(
         }
     }
     let url = file_url(entry, manifest_url)?;
-    let bytes = net::fetch_bytes(&url, entry.bytes, || {}, |_| {})
+    let bytes = net::fetch_bytes(&url, entry.bytes, None, || {}, |_| {})
         .await
         .map_err(|e| error(ErrorCode::Network, e))?;
     verify_file(entry, &bytes).map_err(|e| describe(entry, e))?;
@@ -582,14 +606,29 @@ struct Rollout {
     /// 0–99, stable per browser.
     bucket: u8,
     allowed: Vec<String>,
+    /// Aborts the manifest downloads.
+    signal: Option<web_sys::AbortSignal>,
 }
 
 /// Fetches `manifest.json` (bypassing the HTTP cache) and follows a staged rollout when the
 /// browser's bucket falls in the canary share and the canary manifest lies where the page
-/// allows indexes.
-async fn fetch_manifest(url: &str, rollout: &Rollout) -> Result<(String, Loaded), String> {
-    let text = net::fetch_text(url).await?;
-    let manifest = Manifest::from_json(&text).map_err(|e| e.to_string())?;
+/// allows indexes. A manifest that cannot be fetched is a `Network` error; one that does not
+/// parse, `Corrupt`.
+async fn fetch_manifest(url: &str, rollout: &Rollout) -> Result<(String, Loaded), EngineError> {
+    let text = net::fetch_text(url, rollout.signal.as_ref())
+        .await
+        .map_err(|e| {
+            error(
+                ErrorCode::Network,
+                format!("The game index is unreachable: {e}"),
+            )
+        })?;
+    let manifest = Manifest::from_json(&text).map_err(|e| {
+        error(
+            ErrorCode::Corrupt,
+            format!("The game index manifest {url} is unusable: {e}"),
+        )
+    })?;
     let stable = |text, manifest| {
         Ok((
             text,
@@ -614,11 +653,13 @@ async fn fetch_manifest(url: &str, rollout: &Rollout) -> Result<(String, Loaded)
         )));
         return stable(text, manifest);
     };
-    let canary = net::fetch_text(&canary_url).await.and_then(|t| {
-        Manifest::from_json(&t)
-            .map(|m| (t, m))
-            .map_err(|e| e.to_string())
-    });
+    let canary = net::fetch_text(&canary_url, rollout.signal.as_ref())
+        .await
+        .and_then(|t| {
+            Manifest::from_json(&t)
+                .map(|m| (t, m))
+                .map_err(|e| e.to_string())
+        });
     match canary {
         Ok((text, manifest)) => Ok((
             text,

@@ -7,7 +7,8 @@
 //! - [`worker`]: the web app's dedicated Web Worker. The page sends `Call`s and receives
 //!   `EngineEvent`s; all downloading, decoding, index building, searching and recommending
 //!   happens off the page's UI thread.
-//! - the npm package `playlike` (built with wasm-pack from this crate), for any page or Node.
+//! - [`api`]: the class `Playlike` of the npm package `playlike` (built with wasm-pack from
+//!   this crate, see `scripts/build-npm`), for any page, worker or Node.
 //!
 //! Invariants: no call panics on bad input (errors carry an [`playlike_core::protocol::ErrorCode`]);
 //! index files are verified before they are used or cached; cache pruning only follows a
@@ -15,9 +16,15 @@
 //!
 //! On a native target this crate is empty; it is built for `wasm32-unknown-unknown`.
 
+#[cfg(all(target_arch = "wasm32", feature = "api"))]
+pub mod api;
 #[cfg(target_arch = "wasm32")]
 pub mod engine;
 #[cfg(target_arch = "wasm32")]
-mod net;
+mod file;
 #[cfg(target_arch = "wasm32")]
+mod gunzip;
+#[cfg(target_arch = "wasm32")]
+mod net;
+#[cfg(all(target_arch = "wasm32", feature = "worker"))]
 pub mod worker;

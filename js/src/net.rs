@@ -1,5 +1,6 @@
 //! Network and Cache API access for the engine, through the global scope so the same code
-//! runs in a window, a Web Worker and Node (which has `fetch` but no Cache API).
+//! runs in a window, a Web Worker and Node (which has `fetch` but no Cache API; its `file:`
+//! URLs are read with [`crate::file`]).
 
 use js_sys::{Reflect, Uint8Array};
 use playlike_core::format::Manifest;
@@ -93,19 +94,29 @@ pub fn own_origin() -> Option<String> {
 }
 
 /// Sends the request at once (not on first poll, so callers know it is out) and returns the
-/// response to come; an HTTP error status is an error.
+/// response to come; an HTTP error status is an error. An aborted `signal` stops it.
 fn fetch_response(
     url: &str,
     no_cache: bool,
+    signal: Option<&web_sys::AbortSignal>,
 ) -> impl std::future::Future<Output = Result<web_sys::Response, String>> {
-    let init = web_sys::RequestInit::new();
-    if no_cache {
-        init.set_cache(web_sys::RequestCache::NoCache);
-    }
-    let request = JsFuture::from(global_fetch(url, &init));
+    let read = crate::file::read_in_node(url, signal);
+    let from_file = read.is_some();
+    let request = JsFuture::from(read.unwrap_or_else(|| {
+        let init = web_sys::RequestInit::new();
+        if no_cache {
+            init.set_cache(web_sys::RequestCache::NoCache);
+        }
+        init.set_signal(signal);
+        global_fetch(url, &init)
+    }));
     let url = url.to_string();
     async move {
-        let response: web_sys::Response = request.await.map_err(js_error)?.unchecked_into();
+        let answer = request.await.map_err(js_error)?;
+        if from_file {
+            return crate::file::into_response(answer);
+        }
+        let response: web_sys::Response = answer.unchecked_into();
         if !response.ok() {
             return Err(format!("HTTP {} for {url}", response.status()));
         }
@@ -114,8 +125,11 @@ fn fetch_response(
 }
 
 /// A text file, bypassing the HTTP cache (manifests change in place).
-pub async fn fetch_text(url: &str) -> Result<String, String> {
-    let response = fetch_response(url, true).await?;
+pub async fn fetch_text(
+    url: &str,
+    signal: Option<&web_sys::AbortSignal>,
+) -> Result<String, String> {
+    let response = fetch_response(url, true, signal).await?;
     let text = JsFuture::from(response.text().map_err(js_error)?)
         .await
         .map_err(js_error)?;
@@ -123,14 +137,15 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
 }
 
 /// Downloads a file chunk by chunk, reporting the bytes received so far;
-/// `sent` is called as soon as the request is out.
+/// `sent` is called as soon as the request is out. An aborted `signal` stops the download.
 pub async fn fetch_bytes(
     url: &str,
     expected: u64,
+    signal: Option<&web_sys::AbortSignal>,
     sent: impl FnOnce(),
     mut progress: impl FnMut(u64),
 ) -> Result<Vec<u8>, String> {
-    let request = fetch_response(url, false);
+    let request = fetch_response(url, false, signal);
     sent();
     let response = request.await?;
     let body = response.body().ok_or("empty response")?;

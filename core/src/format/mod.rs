@@ -140,20 +140,27 @@ pub enum Part {
 /// against its manifest entry, decompression, the envelope and the decode of the part its
 /// role names, and that the part covers the games the entry lists.
 pub fn open_part(entry: &ManifestFile, stored: &[u8]) -> Result<Part, FormatError> {
-    let raw = open_stored(entry, stored)?;
+    decode_raw_part(entry, &open_stored(entry, stored)?)
+}
+
+/// The checks of [`open_part`] after verification and decompression — the raw size, the
+/// envelope, the decode and the games covered — for a reader that decompresses elsewhere
+/// (the browser engine uses the platform's gzip).
+pub fn decode_raw_part(entry: &ManifestFile, raw: &[u8]) -> Result<Part, FormatError> {
+    check_size(entry, "decompressed", entry.raw_bytes, raw.len())?;
     let part = match entry.role {
         FileRole::Search => {
-            let shard = TitleShard::decode(&raw)?;
+            let shard = TitleShard::decode(raw)?;
             entry.check_range(shard.first_game, shard.len())?;
             Part::Titles(shard)
         }
         FileRole::Recommend => {
-            let part = FeaturePart::decode(&raw)?;
+            let part = FeaturePart::decode(raw)?;
             entry.check_range(part.first_game, part.games as usize)?;
             Part::Features(part)
         }
         FileRole::Details => {
-            let shard = DetailsShard::decode(&raw)?;
+            let shard = DetailsShard::decode(raw)?;
             entry.check_range(shard.first_game, shard.games.len())?;
             Part::Details(shard)
         }

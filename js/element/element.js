@@ -23,7 +23,8 @@ const CSS = `
 h2 { font-size: 1.1em; margin: 0 0 .5em; }
 ol { list-style: none; margin: 0; padding: 0; display: grid; gap: .6em; }
 li { display: grid; grid-template-columns: 45px 1fr; gap: .6em; align-items: start; }
-.cover { width: 45px; height: 64px; border-radius: 3px; background: #8884; object-fit: cover; }
+.cover { display: block; width: 45px; height: 64px; border-radius: 3px; overflow: hidden; background: #8884; }
+.cover img { display: block; width: 100%; height: 100%; object-fit: cover; }
 .name { font-weight: 600; }
 .year, .platforms { opacity: .75; }
 .why, .platforms { margin: .15em 0 0; font-size: .9em; }
@@ -142,13 +143,19 @@ class PlaylikeSimilar extends HTMLElement {
   #item({ game, explanation }) {
     const item = element('li');
     item.part = 'item';
-    const cover = element('img', 'cover');
-    cover.alt = '';
-    cover.width = 45;
-    cover.height = 64;
-    cover.loading = 'lazy';
-    if (game.cover) cover.src = `${COVER_URL}${encodeURIComponent(game.cover)}.jpg`;
-    cover.addEventListener('error', () => cover.removeAttribute('src'));
+    // A fixed-size placeholder; the cover image (decorative: the name says it all) goes on
+    // top and is dropped if it fails to load.
+    const cover = element('span', 'cover');
+    if (game.cover) {
+      const image = element('img');
+      image.alt = '';
+      image.width = 45;
+      image.height = 64;
+      image.loading = 'lazy';
+      image.addEventListener('error', () => image.remove());
+      image.src = `${COVER_URL}${encodeURIComponent(game.cover)}.jpg`;
+      cover.append(image);
+    }
     const text = element('div');
     const href = gameLink(this.getAttribute('link'), game.igdb_id);
     const name = element(href ? 'a' : 'span', 'name', game.name);

@@ -195,6 +195,11 @@ fn options<T: for<'de> Deserialize<'de> + Default>(
         return Ok(T::default());
     };
     check_keys(&value, what, known)?;
+    from_js(value, what)
+}
+
+/// `value` as a `T`, or a `bad_request` naming `what`.
+fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsValue> {
     serde_wasm_bindgen::from_value(value)
         .map_err(|e| bad_request(format!("{what}: {}", net::js_error(e.into()))))
 }
@@ -392,21 +397,13 @@ impl RecommendOptions {
     }
 }
 
-/// Where `open` stands.
-#[derive(Clone, Copy, PartialEq)]
-enum Stage {
-    Empty,
-    Opening,
-    Open,
-    Failed,
-}
-
 /// A Playlike index opened in JavaScript: title search, "games like this", recommendations
 /// from a taste, and game pages, all computed locally.
 #[wasm_bindgen]
 pub struct Playlike {
     engine: Engine,
-    stage: Rc<Cell<Stage>>,
+    /// `open`/`load` was called: an object holds one index for its whole life.
+    started: Cell<bool>,
     on_progress: Rc<RefCell<Option<Function>>>,
 }
 
@@ -432,7 +429,7 @@ impl Playlike {
         });
         Playlike {
             engine,
-            stage: Rc::new(Cell::new(Stage::Empty)),
+            started: Cell::new(false),
             on_progress,
         }
     }
@@ -497,8 +494,7 @@ impl Playlike {
         &self,
         #[wasm_bindgen(js_name = igdbIds, unchecked_param_type = "number[]")] igdb_ids: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let ids: Vec<u64> = serde_wasm_bindgen::from_value(igdb_ids)
-            .map_err(|e| bad_request(format!("igdbIds must be an array of IGDB ids: {e}")))?;
+        let ids: Vec<u64> = from_js(igdb_ids, "igdbIds must be an array of IGDB ids")?;
         if !self.engine.status().titles_complete {
             return Err(not_loaded("titles"));
         }
@@ -622,7 +618,7 @@ impl Playlike {
             Some(b) => return Err(bad_request(format!("rolloutBucket must be 0–99, not {b}"))),
             None => (js_sys::Math::random() * 100.0) as u8,
         };
-        if self.stage.get() != Stage::Empty {
+        if self.started.get() {
             return Err(bad_request(
                 "this Playlike already has an index; make a new one to open another",
             ));
@@ -630,27 +626,21 @@ impl Playlike {
         if let Some(signal) = signal.as_ref().filter(|s| s.aborted()) {
             return Err(signal.reason());
         }
-        self.stage.set(Stage::Opening);
+        self.started.set(true);
         *self.on_progress.borrow_mut() = on_progress;
         self.engine.set_abort_signal(signal.clone());
         let mut allowed = options.allowed;
         allowed.push(url.clone());
-        let (engine, stage) = (self.engine.clone(), self.stage.clone());
+        let engine = self.engine.clone();
         Ok(async move {
             let result = engine.open(&url, bucket, &allowed).await;
             engine.set_abort_signal(None);
             let aborted = signal.filter(|s| s.aborted());
-            let outcome = match (result, aborted) {
+            match (result, aborted) {
                 (_, Some(signal)) => Err(signal.reason()),
                 (Err(e), None) => Err(to_js_error(e)),
                 (Ok(()), None) => Ok(()),
-            };
-            stage.set(if outcome.is_ok() {
-                Stage::Open
-            } else {
-                Stage::Failed
-            });
-            outcome
+            }
         })
     }
 }

@@ -45,7 +45,10 @@ export interface LoadStatus {
   activity: string;
   search_ready: boolean;
   titles_complete: boolean;
+  /** Recommendations work (at least from the first part of the index). */
   recommend_ready: boolean;
+  /** Recommendations consider the whole index. */
+  recommend_complete: boolean;
   /** No usable index: the reason. */
   error: string | null;
   notice: string | null;

@@ -324,7 +324,7 @@ impl Engine {
         let Some((text, from_url)) = cache.manifest(manifest_url).await else {
             return false;
         };
-        let Ok(manifest) = Manifest::from_json(&text) else {
+        let Ok(manifest) = net::parse_manifest(&text) else {
             return false;
         };
         let loaded = Rc::new(Loaded {
@@ -623,7 +623,7 @@ async fn fetch_manifest(url: &str, rollout: &Rollout) -> Result<(String, Loaded)
                 format!("The game index is unreachable: {e}"),
             )
         })?;
-    let manifest = Manifest::from_json(&text).map_err(|e| {
+    let manifest = net::parse_manifest(&text).map_err(|e| {
         error(
             ErrorCode::Corrupt,
             format!("The game index manifest {url} is unusable: {e}"),
@@ -655,11 +655,7 @@ async fn fetch_manifest(url: &str, rollout: &Rollout) -> Result<(String, Loaded)
     };
     let canary = net::fetch_text(&canary_url, rollout.signal.as_ref())
         .await
-        .and_then(|t| {
-            Manifest::from_json(&t)
-                .map(|m| (t, m))
-                .map_err(|e| e.to_string())
-        });
+        .and_then(|t| net::parse_manifest(&t).map(|m| (t, m)));
     match canary {
         Ok((text, manifest)) => Ok((
             text,

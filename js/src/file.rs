@@ -29,8 +29,8 @@ fn node_read_file() -> Option<(JsValue, Function)> {
 }
 
 /// Starts reading the file behind a `file:` URL; the promise resolves to its bytes (see
-/// [`into_response`]) or rejects with Node's error. `None` when `url` is not a `file:` URL or this runtime
-/// cannot read files (then the caller fetches it as usual).
+/// [`into_response`]) or rejects with Node's error. `None` when `url` is not a `file:` URL
+/// or this runtime cannot read files (then the caller fetches it as usual).
 pub fn read_in_node(url: &str, signal: Option<&web_sys::AbortSignal>) -> Option<Promise> {
     if !url.starts_with("file:") {
         return None;

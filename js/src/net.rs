@@ -124,6 +124,16 @@ fn fetch_response(
     }
 }
 
+/// A manifest's text parsed with `JSON.parse` and checked like [`Manifest::from_json`] does
+/// (keeping `serde_json`'s parser out of the wasm).
+pub fn parse_manifest(text: &str) -> Result<Manifest, String> {
+    let value = js_sys::JSON::parse(text)
+        .map_err(|e| format!("manifest.json is not valid JSON: {}", js_error(e)))?;
+    let manifest: Manifest = serde_wasm_bindgen::from_value(value)
+        .map_err(|e| format!("manifest.json is not valid: {}", js_error(e.into())))?;
+    manifest.checked().map_err(|e| e.to_string())
+}
+
 /// A text file, bypassing the HTTP cache (manifests change in place).
 pub async fn fetch_text(
     url: &str,

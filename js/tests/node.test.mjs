@@ -225,8 +225,17 @@ test('the package resolves by name for import and require, with types that are n
   } finally {
     rmSync(app, { recursive: true, force: true });
   }
+  const fieldsOf = (types, name) => {
+    const start = types.indexOf(`export interface ${name} {`);
+    const body = types.slice(start, types.indexOf('\n}', start));
+    return [...body.matchAll(/^\s+(\w+)\??:/gm)].map((m) => m[1]).sort();
+  };
   for (const flavour of ['web', 'node']) {
     const types = readFileSync(path.join(PACKAGE, flavour, 'playlike.d.ts'), 'utf8');
+    // The declared shapes are the shapes returned.
+    assert.deepEqual(fieldsOf(types, 'LoadStatus'), Object.keys(playlike.status()).sort());
+    assert.deepEqual(fieldsOf(types, 'GameSummary'), Object.keys(playlike.search('hades')[0]).sort());
+    assert.deepEqual(fieldsOf(types, 'Recommendation'), Object.keys(playlike.similar(HADES)[0]).sort());
     const start = types.indexOf('export class Playlike');
     const api = types.slice(start, types.indexOf('\n}', start));
     assert.ok(api.length > 0 && !/\bany\b/.test(api), `${flavour}: 'any' in the Playlike class:\n${api}`);

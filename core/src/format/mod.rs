@@ -694,6 +694,22 @@ mod tests {
         assert!(matches!(err, FormatError::WrongKind { .. }), "{err}");
     }
 
+    #[test]
+    fn raw_parts_decompressed_elsewhere_get_the_same_checks() {
+        let (entry, _) = stored_titles(&tiny_titles());
+        let raw = tiny_titles().encode();
+        assert_eq!(
+            decode_raw_part(&entry, &raw).unwrap(),
+            Part::Titles(tiny_titles())
+        );
+        let err = decode_raw_part(&entry, &raw[..raw.len() - 1]).unwrap_err();
+        assert!(matches!(err, FormatError::Size { .. }), "{err}");
+        let mut absurd = tiny_titles();
+        absurd.first_game = 7;
+        let err = decode_raw_part(&entry, &absurd.encode()).unwrap_err();
+        assert!(matches!(err, FormatError::Range(_)), "{err}");
+    }
+
     proptest::proptest! {
         #[test]
         fn decoding_arbitrary_bytes_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..256)) {

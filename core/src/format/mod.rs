@@ -3,7 +3,8 @@
 //!
 //! An index is a directory of immutable, content-hashed, gzip-compressed files plus one
 //! `manifest.json` ([`manifest`]). Each binary file is wrapped in an [`envelope`] (magic,
-//! version, kind, checksum) around a bincode payload:
+//! version, kind, checksum) around a payload encoded with `postcard` (varint integers,
+//! length-prefixed strings):
 //! - [`TitleShard`] (role `search`): names, ids, years, platforms and covers of a contiguous
 //!   range of games — enough for title search and result cards. The first shard holds the
 //!   most notable games so search starts before the rest arrives.
@@ -32,9 +33,8 @@ pub use manifest::{
 pub use postings::{decode_postings, encode_postings};
 
 /// Version of every file this crate writes; readers reject any other.
-pub const FORMAT_VERSION: u32 = 2;
-/// Decoding never allocates more than this for one part, whatever the bytes claim.
-const DECODE_LIMIT: usize = 1 << 30;
+/// 3: payloads encoded with postcard instead of bincode.
+pub const FORMAT_VERSION: u32 = 3;
 /// Cap on decompressed size, so a gzip bomb cannot exhaust memory.
 pub const MAX_RAW_BYTES: u64 = 1 << 30;
 
@@ -193,23 +193,24 @@ fn gunzip_at_most(stored: &[u8], limit: u64) -> Result<Vec<u8>, FormatError> {
     Ok(out)
 }
 
-fn bincode_config() -> impl bincode::config::Config {
-    bincode::config::standard().with_limit::<DECODE_LIMIT>()
-}
-
+/// Encodes a part's payload with postcard and seals it in the envelope.
 fn encode_part<T: Serialize>(kind: PartKind, part: &T) -> Vec<u8> {
-    let payload = bincode::serde::encode_to_vec(part, bincode_config()).expect("part encodes");
+    let payload = postcard::to_allocvec(part).expect("parts encode into a Vec");
     envelope::seal(kind, &payload)
 }
 
+/// Opens the envelope and decodes the whole payload. Postcard allocates only as the bytes
+/// really hold elements (serde caps the preallocation for a claimed length), so a lying
+/// length fails on the missing bytes instead of reserving memory; the payload itself is
+/// bounded by [`MAX_RAW_BYTES`].
 fn decode_part<T: DeserializeOwned>(kind: PartKind, bytes: &[u8]) -> Result<T, FormatError> {
     let payload = envelope::open(bytes, kind)?;
-    let (part, used) = bincode::serde::decode_from_slice(payload, bincode_config())
-        .map_err(|e| FormatError::Decode(e.to_string()))?;
-    if used != payload.len() {
+    let (part, rest) =
+        postcard::take_from_bytes(payload).map_err(|e| FormatError::Decode(e.to_string()))?;
+    if !rest.is_empty() {
         return Err(FormatError::Decode(format!(
             "{} trailing bytes",
-            payload.len() - used
+            rest.len()
         )));
     }
     Ok(part)
@@ -710,7 +711,34 @@ mod tests {
         assert!(matches!(err, FormatError::Range(_)), "{err}");
     }
 
+    #[test]
+    fn files_of_the_bincode_format_are_rejected() {
+        let mut bytes = tiny_titles().encode();
+        bytes[4..8].copy_from_slice(&2u32.to_le_bytes());
+        assert!(matches!(
+            TitleShard::decode(&bytes),
+            Err(FormatError::Version { found: 2 })
+        ));
+    }
+
     proptest::proptest! {
+        /// Sealed payloads pass the envelope's checksum, so this reaches each decoder.
+        #[test]
+        fn arbitrary_sealed_payloads_never_panic(payload in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+            let _ = TitleShard::decode(&envelope::seal(PartKind::Titles, &payload));
+            let _ = FeaturePart::decode(&envelope::seal(PartKind::Features, &payload));
+            let _ = DetailsShard::decode(&envelope::seal(PartKind::Details, &payload));
+        }
+
+        #[test]
+        fn truncated_payloads_are_rejected(cut in 0usize..300) {
+            let sealed = tiny_titles().encode();
+            let payload = envelope::open(&sealed, PartKind::Titles).unwrap();
+            let cut = cut.min(payload.len() - 1);
+            let resealed = envelope::seal(PartKind::Titles, &payload[..cut]);
+            proptest::prop_assert!(TitleShard::decode(&resealed).is_err());
+        }
+
         #[test]
         fn decoding_arbitrary_bytes_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..256)) {
             let _ = TitleShard::decode(&bytes);

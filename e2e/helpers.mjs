@@ -118,9 +118,10 @@ export async function waitForSearchReady(page) {
   );
 }
 
+/** Waits until the whole index is in (recommendations start earlier, from its first part). */
 export async function waitForRecommendReady(page) {
   await page.waitForFunction(
-    () => performance.getEntriesByName('playlike:recommend-ready').length > 0,
+    () => performance.getEntriesByName('playlike:index-complete').length > 0,
     null,
     { timeout: 60000 },
   );

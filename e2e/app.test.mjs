@@ -81,7 +81,7 @@ test('a misspelled title is found, picked, and its page shows ten explained reco
     assert.equal(whys.length, 10);
     for (const why of whys) assert.ok(why.trim().length > 0, 'every recommendation is explained');
     // Details arrive on demand from their shard.
-    await page.waitForSelector('[data-testid=game-page][data-details=ready]');
+    await page.waitForSelector('[data-testid=game-details][data-details=ready]');
     await screenshot(page, 'game-page');
     // Clicking a recommendation navigates to it.
     const target = recs(page).first().locator('a.rec-main');
@@ -101,6 +101,7 @@ test('a platform filter changes the results and lands in the URL', { timeout: 12
     await waitForApp(page);
     await waitForTenRecs(page);
     const before = await recNames(page);
+    await page.getByTestId('filters-toggle').click();
     const select = page.getByTestId('platform-filter');
     const options = (await select.locator('option').evaluateAll((os) => os.map((o) => o.value)))
       .filter((v) => v);
@@ -481,6 +482,7 @@ test('years, genres and the popularity knob shape the results at once', { timeou
     await page.goto(`${server.url}game/${GAME.igdbId}`);
     await waitForApp(page);
     await waitForTenRecs(page);
+    await page.getByTestId('filters-toggle').click();
     // Years: every result is from 2015 or later.
     await page.locator('input[aria-label="Released from year"]').fill('2015');
     await page.locator('input[aria-label="Released from year"]').press('Enter');

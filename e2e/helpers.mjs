@@ -105,9 +105,10 @@ export async function withPage(context, name, body) {
   }
 }
 
-/** Waits until the wasm app has mounted (its header is in the DOM). */
+/** Waits until the wasm app has mounted: it has taken over the painted shell (which has a
+ *  header too) and drawn its own header. */
 export async function waitForApp(page) {
-  await page.waitForSelector('header.site-header', { timeout: 30000 });
+  await page.waitForSelector('#app:not([aria-busy]) header.site-header', { timeout: 30000 });
 }
 
 export async function waitForSearchReady(page) {

@@ -198,11 +198,11 @@ test('a deep link shows ten recommendations from the first part of the index, th
       await page.goto(`${server.url}game/${GAME_ID}`);
       await waitForApp(page);
       await waitForTenRecs(page);
-      const refining = page.getByTestId('recs-refining');
+      const refining = page.getByTestId('recs-status');
       assert.match(await refining.innerText(), /refining/i);
       release();
       await waitForRecommendReady(page);
-      await page.waitForFunction(() => (document.querySelector('[data-testid=recs-refining]')?.innerText ?? '') === '', null, { timeout: 30000 });
+      await page.waitForFunction(() => (document.querySelector('[data-testid=recs-status]')?.innerText ?? '') === '', null, { timeout: 30000 });
       await waitForTenRecs(page);
     });
   } finally {

@@ -17,6 +17,7 @@ mod parallel;
 pub mod protocol;
 pub mod recommend;
 pub mod search;
+mod showcase;
 pub mod terms;
 pub mod text;
 

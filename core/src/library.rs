@@ -307,6 +307,11 @@ impl Library {
         self.features.as_ref().map(FeatureIndex::total_games)
     }
 
+    /// Year, main-game flag and notability of every loaded game, by dense id.
+    pub fn facts(&self) -> &GameFacts {
+        &self.facts
+    }
+
     pub fn find_igdb(&self, igdb_id: u64) -> Option<GameId> {
         self.igdb.get(&igdb_id).copied()
     }

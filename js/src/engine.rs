@@ -139,13 +139,13 @@ impl Engine {
             .collect()
     }
 
-    /// Up to `n` of the best-known main games.
+    /// Up to `n` well-known main games across eras and platforms ([`Library::showcase`]).
     pub fn showcase(&self, n: usize) -> Vec<GameSummary> {
         let library = self.inner.library.borrow();
-        (0..library.loaded_titles() as GameId)
+        library
+            .showcase(n)
+            .into_iter()
             .filter_map(|game| GameSummary::of(&library, game))
-            .filter(|game| game.main_game)
-            .take(n)
             .collect()
     }
 

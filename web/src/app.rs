@@ -53,8 +53,9 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Entry point used by `main.rs`.
+/// Entry point used by `main.rs`: the app takes over the painted shell (see
+/// [`components::shell`](crate::components::shell)).
 pub fn mount() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(App);
+    crate::components::shell::take_over(|root| leptos::mount::mount_to(root, App).forget());
 }

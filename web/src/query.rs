@@ -83,6 +83,23 @@ impl ViewQuery {
         *self == ViewQuery::default()
     }
 
+    /// How many filters and knobs are set (a year range counts once).
+    pub fn active_count(&self) -> usize {
+        [
+            !self.platforms.is_empty(),
+            self.year_from.is_some() || self.year_to.is_some(),
+            self.min_rating.is_some(),
+            !self.genres.is_empty(),
+            !self.without.is_empty(),
+            self.include_all,
+            self.popularity != 0.0,
+            self.recency != 0.0,
+        ]
+        .into_iter()
+        .filter(|&on| on)
+        .count()
+    }
+
     /// The filters (games to exclude are the engine's business: the request names them).
     pub fn filters(&self) -> Filters {
         Filters {

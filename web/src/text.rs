@@ -101,6 +101,44 @@ pub fn meta_line(year: Option<u16>, platforms: &[String]) -> String {
     parts.join(" · ")
 }
 
+/// How many of `total` tiles a grid of `columns` columns shows so that every row is full:
+/// whole rows only (all of them when there are fewer than one row), at most `max_rows` rows
+/// when that is not 0.
+pub fn full_rows(total: usize, columns: usize, max_rows: usize) -> usize {
+    let columns = columns.max(1);
+    let whole = if total < columns {
+        total
+    } else {
+        total / columns * columns
+    };
+    if max_rows == 0 {
+        whole
+    } else {
+        whole.min(max_rows * columns)
+    }
+}
+
+/// The genres shared by at least `min_games` of these games (one genre list per game), most
+/// shared first (ties in first-seen order), at most `max`.
+pub fn common_genres(genres_per_game: &[Vec<String>], min_games: usize, max: usize) -> Vec<String> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for genres in genres_per_game {
+        for genre in genres {
+            match counts.iter_mut().find(|(name, _)| name == genre) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((genre, 1)),
+            }
+        }
+    }
+    counts.retain(|&(_, n)| n >= min_games.max(1));
+    counts.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+    counts
+        .into_iter()
+        .take(max)
+        .map(|(name, _)| name.to_string())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +186,35 @@ mod tests {
             "2018 · PC, Switch, PS4 +2"
         );
         assert_eq!(meta_line(None, &[]), "");
+    }
+
+    #[test]
+    fn grids_show_whole_rows_only() {
+        assert_eq!(full_rows(24, 3, 0), 24);
+        assert_eq!(full_rows(24, 4, 0), 24);
+        assert_eq!(full_rows(24, 6, 0), 24);
+        assert_eq!(full_rows(17, 6, 0), 12);
+        assert_eq!(full_rows(17, 4, 0), 16);
+        assert_eq!(full_rows(2, 6, 0), 2, "fewer than a row: all of them");
+        assert_eq!(full_rows(24, 6, 1), 6);
+        assert_eq!(full_rows(8, 3, 2), 6);
+        assert_eq!(full_rows(0, 4, 1), 0);
+    }
+
+    #[test]
+    fn common_genres_counts_games_and_keeps_the_shared_ones() {
+        let games: Vec<Vec<String>> = [
+            &["Shooter", "Indie"][..],
+            &["Shooter"],
+            &["Platform", "Indie"],
+            &["Indie"],
+            &["Puzzle"],
+        ]
+        .iter()
+        .map(|g| g.iter().map(|s| s.to_string()).collect())
+        .collect();
+        assert_eq!(common_genres(&games, 2, 10), ["Indie", "Shooter"]);
+        assert_eq!(common_genres(&games, 1, 2), ["Indie", "Shooter"]);
+        assert_eq!(common_genres(&games, 4, 10), Vec::<String>::new());
     }
 }

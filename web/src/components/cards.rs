@@ -1,13 +1,25 @@
-//! The lists that show games: search results, recommendations with their explanations,
-//! taste lists. Rows are plain data from the engine ([`GameSummary`], [`RecItem`]).
+//! The lists that show games: recommendations with their explanations (and the whole
+//! "recommendations" area of a page: loading, errors, empty, refining), and grids of game
+//! tiles. Rows are plain data from the engine ([`GameSummary`], [`RecItem`]).
+//!
+//! Layout shift: a recommendation row and a tile have a fixed height (text is clamped), the
+//! placeholders shown while data arrives have the same size, and rows are keyed by position
+//! *and* game, so refining a list in place replaces rows where they stand instead of moving
+//! them.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use playlike_core::protocol::{EngineError, ErrorCode, RecAnswer};
 pub use playlike_core::protocol::{GameSummary, RecItem};
 
+use crate::api::Status;
 use crate::components::cover::Cover;
 use crate::components::taste::TasteButtons;
 use crate::query::{href, ViewQuery};
+use crate::text::full_rows;
+
+/// Recommendations a page asks for, and placeholder rows shown until they arrive.
+pub const RECS: usize = 10;
 
 /// "2018 · PC, Switch, PS4 +3"
 pub fn meta_line(game: &GameSummary) -> String {
@@ -23,16 +35,79 @@ pub fn game_href(igdb_id: u64) -> String {
     )
 }
 
-/// The "games like this" / "for you" list.
+/// The state of a page's recommendations: `None` until asked (index still loading).
+pub type RecState = Option<Result<RecAnswer, EngineError>>;
+
+/// A page's recommendations with everything around them: a status line that always keeps its
+/// place (loading progress, "refining", nothing), placeholder rows until the answer, then the
+/// list, or a plain-words message.
+#[component]
+pub fn RecResults(#[prop(into)] state: Signal<RecState>) -> impl IntoView {
+    let status = expect_context::<Status>();
+    let status_line = move || match state.get() {
+        None
+        | Some(Err(EngineError {
+            code: ErrorCode::NotLoaded,
+            ..
+        })) => status.with(|s| {
+            if s.error.is_some() {
+                "The catalogue did not download: press Retry above.".to_string()
+            } else {
+                format!(
+                    "Picking games as the catalogue downloads ({:.0}%)…",
+                    s.percent()
+                )
+            }
+        }),
+        Some(Ok(RecAnswer {
+            complete: false, ..
+        })) => "First picks; refining as the rest of the catalogue arrives…".to_string(),
+        _ => String::new(),
+    };
+    view! {
+        <p class="status-line" data-testid="recs-status" aria-live="polite">{status_line}</p>
+        {move || match state.get() {
+            None | Some(Err(EngineError { code: ErrorCode::NotLoaded, .. })) => {
+                view! { <RecSkeleton/> }.into_any()
+            }
+            Some(Err(e)) => view! { <p class="alert error">{plain_error(&e)}</p> }.into_any(),
+            Some(Ok(RecAnswer { items, .. })) if items.is_empty() => view! {
+                <p class="empty-line" data-testid="recs-empty">
+                    "No games match these filters. Loosen or reset them to see more."
+                </p>
+            }.into_any(),
+            Some(Ok(RecAnswer { items, .. })) => {
+                view! { <RecList items=Signal::derive(move || items.clone())/> }.into_any()
+            }
+        }}
+    }
+}
+
+/// What went wrong, in words a player can act on.
+fn plain_error(error: &EngineError) -> &'static str {
+    match error.code {
+        ErrorCode::BadId => {
+            "This game is not in the catalogue any more, so there is nothing to compare it with."
+        }
+        ErrorCode::BadRequest => {
+            "These filters could not be used. Reset the filters to see recommendations."
+        }
+        ErrorCode::Corrupt | ErrorCode::Network | ErrorCode::NotLoaded => {
+            "The catalogue could not be read. Reload the page to try again."
+        }
+    }
+}
+
+/// The recommendation list, keyed by position and game (see the module doc).
 #[component]
 pub fn RecList(#[prop(into)] items: Signal<Vec<RecItem>>) -> impl IntoView {
     let query = use_query_map();
     view! {
         <ol class="rec-list" data-testid="recommendations">
             <For
-                each=move || items.get()
-                key=|item| item.game.igdb_id
-                children=move |item| {
+                each=move || items.get().into_iter().enumerate()
+                key=|(at, item)| (*at, item.game.igdb_id)
+                children=move |(_, item)| {
                     let id = item.game.igdb_id;
                     let link = move || href(
                         &format!("/game/{id}"),
@@ -42,11 +117,11 @@ pub fn RecList(#[prop(into)] items: Signal<Vec<RecItem>>) -> impl IntoView {
                         <li class="rec">
                             <a class="rec-main" href=link>
                                 <Cover image=item.game.cover.clone() name=item.game.name.clone()/>
-                                <div class="rec-text">
+                                <span class="rec-text">
                                     <span class="rec-name">{item.game.name.clone()}</span>
                                     <span class="meta">{meta_line(&item.game)}</span>
                                     <span class="why">{item.explanation.clone()}</span>
-                                </div>
+                                </span>
                             </a>
                             <TasteButtons igdb_id=id compact=true/>
                         </li>
@@ -57,28 +132,53 @@ pub fn RecList(#[prop(into)] items: Signal<Vec<RecItem>>) -> impl IntoView {
     }
 }
 
-/// A compact list of games (liked, disliked, popular).
+/// Placeholder rows of the size of real ones, while recommendations are on their way.
+#[component]
+pub fn RecSkeleton() -> impl IntoView {
+    view! {
+        <ol class="rec-list" aria-hidden="true" data-testid="recs-skeleton">
+            {(0..RECS).map(|_| view! { <li class="rec skeleton"></li> }).collect_view()}
+        </ol>
+    }
+}
+
+/// A grid of game tiles. With `full_rows` (or `rows`) it only ever shows full rows: each
+/// tile is marked with the column counts at which it would start an incomplete last row, and
+/// the stylesheet hides it where the grid has that many columns (see `.beyond-*` in
+/// style.css).
 #[component]
 pub fn GameGrid(
     #[prop(into)] games: Signal<Vec<GameSummary>>,
     /// Show like / dislike / own toggles under each tile.
     #[prop(optional)]
     with_taste: bool,
+    /// Leave out the tiles of an incomplete last row.
+    #[prop(optional)]
+    full_rows: bool,
+    /// At most this many (full) rows (0: no limit).
+    #[prop(optional)]
+    rows: usize,
+    #[prop(optional)] testid: &'static str,
 ) -> impl IntoView {
+    let whole = full_rows || rows > 0;
     let query = use_query_map();
     view! {
-        <ul class="game-grid">
+        <ul class="game-grid" class:with-taste=with_taste data-testid=testid>
             <For
-                each=move || games.get()
-                key=|g| g.igdb_id
-                children=move |g| {
+                each=move || {
+                    let games = games.get();
+                    let total = games.len();
+                    games.into_iter().enumerate().map(move |(at, g)| (at, total, g))
+                }
+                key=|(at, total, g)| (*at, *total, g.igdb_id)
+                children=move |(at, total, g)| {
                     let id = g.igdb_id;
                     let link = move || href(
                         &format!("/game/{id}"),
                         &ViewQuery::from_params(&query.read()).pairs(),
                     );
                     view! {
-                        <li>
+                        <li class=if whole { beyond_classes(at, total, rows) } else { String::new() }>
                             <a class="tile" href=link>
                                 <Cover image=g.cover.clone() name=g.name.clone()/>
                                 <span class="tile-name">{g.name.clone()}</span>
@@ -91,4 +191,35 @@ pub fn GameGrid(
             />
         </ul>
     }
+}
+
+/// Placeholder tiles of the size of real ones, in full rows like [`GameGrid`].
+#[component]
+pub fn GridSkeleton(count: usize, #[prop(optional)] rows: usize) -> impl IntoView {
+    view! {
+        <ul class="game-grid" aria-hidden="true">
+            {(0..count).map(|at| view! {
+                <li class=beyond_classes(at, count, rows)>
+                    <span class="tile skeleton">
+                        <span class="cover"></span>
+                        <span class="tile-name"></span>
+                        <span class="meta"></span>
+                    </span>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// The grid's column counts (one per width band in style.css).
+const GRID_COLUMNS: [usize; 4] = [3, 4, 6, 8];
+
+/// `beyond-3 beyond-6 …`: the column counts at which tile `at` of `total` is left out.
+fn beyond_classes(at: usize, total: usize, rows: usize) -> String {
+    GRID_COLUMNS
+        .iter()
+        .filter(|&&columns| at >= full_rows(total, columns, rows))
+        .map(|columns| format!("beyond-{columns}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -1,6 +1,7 @@
-//! Filters and knobs for recommendations. They live in the URL query (see `query.rs`), so
-//! every change is a link and results update at once. Discrete changes push a history entry
-//! (Back undoes them); slider moves replace the current entry.
+//! Filters and knobs for recommendations, behind one button that says how many are on (closed
+//! at first, so the recommendations come first on every screen). They live in the URL query
+//! (see `query.rs`), so every change is a link and results update at once. Discrete changes
+//! push a history entry (Back undoes them); slider moves replace the current entry.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
@@ -75,9 +76,15 @@ pub fn FilterPanel() -> impl IntoView {
     let year_input = |value: String| parse_year(&value);
 
     view! {
-        <details class="filters" open>
-            <summary>"Filters"
-                <span class="filters-active">{move || if current.with(ViewQuery::is_default) { String::new() } else { " · active".into() }}</span>
+        <details class="filters">
+            <summary class="filters-toggle" data-testid="filters-toggle">
+                "Filters"
+                <span class="filters-active" data-testid="filters-active">
+                    {move || match current.with(ViewQuery::active_count) {
+                        0 => String::new(),
+                        n => format!(" · {n} on"),
+                    }}
+                </span>
             </summary>
             <div class="filter-grid">
                 <label class="field">
@@ -177,8 +184,9 @@ fn GenrePicker(
             <div class="chips">
                 {move || chosen.get().into_iter().map(|name| {
                     let remove = name.clone();
+                    let remove_label = format!("Remove {name}");
                     view! {
-                        <button type="button" class="chip on" title="Remove"
+                        <button type="button" class="chip on" aria-label=remove_label
                             on:click=move |_| {
                                 let mut list = chosen.get_untracked();
                                 list.retain(|n| *n != remove);

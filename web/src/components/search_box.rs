@@ -27,7 +27,8 @@ pub fn SearchBox() -> impl IntoView {
     let query_map = use_query_map();
     let navigate = StoredValue::new_local(use_navigate());
 
-    let text = RwSignal::new(String::new());
+    // Typing may have started in the painted shell's search box, before the app was running.
+    let text = RwSignal::new(crate::components::shell::typed_text());
     let hits = RwSignal::new(Vec::<GameSummary>::new());
     // The query whose results are shown, and the one last sent to the engine.
     let searched = RwSignal::new(String::new());
@@ -231,9 +232,9 @@ pub fn SearchBox() -> impl IntoView {
                 }>
                     <li class="option-empty" role="presentation">
                         {move || if progress.search_ready.get() {
-                            "No games match."
+                            "No games match. Check the spelling, or try fewer or other words."
                         } else {
-                            "Search is getting ready…"
+                            "Search starts as soon as the first game titles have downloaded…"
                         }}
                     </li>
                 </Show>

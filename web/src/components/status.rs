@@ -40,8 +40,8 @@ pub fn StatusBar() -> impl IntoView {
             </Show>
             {move || status.with(|s| s.error.clone()).map(|error| view! {
                 <div class="alert error" role="alert" data-testid="index-error">
-                    <strong>"The game index could not be loaded."</strong>
-                    <span class="alert-text">{error}</span>
+                    <strong>"The game index could not be loaded. Check your connection, then press Retry."</strong>
+                    <span class="alert-text alert-detail">{format!("What went wrong: {error}")}</span>
                     <button type="button" class="button" on:click=move |_| api::retry(status)>"Retry"</button>
                 </div>
             })}
@@ -77,7 +77,7 @@ pub fn Footer() -> impl IntoView {
                         s.games,
                         if s.from_cache { " · saved in this browser" } else { "" },
                     ),
-                    _ => "Index not loaded yet".to_string(),
+                    _ => "Loading the game index…".to_string(),
                 })}
             </span>
             <span>"Runs entirely in your browser."</span>

@@ -5,17 +5,17 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
-use playlike_core::protocol::{EngineError, ErrorCode, RecAnswer, RecQuery};
+use playlike_core::protocol::RecQuery;
 
-use crate::api::{self, Progress, Status};
-use crate::components::cards::{GameGrid, RecList};
+use crate::api::{self, Progress};
+use crate::components::cards::{GameGrid, RecResults, RECS};
 use crate::components::filters::FilterPanel;
+use crate::components::share::ShareButton;
 use crate::prefs::{parse_ids, Taste};
 use crate::query::ViewQuery;
 
 #[component]
 pub fn ForYou() -> impl IntoView {
-    let status = expect_context::<Status>();
     let progress = expect_context::<Progress>();
     let taste = expect_context::<Taste>();
     let query = use_query_map();
@@ -96,50 +96,50 @@ pub fn ForYou() -> impl IntoView {
                     exclude,
                     filters: view_query.filters(),
                     knobs: view_query.knobs(),
-                    k: 10,
+                    k: RECS,
                 })
                 .await,
             )
         }
     });
-    let recommendations = Memo::new(move |_| recommendations.get().flatten());
+    let recommendations = Signal::derive(move || recommendations.get().flatten());
 
     view! {
-        <section class="panel">
-            <h1>"For you"</h1>
-            <Show
-                when=move || !liked_ids.with(Vec::is_empty)
-                fallback=|| view! {
-                    <p class="empty-line" data-testid="for-you-empty">
-                        "Like a few games (the ♥ button on any game) and this page ranks the whole catalogue for you."
-                    </p>
-                }
-            >
-                <h2 class="sub">"Because you like"</h2>
-                <GameGrid games=liked with_taste=true/>
-                <Show when=move || !disliked.with(Vec::is_empty)>
-                    <h2 class="sub">"Steering away from"</h2>
-                    <GameGrid games=disliked with_taste=true/>
-                </Show>
-            </Show>
-        </section>
-        <Show when=move || !liked_ids.with(Vec::is_empty)>
-            <section class="panel recs">
-                <h2>"Recommended for you"</h2>
-                <FilterPanel/>
-                {move || match recommendations.get() {
-                    None | Some(Err(EngineError { code: ErrorCode::NotLoaded, .. })) => view! {
-                        <p class="loading-line" data-testid="recs-loading">
-                            {move || format!("Recommendations are loading… {:.0}%", status.with(|s| s.percent()))}
+        <div class="split">
+            <div class="split-main">
+                <section class="panel page-title">
+                    <div class="panel-head">
+                        <h1>"For you"</h1>
+                        <Show when=move || !liked_ids.with(Vec::is_empty)>
+                            <ShareButton/>
+                        </Show>
+                    </div>
+                    <Show when=move || liked_ids.with(Vec::is_empty)>
+                        <p class="empty-line" data-testid="for-you-empty">
+                            "Like a few games (the ♥ button on any game page) and this page ranks the whole catalogue for you."
                         </p>
-                    }.into_any(),
-                    Some(Err(e)) => view! { <p class="alert error">{e.message}</p> }.into_any(),
-                    Some(Ok(RecAnswer { items, .. })) if items.is_empty() => view! {
-                        <p class="empty-line">"No games match these filters. Loosen them to see more."</p>
-                    }.into_any(),
-                    Some(Ok(RecAnswer { items, .. })) => view! { <RecList items=Signal::derive(move || items.clone())/> }.into_any(),
-                }}
-            </section>
-        </Show>
+                    </Show>
+                </section>
+                <Show when=move || !liked_ids.with(Vec::is_empty)>
+                    <section class="panel recs" aria-labelledby="recs-title">
+                        <h2 id="recs-title">"Recommended for you"</h2>
+                        <FilterPanel/>
+                        <RecResults state=recommendations/>
+                    </section>
+                </Show>
+            </div>
+            <Show when=move || !liked_ids.with(Vec::is_empty)>
+                <aside class="split-aside">
+                    <section class="panel taste-lists">
+                        <h2 class="sub">"Because you like"</h2>
+                        <GameGrid games=liked with_taste=true/>
+                        <Show when=move || !disliked.with(Vec::is_empty)>
+                            <h2 class="sub">"Steering away from"</h2>
+                            <GameGrid games=disliked with_taste=true/>
+                        </Show>
+                    </section>
+                </aside>
+            </Show>
+        </div>
     }
 }

@@ -1,16 +1,22 @@
-//! `/game/:igdb_id`: one game — cover, title, year, genres, platforms, developers, rating,
-//! details fetched on demand — and "games like this", ten recommendations with their
+//! `/game/:igdb_id`: one game and "games like this" — ten recommendations with their
 //! explanations, under the filters in the URL.
+//!
+//! Order (the same on every screen, so focus order follows it): a compact header (cover,
+//! title, year, rating, like / not for me / own, copy link), the recommendations (filters
+//! behind one button), then what else is known about the game (genres, platforms,
+//! developers, and the details fetched on demand). On wide screens the last part is a side
+//! column. Every part keeps its size while its data arrives, so nothing moves.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use playlike_core::format::GameDetails;
-use playlike_core::protocol::{EngineError, ErrorCode, GameInfo, RecAnswer, RecQuery};
+use playlike_core::protocol::{EngineError, GameInfo, RecQuery};
 
-use crate::api::{self, Progress, Status};
-use crate::components::cards::RecList;
+use crate::api::{self, Progress};
+use crate::components::cards::{RecResults, RECS};
 use crate::components::cover::Cover;
 use crate::components::filters::FilterPanel;
+use crate::components::share::ShareButton;
 use crate::components::taste::TasteButtons;
 use crate::prefs::Taste;
 use crate::query::ViewQuery;
@@ -20,7 +26,6 @@ type DetailsState = Option<Result<Option<GameDetails>, EngineError>>;
 
 #[component]
 pub fn GamePage() -> impl IntoView {
-    let status = expect_context::<Status>();
     let progress = expect_context::<Progress>();
     let taste = expect_context::<Taste>();
     let params = use_params_map();
@@ -75,154 +80,166 @@ pub fn GamePage() -> impl IntoView {
                 exclude: owned,
                 filters: view_query.filters(),
                 knobs: view_query.knobs(),
-                k: 10,
+                k: RECS,
             })
             .await;
             crate::perf::record("recommend", crate::perf::now() - started);
             Some(answer)
         }
     });
-    let recommendations = Memo::new(move |_| recommendations.get().flatten());
+    let recommendations = Signal::derive(move || recommendations.get().flatten());
+
+    // Whether the game is known to be missing (or the address names none).
+    let missing = move || {
+        igdb_id.get().is_none()
+            || (game.with(Option::is_none)
+                && header.with(|h| h.is_some())
+                && (progress.titles_complete.get() || progress.failed.get()))
+    };
 
     view! {
-        {move || {
-            if igdb_id.get().is_none() {
-                return view! { <section class="panel empty"><h1>"Not a game address"</h1></section> }.into_any();
-            }
-            if !progress.search_ready.get() {
-                return view! { <GameSkeleton/> }.into_any();
-            }
-            match game.get() {
-                None if !(progress.titles_complete.get() || progress.failed.get()) => view! { <GameSkeleton/> }.into_any(),
-                None => view! {
-                    <section class="panel empty">
-                        <h1>"Game not found"</h1>
-                        <p>"This index has no game with IGDB id "{igdb_id.get().unwrap_or(0)}". Try the search box."</p>
+        <Show
+            when=move || !missing()
+            fallback=move || view! { <GameMissing address_ok=igdb_id.get().is_some()/> }
+        >
+            <div class="split">
+                <div class="split-main">
+                    {move || match game.get() {
+                        Some(g) => view! { <GameHeader game=g/> }.into_any(),
+                        None => view! { <GameSkeleton/> }.into_any(),
+                    }}
+                    <section class="panel recs" aria-labelledby="recs-title">
+                        <h2 id="recs-title">"Games like this"</h2>
+                        <FilterPanel/>
+                        <RecResults state=recommendations/>
                     </section>
-                }.into_any(),
-                Some(g) => view! { <GameHeader game=g details=details/> }.into_any(),
-            }
-        }}
-        <section class="panel recs">
-            <h2>"Games like this"</h2>
-            <FilterPanel/>
-            {move || match recommendations.get() {
-                None | Some(Err(EngineError { code: ErrorCode::NotLoaded, .. })) => view! {
-                    <p class="loading-line" data-testid="recs-loading">
-                        {move || status.with(|s| if s.error.is_some() {
-                            "Recommendations need the full index, which did not load.".to_string()
-                        } else {
-                            format!("Recommendations are loading… {:.0}%", s.percent())
-                        })}
-                    </p>
-                }.into_any(),
-                Some(Err(e)) => view! { <p class="alert error">{e.message}</p> }.into_any(),
-                Some(Ok(RecAnswer { items, .. })) if items.is_empty() => view! {
-                    <p class="empty-line">"No games match these filters. Loosen them to see more."</p>
-                }.into_any(),
-                Some(Ok(RecAnswer { items, complete })) => view! {
-                    <RecList items=Signal::derive(move || items.clone())/>
-                    <p class="refining" data-testid="recs-refining" aria-live="polite">
-                        {(!complete).then_some("First picks from the best-known games; refining as the rest of the catalogue arrives…")}
-                    </p>
-                }.into_any(),
-            }}
-        </section>
-        // Shown once the recommendations are in, so they never push it around on screen.
-        <Show when=move || {
-            game.with(Option::is_some)
-                && (recommendations.with(Option::is_some) || progress.failed.get())
-        }>
-            <GameDetailsPanel details=details/>
+                </div>
+                <aside class="split-aside">
+                    <AboutPanel game=game.into() details=details/>
+                </aside>
+            </div>
         </Show>
     }
 }
 
+/// The page for an address that names no game, or a game this catalogue lacks.
 #[component]
-fn GameHeader(game: GameInfo, details: Signal<DetailsState>) -> impl IntoView {
-    let s = &game.summary;
-    // Rows that are always there (placeholders until the feature part arrives), so the
-    // header keeps its height while the index loads.
-    let row = |label: &'static str, values: &[String], loaded: bool| {
-        let text = if !loaded {
-            "…".to_string()
-        } else if values.is_empty() {
-            "—".to_string()
-        } else {
-            values.join(", ")
-        };
-        view! { <div class="fact"><dt>{label}</dt><dd>{text}</dd></div> }
+fn GameMissing(address_ok: bool) -> impl IntoView {
+    let (title, text) = if address_ok {
+        (
+            "We could not find this game",
+            "It is not in the catalogue this page uses. Search for it by name in the box above.",
+        )
+    } else {
+        (
+            "This link does not point to a game",
+            "Search for a game by name in the box above.",
+        )
     };
     view! {
-        <article
-            class="game-head"
-            data-testid="game-page"
-            data-details=move || match details.get() {
-                None => "loading",
-                Some(Ok(_)) => "ready",
-                Some(Err(_)) => "error",
-            }
-        >
-            <Cover image=s.cover.clone() name=s.name.clone() size="cover_big"/>
-            <div class="game-info">
-                <h1>{s.name.clone()}</h1>
-                <p class="meta big">
-                    {s.year.map(|y| y.to_string()).unwrap_or_else(|| "Year unknown".into())}
-                    {(!s.main_game).then_some(" · DLC / edition")}
-                    {game.rating.map(|r| view! { <span class="rating" title="Critic rating">{format!(" · ★ {r}/100")}</span> })}
-                </p>
-                <TasteButtons igdb_id=s.igdb_id/>
-                <dl class="facts">
-                    {row("Genres", &game.genres, game.features_loaded)}
-                    {row("Platforms", &s.platforms, true)}
-                    {row("Developers", &game.developers, game.features_loaded)}
-                </dl>
-            </div>
-        </article>
+        <section class="panel empty" data-testid="game-missing">
+            <h1>{title}</h1>
+            <p>{text}</p>
+        </section>
     }
 }
 
-/// What only the `details` shard knows, below the recommendations so its late arrival moves
-/// nothing on screen.
+/// The compact header: cover beside title, year and rating; the taste buttons and "Copy
+/// link" under them. Fixed height, like [`GameSkeleton`].
 #[component]
-fn GameDetailsPanel(details: Signal<DetailsState>) -> impl IntoView {
-    let facts = move |label: &'static str, values: Vec<String>| {
-        (!values.is_empty()).then(|| {
-            view! {
-                <div class="fact"><dt>{label}</dt><dd>{values.join(", ")}</dd></div>
-            }
-        })
-    };
+fn GameHeader(game: GameInfo) -> impl IntoView {
+    let s = &game.summary;
+    let mut meta = vec![s
+        .year
+        .map(|y| y.to_string())
+        .unwrap_or_else(|| "Year unknown".into())];
+    if !s.main_game {
+        meta.push("DLC / edition".into());
+    }
     view! {
-        <section class="panel details" data-testid="game-details">
-            <h2>"About this game"</h2>
-            {move || match details.get() {
-                None => view! { <p class="loading-line">"Loading details…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="muted">{format!("Details are unavailable right now ({}). Reload the page to try again.", e.message)}</p> }.into_any(),
-                Some(Ok(None)) => view! { <p class="muted">"No further details in this index."</p> }.into_any(),
-                Some(Ok(Some(d))) => view! {
-                    {d.summary.clone().map(|text| view! { <p class="summary">{text}</p> })}
-                    <dl class="facts">
-                        {facts("Themes", d.themes.clone())}
-                        {facts("Modes", d.game_modes.clone())}
-                        {facts("Perspectives", d.perspectives.clone())}
-                        {facts("Series", d.series.clone())}
-                        {facts("Publishers", d.publishers.clone())}
-                    </dl>
-                }.into_any(),
-            }}
-        </section>
+        <article class="game-head" data-testid="game-page">
+            <Cover image=s.cover.clone() name=s.name.clone() size="cover_big"/>
+            <div class="game-info">
+                <h1 title=s.name.clone()>{s.name.clone()}</h1>
+                <p class="meta big">
+                    {meta.join(" · ")}
+                    {game.rating.map(|r| view! {
+                        " · "<span class="rating">{format!("★ {r}/100")}<span class="sr-only">" critic rating"</span></span>
+                    })}
+                </p>
+            </div>
+            <div class="head-actions">
+                <TasteButtons igdb_id=s.igdb_id/>
+                <ShareButton/>
+            </div>
+        </article>
     }
 }
 
 #[component]
 fn GameSkeleton() -> impl IntoView {
     view! {
-        <article class="game-head skeleton" aria-busy="true">
+        <article class="game-head skeleton" aria-busy="true" aria-label="Loading the game">
             <div class="cover cover-cover_big"></div>
             <div class="game-info">
-                <h1 class="skeleton-line">"Loading…"</h1>
+                <p class="skeleton-line wide"></p>
+                <p class="skeleton-line"></p>
             </div>
+            <div class="head-actions"></div>
         </article>
+    }
+}
+
+/// Everything else known about the game: the facts of the feature part, then what only the
+/// details shard holds. Drawn in one go once both are in (placeholder lines until then), so
+/// no row is pushed down by a longer one arriving above it.
+#[component]
+fn AboutPanel(game: Signal<Option<GameInfo>>, details: Signal<DetailsState>) -> impl IntoView {
+    let fact = |label: &'static str, values: Vec<String>| {
+        (!values.is_empty()).then(|| {
+            view! { <div class="fact"><dt>{label}</dt><dd>{values.join(", ")}</dd></div> }
+        })
+    };
+    let content = move || {
+        let game = game.get().filter(|g| g.features_loaded)?;
+        let details = details.get()?;
+        let more = details.as_ref().ok().cloned().flatten().unwrap_or_default();
+        let note = match &details {
+            Err(_) => Some("The description could not be downloaded. Check your connection and reload the page to try again."),
+            Ok(None) => Some("There is no description of this game yet."),
+            Ok(Some(_)) => None,
+        };
+        Some(view! {
+            <dl class="facts">
+                {fact("Genres", game.genres)}
+                {fact("Platforms", game.summary.platforms)}
+                {fact("Developers", game.developers)}
+                {fact("Themes", more.themes)}
+                {fact("Modes", more.game_modes)}
+                {fact("Perspectives", more.perspectives)}
+                {fact("Series", more.series)}
+                {fact("Publishers", more.publishers)}
+            </dl>
+            {more.summary.map(|text| view! { <p class="summary">{text}</p> })}
+            {note.map(|text| view! { <p class="muted">{text}</p> })}
+        })
+    };
+    view! {
+        <section class="panel about" data-testid="game-details"
+            data-details=move || match details.get() {
+                None => "loading",
+                Some(Ok(_)) => "ready",
+                Some(Err(_)) => "error",
+            }
+        >
+            <h2>"About this game"</h2>
+            {move || content().map(IntoAny::into_any).unwrap_or_else(|| view! {
+                <div aria-hidden="true">
+                    <p class="skeleton-line wide"></p>
+                    <p class="skeleton-line"></p>
+                    <p class="skeleton-line"></p>
+                </div>
+            }.into_any())}
+        </section>
     }
 }

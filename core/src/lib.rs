@@ -26,3 +26,4 @@ pub use features::Family;
 pub use library::{GameCard, GameId, Library, LibraryError};
 pub use recommend::{Explanation, Filters, Knobs, Reason, Recommendation, Request};
 pub use search::SearchHit;
+pub use showcase::ShowcaseChoice;

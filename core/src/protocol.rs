@@ -44,8 +44,13 @@ pub enum EngineRequest {
     FilterOptions,
     /// Result rows for these games (those this index has, in the given order).
     Games { igdb_ids: Vec<u64> },
-    /// Up to `n` well-known games to start from.
-    Showcase { n: usize },
+    /// Up to `n` well-known games to start from, of one genre when `genre` is given, with the
+    /// genres to offer as entry points.
+    Showcase {
+        n: usize,
+        #[serde(default)]
+        genre: Option<String>,
+    },
 }
 
 /// Whether an index file at `url` may be used by a page that allows the URL prefixes
@@ -109,6 +114,7 @@ pub enum Answer {
     Game(Option<GameInfo>),
     Details(Option<GameDetails>),
     FilterOptions(FilterOptions),
+    Showcase(Showcase),
 }
 
 /// Why a call failed, with a stable code a caller can branch on.
@@ -300,6 +306,14 @@ impl RecItem {
 pub struct RecAnswer {
     pub items: Vec<RecItem>,
     pub complete: bool,
+}
+
+/// The home page's well-known games and genre entry points.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Showcase {
+    pub games: Vec<GameSummary>,
+    /// Genre names, most shared first; empty until genres are loaded.
+    pub genres: Vec<String>,
 }
 
 /// Choices for the filter panel.

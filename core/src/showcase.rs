@@ -8,6 +8,10 @@
 //! (newest first), and each turn takes its decade's best-known game that is neither from a
 //! series nor by a developer already shown, preferring, among the next few, one that brings a
 //! platform not yet shown. (Developers are known once the game's feature part is loaded.)
+//!
+//! The home page also offers genre entry points: the genres most shared among a wider pool of
+//! such games, each narrowing the showcase to that genre. Both are answered here, in one call,
+//! so the page needs one engine round trip, not one per game.
 
 use std::collections::HashSet;
 
@@ -19,6 +23,21 @@ const PLATFORM_LOOKAHEAD: usize = 4;
 /// How deep into the notability ranking the showcase looks, per game asked for: past this,
 /// a decade's best game is not well known enough to start from.
 const DEPTH_PER_GAME: usize = 50;
+
+/// How many times the games shown the pool of a genre view and its entry points draws from.
+const POOL_FACTOR: usize = 4;
+/// A genre is offered as an entry point when at least this share of the pool has it.
+const ENTRY_POINT_MIN_SHARE: usize = 16;
+/// Genre entry points offered at most.
+const ENTRY_POINTS: usize = 8;
+
+/// The games to show and the genres to offer as entry points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShowcaseChoice {
+    pub games: Vec<GameId>,
+    /// Genre names, most shared first; empty until the feature part (genres) is loaded.
+    pub genres: Vec<String>,
+}
 
 /// A candidate with what the choice needs.
 #[derive(Debug)]
@@ -59,6 +78,27 @@ impl Library {
             }
         }
         picked
+    }
+
+    /// Up to `n` well-known games, of `genre` when given (case-insensitive), drawn from a pool
+    /// of `n * POOL_FACTOR` showcase games, with the genres most shared in that pool.
+    pub fn showcase_choice(&self, n: usize, genre: Option<&str>) -> ShowcaseChoice {
+        let pool = self.showcase(n.saturating_mul(POOL_FACTOR));
+        let genres_of = |game: GameId| self.card(game).map(|c| c.genres).unwrap_or_default();
+        let per_game: Vec<Vec<&str>> = pool.iter().map(|&g| genres_of(g)).collect();
+        let min_games = (pool.len() / ENTRY_POINT_MIN_SHARE).max(2);
+        let genres = common_genres(&per_game, min_games, ENTRY_POINTS);
+        let games = match genre {
+            None => pool.into_iter().take(n).collect(),
+            Some(wanted) => pool
+                .into_iter()
+                .zip(&per_game)
+                .filter(|(_, genres)| genres.iter().any(|g| g.eq_ignore_ascii_case(wanted)))
+                .map(|(game, _)| game)
+                .take(n)
+                .collect(),
+        };
+        ShowcaseChoice { games, genres }
     }
 
     /// The best-known main games with a release year and a cover, most notable first, grouped
@@ -109,6 +149,27 @@ fn pick_in_era(era: &[Candidate], shown: &HashSet<String>) -> Option<usize> {
         .take(PLATFORM_LOOKAHEAD)
         .position(|c| c.platforms.iter().any(|p| !shown.contains(p)));
     Some(fresh.unwrap_or(0))
+}
+
+/// The genres shared by at least `min_games` of these games (one genre list per game), most
+/// shared first (ties in first-seen order), at most `max`.
+fn common_genres(genres_per_game: &[Vec<&str>], min_games: usize, max: usize) -> Vec<String> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for genres in genres_per_game {
+        for genre in genres {
+            match counts.iter_mut().find(|(name, _)| name == genre) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((genre, 1)),
+            }
+        }
+    }
+    counts.retain(|&(_, n)| n >= min_games.max(1));
+    counts.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+    counts
+        .into_iter()
+        .take(max)
+        .map(|(name, _)| name.to_string())
+        .collect()
 }
 
 #[cfg(test)]
@@ -246,6 +307,56 @@ mod tests {
             coverless,
         ]);
         assert_eq!(names(&lib, &lib.showcase(5)), ["Big Game"]);
+    }
+
+    #[test]
+    fn common_genres_counts_games_and_keeps_the_shared_ones() {
+        let games: Vec<Vec<&str>> = vec![
+            vec!["Shooter", "Indie"],
+            vec!["Shooter"],
+            vec!["Platform", "Indie"],
+            vec!["Indie"],
+            vec!["Puzzle"],
+        ];
+        assert_eq!(common_genres(&games, 2, 10), ["Indie", "Shooter"]);
+        assert_eq!(common_genres(&games, 1, 2), ["Indie", "Shooter"]);
+        assert!(common_genres(&games, 4, 10).is_empty());
+    }
+
+    /// A genre view keeps the showcase's order and only games of that genre; the entry points
+    /// are the genres the pool shares.
+    #[test]
+    fn a_genre_narrows_the_showcase_and_entry_points_come_from_the_pool() {
+        let games: Vec<Game> = (0..12)
+            .map(|i| {
+                let mut g = game(
+                    i + 1,
+                    &format!("Title{i}"),
+                    1990 + i as i64,
+                    "PC",
+                    900 - i as u32,
+                );
+                g.genres = vec![if i % 3 == 0 { "Puzzle" } else { "Shooter" }.into()];
+                g
+            })
+            .collect();
+        let lib = library(games);
+        let all = lib.showcase_choice(3, None);
+        assert_eq!(all.games.len(), 3);
+        assert_eq!(all.genres, ["Shooter", "Puzzle"]);
+        let puzzles = lib.showcase_choice(3, Some("puzzle"));
+        assert_eq!(puzzles.games.len(), 3);
+        for &g in &puzzles.games {
+            assert_eq!(lib.card(g).expect("loaded").genres, ["Puzzle"]);
+        }
+        let pool = lib.showcase(12);
+        let order: Vec<usize> = puzzles
+            .games
+            .iter()
+            .map(|g| pool.iter().position(|p| p == g).expect("from the pool"))
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "showcase order kept");
+        assert!(lib.showcase_choice(3, Some("Racing")).games.is_empty());
     }
 
     #[test]

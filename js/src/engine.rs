@@ -23,7 +23,7 @@ use playlike_core::format::{
 };
 use playlike_core::protocol::{
     index_url_allowed, Answer, EngineError, EngineRequest, ErrorCode, FilterOptions, GameInfo,
-    GameSummary, LoadStatus, RecAnswer, RecItem, RecQuery,
+    GameSummary, LoadStatus, RecAnswer, RecItem, RecQuery, Showcase,
 };
 use playlike_core::recommend::RecommendError;
 use playlike_core::{GameId, Library, LibraryError, Request};
@@ -113,7 +113,9 @@ impl Engine {
             EngineRequest::Details { igdb_id } => self.details(igdb_id).await.map(Answer::Details),
             EngineRequest::FilterOptions => Ok(Answer::FilterOptions(self.filter_options())),
             EngineRequest::Games { igdb_ids } => Ok(Answer::Hits(self.games(&igdb_ids))),
-            EngineRequest::Showcase { n } => Ok(Answer::Hits(self.showcase(n))),
+            EngineRequest::Showcase { n, genre } => {
+                Ok(Answer::Showcase(self.showcase(n, genre.as_deref())))
+            }
         }
     }
 
@@ -139,14 +141,19 @@ impl Engine {
             .collect()
     }
 
-    /// Up to `n` well-known main games across eras and platforms ([`Library::showcase`]).
-    pub fn showcase(&self, n: usize) -> Vec<GameSummary> {
+    /// Up to `n` well-known main games across eras and platforms, of `genre` when given, with
+    /// the genre entry points ([`Library::showcase_choice`]).
+    pub fn showcase(&self, n: usize, genre: Option<&str>) -> Showcase {
         let library = self.inner.library.borrow();
-        library
-            .showcase(n)
-            .into_iter()
-            .filter_map(|game| GameSummary::of(&library, game))
-            .collect()
+        let choice = library.showcase_choice(n, genre);
+        Showcase {
+            games: choice
+                .games
+                .into_iter()
+                .filter_map(|game| GameSummary::of(&library, game))
+                .collect(),
+            genres: choice.genres,
+        }
     }
 
     /// The dense id of a game, or why it has none yet.
@@ -340,10 +347,10 @@ impl Engine {
                 s.recommend_ready = false;
                 s.recommend_complete = false;
                 s.titles_complete = false;
+                s.from_cache = false;
             });
             return false;
         }
-        self.update(|s| s.from_cache = true);
         if same_origin_as_engine(manifest_url) {
             // Files of versions replaced since go, before any update downloads.
             cache.prune(&loaded.manifest, None).await;
@@ -388,6 +395,8 @@ impl Engine {
             s.built_at = Some(manifest.built_at.clone());
             s.attribution = Some(manifest.attribution.clone());
             s.games = manifest.games;
+            // Said from the first status on, so a view shown from the first part says so too.
+            s.from_cache = cache_only;
         });
         // Downloads run one file ahead of decoding: while one file is decoded, the next one
         // is already arriving.

@@ -22,7 +22,7 @@ use leptos::prelude::*;
 use playlike_core::format::GameDetails;
 use playlike_core::protocol::{
     index_url_allowed, Answer, Call, EngineError, EngineEvent, EngineRequest, ErrorCode,
-    FilterOptions, GameInfo, GameSummary, LoadStatus, RecAnswer, RecQuery,
+    FilterOptions, GameInfo, GameSummary, LoadStatus, RecAnswer, RecQuery, Showcase,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -389,10 +389,10 @@ pub async fn games(igdb_ids: Vec<u64>) -> Result<Vec<GameSummary>, EngineError> 
     }
 }
 
-/// Well-known games to start from.
-pub async fn showcase(n: usize) -> Result<Vec<GameSummary>, EngineError> {
-    match call(EngineRequest::Showcase { n }).await? {
-        Answer::Hits(hits) => Ok(hits),
+/// Well-known games to start from (of one genre when given), with genre entry points.
+pub async fn showcase(n: usize, genre: Option<String>) -> Result<Showcase, EngineError> {
+    match call(EngineRequest::Showcase { n, genre }).await? {
+        Answer::Showcase(showcase) => Ok(showcase),
         other => Err(unexpected(other)),
     }
 }

@@ -118,27 +118,6 @@ pub fn full_rows(total: usize, columns: usize, max_rows: usize) -> usize {
     }
 }
 
-/// The genres shared by at least `min_games` of these games (one genre list per game), most
-/// shared first (ties in first-seen order), at most `max`.
-pub fn common_genres(genres_per_game: &[Vec<String>], min_games: usize, max: usize) -> Vec<String> {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    for genres in genres_per_game {
-        for genre in genres {
-            match counts.iter_mut().find(|(name, _)| name == genre) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((genre, 1)),
-            }
-        }
-    }
-    counts.retain(|&(_, n)| n >= min_games.max(1));
-    counts.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
-    counts
-        .into_iter()
-        .take(max)
-        .map(|(name, _)| name.to_string())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,22 +178,5 @@ mod tests {
         assert_eq!(full_rows(24, 6, 1), 6);
         assert_eq!(full_rows(8, 3, 2), 6);
         assert_eq!(full_rows(0, 4, 1), 0);
-    }
-
-    #[test]
-    fn common_genres_counts_games_and_keeps_the_shared_ones() {
-        let games: Vec<Vec<String>> = [
-            &["Shooter", "Indie"][..],
-            &["Shooter"],
-            &["Platform", "Indie"],
-            &["Indie"],
-            &["Puzzle"],
-        ]
-        .iter()
-        .map(|g| g.iter().map(|s| s.to_string()).collect())
-        .collect();
-        assert_eq!(common_genres(&games, 2, 10), ["Indie", "Shooter"]);
-        assert_eq!(common_genres(&games, 1, 2), ["Indie", "Shooter"]);
-        assert_eq!(common_genres(&games, 4, 10), Vec::<String>::new());
     }
 }

@@ -5,7 +5,8 @@
 //! `/?genre=G` narrows the well-known games to one genre. The genre is the same `genre`
 //! filter the game pages use, so a tile opened from there keeps its recommendations in that
 //! genre until the visitor resets the filters. Genres come from the well-known games
-//! themselves: a genre is offered when enough of them share it.
+//! themselves (the engine's `Library::showcase_choice`): a genre is offered when enough of
+//! them share it.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -15,16 +16,9 @@ use crate::api::{self, Progress, Status};
 use crate::components::cards::{GameGrid, GridSkeleton};
 use crate::prefs::Taste;
 use crate::query::{href, ViewQuery};
-use crate::text::common_genres;
 
 /// Well-known games shown (full rows at 3, 4, 6 and 8 columns).
 const SHOWCASE: usize = 24;
-/// Well-known games the genre entry points and genre views draw from.
-const POOL: usize = 96;
-/// A genre is offered when at least this many of the pool share it.
-const GENRE_MIN_GAMES: usize = 6;
-/// Genre entry points offered.
-const GENRES: usize = 8;
 /// Recommendations in the "For you" row (one row at every width).
 const FOR_YOU: usize = 8;
 
@@ -58,50 +52,25 @@ fn Showcase() -> impl IntoView {
             .first()
             .cloned()
     });
-
-    // The well-known games, from the first title shard on.
-    let pool = LocalResource::new(move || {
-        progress.generation.track();
-        api::showcase(POOL)
-    });
-    let pool = Memo::new(move |_| pool.get().and_then(Result::ok));
-    // The same games with their genres, once the feature part (genres, and the developers the
-    // showcase spreads over) is in: asked for together so they always match.
-    let described = LocalResource::new(move || {
+    // One engine call per index step: the games from the first title shard on; genres (and so
+    // genre views and entry points) once the feature part is in.
+    let showcase = LocalResource::new(move || {
         progress.generation.track();
         let ready = progress.recommend_ready.get_untracked();
+        let genre = genre.get();
         async move {
-            if !ready {
+            if genre.is_some() && !ready {
                 return None;
             }
-            let games = api::showcase(POOL).await.ok()?;
-            let genres = genres_of(&games).await;
-            Some(games.into_iter().zip(genres).collect::<Vec<_>>())
+            api::showcase(SHOWCASE, genre).await.ok()
         }
     });
-    let described = Memo::new(move |_| described.get().flatten());
+    let showcase = Memo::new(move |_| showcase.get().flatten());
     let entry_points = Memo::new(move |_| {
-        described.with(|d| {
-            let genres: Vec<Vec<String>> = d.iter().flatten().map(|(_, g)| g.clone()).collect();
-            common_genres(&genres, GENRE_MIN_GAMES, GENRES)
-        })
+        showcase.with(|s| s.as_ref().map(|s| s.genres.clone()).unwrap_or_default())
     });
     // `None` while what to show is still loading.
-    let shown = Memo::new(move |_| match genre.get() {
-        None => Some(pool.get()?.into_iter().take(SHOWCASE).collect::<Vec<_>>()),
-        Some(wanted) => {
-            let has = |list: &[String]| list.iter().any(|g| g.eq_ignore_ascii_case(&wanted));
-            Some(
-                described
-                    .get()?
-                    .into_iter()
-                    .filter(|(_, genres)| has(genres))
-                    .map(|(game, _)| game)
-                    .take(SHOWCASE)
-                    .collect(),
-            )
-        }
-    });
+    let shown = Memo::new(move |_| showcase.with(|s| s.as_ref().map(|s| s.games.clone())));
 
     let title = move || match genre.get() {
         Some(g) => format!("Well-known games: {g}"),
@@ -143,16 +112,6 @@ fn Showcase() -> impl IntoView {
             }}
         </section>
     }
-}
-
-/// The genres of each game, in order (empty for a game the engine cannot describe).
-async fn genres_of(games: &[GameSummary]) -> Vec<Vec<String>> {
-    let asks = games.iter().map(|g| api::game(g.igdb_id));
-    futures::future::join_all(asks)
-        .await
-        .into_iter()
-        .map(|info| info.ok().flatten().map(|i| i.genres).unwrap_or_default())
-        .collect()
 }
 
 /// A row of recommendations from the visitor's taste lists, and the way to all of them.

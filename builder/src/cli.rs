@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::{bench, build_cmd, eval, fetch, inspect, publish, query, sample, serve, synth};
+use crate::{bench, build_cmd, eval, fetch, inspect, publish, query, sample, serve, synth, tune};
 
 /// Build, inspect, query and publish Playlike game-recommendation indexes.
 #[derive(Parser)]
@@ -26,6 +26,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Quality report: genre precision, developer/series hit rates, diversity, coverage.
     Eval(eval::EvalArgs),
+    /// Fit the global ranking parameters on part of a truth file; report the held-out rest.
+    Tune(tune::TuneArgs),
     /// Write a deterministic synthetic catalogue that follows the real one's distributions.
     Synth(synth::SynthArgs),
     /// Write the small real demo catalogue (facts and derived terms, no summaries).
@@ -56,6 +58,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sample(args) => sample::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Tune(args) => tune::run(args),
         Command::Synth(args) => synth::run(args),
         Command::Fetch(args) => fetch::run(args),
         Command::Publish(args) => publish::publish(args),

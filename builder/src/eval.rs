@@ -11,72 +11,108 @@
 //!   "a player would agree" that does not reward a feature for matching itself;
 //! - diversity: distinct developers and series among the ten;
 //! - coverage: share of main games recommended at least once over all queries.
+//!
+//! With `--truth FILE`, every row also gets recall, ndcg and hit rate at 10 against a truth
+//! file of "games like this" lists ([`truth`]: exactly the metrics of the Steam evaluation
+//! set's `score.py`), over all its queries or one part of a seeded split (`--part`), so the
+//! part `playlike tune` never fitted on can be reported.
+
+mod truth;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
 
 use anyhow::Result;
 use playlike_core::features::{series_key, Family};
-use playlike_core::recommend::POPULARITY_WITHOUT_PRIOR;
-use playlike_core::{Knobs, Library, Request};
+use playlike_core::recommend::{Scoring, MAX_K};
+use playlike_core::{Library, Request};
 use rayon::prelude::*;
 
 use crate::index_dir;
+pub use truth::{Part, Truth, TruthScores, K};
 
 #[derive(clap::Args)]
 pub struct EvalArgs {
     /// Index directory (holding manifest.json).
     #[arg(long)]
     pub index: PathBuf,
-    /// Query games in the sample.
+    /// Query games in the proxy sample.
     #[arg(long, default_value_t = 3000)]
     pub queries: usize,
+    #[command(flatten)]
+    pub truth: TruthArgs,
+    /// With --truth: drop recommendations the truth file never mentions before scoring.
+    #[arg(long, requires = "file")]
+    pub universe: bool,
+    /// Only the shipped default row (the others show what each family adds).
+    #[arg(long)]
+    pub default_only: bool,
 }
 
-/// A weighting to compare: family → weight, and the popularity knob.
+/// A truth file and which of its queries to score.
+#[derive(clap::Args)]
+pub struct TruthArgs {
+    /// Truth file: one `{"id": igdb_id, "similar": [igdb_id, ...]}` per line.
+    #[arg(long = "truth", id = "file")]
+    pub file: Option<PathBuf>,
+    /// Share of the truth queries in the fit part (by a seeded hash of each id).
+    #[arg(long, default_value_t = 0.5)]
+    pub split: f64,
+    /// Seed of the split.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Which part of the truth queries to score.
+    #[arg(long, value_enum, default_value_t = Part::All)]
+    pub part: Part,
+}
+
+/// A ranking to compare, made from the shipped one.
 struct Variant {
     name: &'static str,
-    weight: fn(Family) -> f32,
-    popularity: f32,
+    scoring: fn(&Scoring) -> Scoring,
+}
+
+/// The shipped scoring without the notability prior.
+fn without_prior(shipped: &Scoring) -> Scoring {
+    Scoring {
+        prior: 0.0,
+        ..shipped.clone()
+    }
 }
 
 fn variants() -> Vec<Variant> {
     vec![
         Variant {
             name: "genres + platforms (old system's signal)",
-            weight: |f| match f {
-                Family::Genre | Family::Platform => 1.0,
-                _ => 0.0,
+            scoring: |s| {
+                without_prior(s).with_weights(|f, _| match f {
+                    Family::Genre | Family::Platform => 1.0,
+                    _ => 0.0,
+                })
             },
-            popularity: POPULARITY_WITHOUT_PRIOR,
         },
         Variant {
             name: "+ companies",
-            weight: |f| match f {
-                Family::Genre | Family::Platform | Family::Developer | Family::Publisher => {
-                    f.weight()
-                }
-                _ => 0.0,
+            scoring: |s| {
+                without_prior(s).with_weights(|f, w| match f {
+                    Family::Genre | Family::Platform | Family::Developer | Family::Publisher => w,
+                    _ => 0.0,
+                })
             },
-            popularity: POPULARITY_WITHOUT_PRIOR,
         },
         Variant {
             name: "+ summary terms",
-            weight: |f| match f {
-                Family::TitleWord => 0.0,
-                f => f.weight(),
+            scoring: |s| {
+                without_prior(s).with_weights(|f, w| if f == Family::TitleWord { 0.0 } else { w })
             },
-            popularity: POPULARITY_WITHOUT_PRIOR,
         },
         Variant {
             name: "+ title words",
-            weight: Family::weight,
-            popularity: POPULARITY_WITHOUT_PRIOR,
+            scoring: without_prior,
         },
         Variant {
             name: "+ notability prior (shipped default)",
-            weight: Family::weight,
-            popularity: 0.0,
+            scoring: Scoring::clone,
         },
     ]
 }
@@ -95,30 +131,70 @@ struct Scores {
 pub fn run(args: EvalArgs) -> Result<()> {
     let (manifest, mut library) = index_dir::load_library(&args.index)?;
     let queries = sample_queries(&library, args.queries);
+    let truth = args.truth.file.as_deref().map(Truth::read).transpose()?;
+    let truth_queries = truth
+        .as_ref()
+        .map(|t| t.queries(args.truth.part, args.truth.split, args.truth.seed))
+        .unwrap_or_default();
     let main_games = (0..library.loaded_titles() as u32)
         .filter(|&g| library.card(g).is_some_and(|c| c.main_game))
         .count();
     println!(
-        "index {} ({} games, {} main); {} query games (main, with a genre), k = 10\n",
+        "index {} ({} games, {} main); {} query games (main, with a genre), k = 10",
         manifest.version,
         manifest.games,
         main_games,
         queries.len()
     );
-    println!("| variant | genre P@10 | same developer | same series | held-out developer | distinct devs | distinct series | coverage |");
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
-    for variant in variants() {
-        library.reweight(&variant.weight);
-        let scores = evaluate(&library, &queries, variant.popularity);
-        let weight = variant.weight;
-        library.reweight(&|f| match f {
-            Family::Developer | Family::Publisher => 0.0,
-            f => weight(f),
+    let mut header = "| variant | genre P@10 | same developer | same series | held-out developer | distinct devs | distinct series | coverage |".to_string();
+    if let Some(path) = &args.truth.file {
+        let mode = if args.universe {
+            "universe"
+        } else {
+            "all candidates"
+        };
+        println!(
+            "truth {} ({:?} part, split {} seed {}): {} queries, {mode}",
+            path.display(),
+            args.truth.part,
+            args.truth.split,
+            args.truth.seed,
+            truth_queries.len()
+        );
+        header.push_str(" recall@10 | ndcg@10 | hit@10 |");
+    }
+    println!("\n{header}");
+    println!("{}", "| --- ".repeat(header.matches(" |").count()) + "|");
+    let shipped = library
+        .features()
+        .map(|f| f.scoring().clone())
+        .unwrap_or_default();
+    let mut rows = variants();
+    if args.default_only {
+        rows.drain(..rows.len() - 1);
+    }
+    for variant in rows {
+        let scoring = (variant.scoring)(&shipped);
+        library.set_scoring(scoring.clone());
+        let scores = evaluate(&library, &queries);
+        let truth_cells = truth.as_ref().map(|t| {
+            let (all, universe) = truth_scores(&library, t, &truth_queries, args.universe);
+            let s = if args.universe { universe } else { all };
+            format!(
+                " {:.4} | {:.4} | {:.4} |",
+                s.recall(),
+                s.ndcg(),
+                s.hit_rate()
+            )
         });
-        let held_out = evaluate(&library, &queries, variant.popularity);
+        library.set_scoring(scoring.with_weights(|f, w| match f {
+            Family::Developer | Family::Publisher => 0.0,
+            _ => w,
+        }));
+        let held_out = evaluate(&library, &queries);
         let n = scores.queries.max(1) as f64;
         println!(
-            "| {} | {:.3} | {} | {} | {} | {:.2} | {:.2} | {:.1}% |",
+            "| {} | {:.3} | {} | {} | {} | {:.2} | {:.2} | {:.1}% |{}",
             variant.name,
             scores.genre_precision / n,
             rate(scores.developer_hits),
@@ -126,11 +202,66 @@ pub fn run(args: EvalArgs) -> Result<()> {
             rate(held_out.developer_hits),
             scores.distinct_developers / n,
             scores.distinct_series / n,
-            100.0 * scores.recommended.len() as f64 / main_games.max(1) as f64
+            100.0 * scores.recommended.len() as f64 / main_games.max(1) as f64,
+            truth_cells.unwrap_or_default()
         );
     }
-    library.reweight(&Family::weight);
+    library.set_scoring(shipped);
     Ok(())
+}
+
+/// Truth metrics of the library's default request for each query (IGDB ids), over all
+/// candidates and, when `universe`, also within the truth's universe (which needs the longest
+/// page, so that ten games the truth knows remain after dropping the others).
+pub fn truth_scores(
+    library: &Library,
+    truth: &Truth,
+    queries: &[u64],
+    universe: bool,
+) -> (TruthScores, TruthScores) {
+    let k = if universe { MAX_K } else { K };
+    let recs: Vec<(u64, Vec<u64>)> = queries
+        .par_iter()
+        .map(|&id| (id, recommend_ids(library, id, k)))
+        .collect();
+    let mut all = TruthScores::default();
+    let mut within = TruthScores::default();
+    for (id, recs) in recs {
+        all.add(
+            truth
+                .score(id, &recs, false)
+                .expect("queries come from the truth"),
+        );
+        if universe {
+            within.add(
+                truth
+                    .score(id, &recs, true)
+                    .expect("queries come from the truth"),
+            );
+        }
+    }
+    (all, within)
+}
+
+/// IGDB ids of the default recommendations for a game given by IGDB id; none when the game is
+/// not in the index (as `playlike query --ids-file` prints it, so the truth scores it 0).
+pub fn recommend_ids(library: &Library, igdb_id: u64, k: usize) -> Vec<u64> {
+    let Some(game) = library.find_igdb(igdb_id) else {
+        return Vec::new();
+    };
+    let request = Request {
+        k,
+        ..Request::like(game)
+    };
+    library
+        .recommend(&request)
+        .map(|recs| {
+            recs.iter()
+                .filter_map(|r| library.card(r.game))
+                .map(|c| c.igdb_id)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn rate((hits, eligible): (usize, usize)) -> String {
@@ -163,7 +294,7 @@ struct QueryResult {
     recommended: Vec<u32>,
 }
 
-fn evaluate(library: &Library, queries: &[u32], popularity: f32) -> Scores {
+fn evaluate(library: &Library, queries: &[u32]) -> Scores {
     let developer_games = games_by(library, |l, g| {
         l.card(g)
             .map(|c| c.developers.iter().map(|d| d.to_string()).collect())
@@ -177,14 +308,7 @@ fn evaluate(library: &Library, queries: &[u32], popularity: f32) -> Scores {
     let results: Vec<QueryResult> = queries
         .par_iter()
         .filter_map(|&q| {
-            let request = Request {
-                knobs: Knobs {
-                    popularity,
-                    recency: 0.0,
-                },
-                ..Request::like(q)
-            };
-            let recs = library.recommend(&request).ok()?;
+            let recs = library.recommend(&Request::like(q)).ok()?;
             let query = library.card(q)?;
             let cards: Vec<_> = recs.iter().filter_map(|r| library.card(r.game)).collect();
             let shares_genre = cards

@@ -18,3 +18,4 @@ pub mod query;
 pub mod sample;
 pub mod serve;
 pub mod synth;
+pub mod tune;

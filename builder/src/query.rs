@@ -5,6 +5,7 @@ use std::io::{BufRead, BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
+use playlike_core::catalogue::Store;
 use playlike_core::{Filters, Knobs, Library, Request};
 use rayon::prelude::*;
 use serde_json::json;
@@ -41,6 +42,9 @@ pub struct FilterArgs {
     /// Only games on this platform (repeatable; any of them).
     #[arg(long)]
     pub platform: Vec<String>,
+    /// Only games sold on this store, e.g. Steam, GOG, itch.io (repeatable; any of them).
+    #[arg(long, value_parser = parse_store)]
+    pub store: Vec<String>,
     /// Released in or after this year.
     #[arg(long)]
     pub from: Option<u16>,
@@ -83,6 +87,7 @@ impl FilterArgs {
             dislike,
             filters: Filters {
                 platforms: self.platform.clone(),
+                stores: self.store.clone(),
                 year_from: self.from,
                 year_to: self.to,
                 min_rating: self.min_rating,
@@ -102,6 +107,16 @@ impl FilterArgs {
             k,
         }
     }
+}
+
+/// A store name as the index spells it, or an error listing the known ones.
+fn parse_store(name: &str) -> Result<String, String> {
+    Store::from_name(name)
+        .map(|s| s.name().to_string())
+        .ok_or_else(|| {
+            let known: Vec<&str> = Store::ALL.iter().map(|s| s.name()).collect();
+            format!("unknown store {name:?} (known: {})", known.join(", "))
+        })
 }
 
 fn dense_ids(library: &Library, ids: &[u64]) -> Result<Vec<u32>> {

@@ -345,3 +345,107 @@ fn mostly_bad_or_much_smaller_builds_keep_the_previous_index_unless_forced() {
     );
     assert!(text(&forced.stdout).contains("(1 games"));
 }
+
+#[test]
+fn the_store_filter_keeps_games_sold_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("index");
+    assert!(build(&out).status.success());
+    let index = out.to_str().unwrap();
+    let recs = |like: &str, store: &str| -> Vec<u64> {
+        let run = playlike(&[
+            "query", "--index", index, "--like", like, "--store", store, "--json",
+        ]);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        v["recs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_u64().unwrap())
+            .collect()
+    };
+    // GOG sells Dead Cells and Celeste; Steam sells Hades and Celeste.
+    let gog = recs("1", "GOG");
+    assert!(
+        !gog.is_empty() && gog.iter().all(|g| [3, 8].contains(g)),
+        "{gog:?}"
+    );
+    let steam = recs("3", "steam");
+    assert_eq!(steam.len(), 2, "any case; Hades and Celeste: {steam:?}");
+    assert!(steam.contains(&1) && steam.contains(&8), "{steam:?}");
+    let unknown = playlike(&[
+        "query", "--index", index, "--like", "1", "--store", "Origin",
+    ]);
+    assert!(!unknown.status.success());
+    let message = text(&unknown.stderr);
+    assert!(
+        message.contains("unknown store \"Origin\"") && message.contains("itch.io"),
+        "{message}"
+    );
+}
+
+#[test]
+fn eval_scores_recommendations_against_a_truth_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("index");
+    assert!(build(&out).status.success());
+    let truth = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/truth.jsonl");
+    for universe in [false, true] {
+        let mut args = vec![
+            "eval",
+            "--index",
+            out.to_str().unwrap(),
+            "--truth",
+            truth.to_str().unwrap(),
+            "--default-only",
+        ];
+        if universe {
+            args.push("--universe");
+        }
+        let run = playlike(&args);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        let report = text(&run.stdout);
+        assert!(report.contains("3 queries"), "{report}");
+        // Hades' three similar games and Celeste's one are all recommended; none of
+        // Half-Life 2's twelve are in the catalogue: recall (2 + 0) / 3, hit rate 2 / 3.
+        let row = report.lines().last().unwrap();
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let n = cells.len();
+        assert_eq!(cells[n - 4], "0.6667", "recall: {row}");
+        assert_eq!(cells[n - 2], "0.6667", "hit rate: {row}");
+    }
+}
+
+#[test]
+fn tune_fits_on_one_part_and_reports_the_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("index");
+    assert!(build(&out).status.success());
+    let truth = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/truth.jsonl");
+    let run = playlike(&[
+        "tune",
+        "--index",
+        out.to_str().unwrap(),
+        "--truth",
+        truth.to_str().unwrap(),
+        "--rounds",
+        "1",
+        "--sample",
+        "0",
+    ]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let report = text(&run.stdout);
+    assert!(report.contains("| fitted | held out |"), "{report}");
+    assert!(report.contains("fitted: Scoring {"), "{report}");
+    let bad = playlike(&[
+        "tune",
+        "--index",
+        out.to_str().unwrap(),
+        "--truth",
+        truth.to_str().unwrap(),
+        "--split",
+        "1",
+    ]);
+    assert!(!bad.status.success(), "a split must leave a held-out part");
+}

@@ -309,8 +309,10 @@ fn feature_parts(
             postings[id].push(dense as u32);
         }
     }
-    // A feature of one game links nothing, but genres and themes are also filters: keep them.
-    let filterable = |family: Family| matches!(family, Family::Genre | Family::Theme);
+    // A feature of one game links nothing, but genres, themes and stores are also filters:
+    // keep them.
+    let filterable =
+        |family: Family| matches!(family, Family::Genre | Family::Theme | Family::Store);
     let mut order: Vec<usize> = (0..defs.len())
         .filter(|&i| postings[i].len() >= 2 || filterable(defs[i].0))
         .collect();

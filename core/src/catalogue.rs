@@ -72,6 +72,131 @@ impl Game {
     pub fn release_year(&self) -> Option<u16> {
         self.release_date.map(year_of_unix_seconds)
     }
+
+    /// Stores the game is available on, from its links, in [`Store::ALL`] order.
+    pub fn stores(&self) -> Vec<Store> {
+        let mut stores: Vec<Store> = self.links.iter().filter_map(|l| Store::of_url(l)).collect();
+        stores.sort_unstable();
+        stores.dedup();
+        stores
+    }
+}
+
+/// A store that sells or distributes games, told by the host of a link to it. IGDB's own
+/// labels of external ids are unreliable (its "playstation" category holds Twitch links), so
+/// the URL decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Store {
+    Steam,
+    Gog,
+    Itch,
+    Epic,
+    PlayStation,
+    Microsoft,
+    Nintendo,
+    Apple,
+    GooglePlay,
+    Amazon,
+    Humble,
+    Utomik,
+    GameJolt,
+    Kartridge,
+    Meta,
+}
+
+impl Store {
+    pub const ALL: [Store; 15] = [
+        Store::Steam,
+        Store::Gog,
+        Store::Itch,
+        Store::Epic,
+        Store::PlayStation,
+        Store::Microsoft,
+        Store::Nintendo,
+        Store::Apple,
+        Store::GooglePlay,
+        Store::Amazon,
+        Store::Humble,
+        Store::Utomik,
+        Store::GameJolt,
+        Store::Kartridge,
+        Store::Meta,
+    ];
+
+    /// The name players know it by (also its feature name and its filter value).
+    pub fn name(self) -> &'static str {
+        match self {
+            Store::Steam => "Steam",
+            Store::Gog => "GOG",
+            Store::Itch => "itch.io",
+            Store::Epic => "Epic Games Store",
+            Store::PlayStation => "PlayStation Store",
+            Store::Microsoft => "Microsoft Store",
+            Store::Nintendo => "Nintendo eShop",
+            Store::Apple => "App Store",
+            Store::GooglePlay => "Google Play",
+            Store::Amazon => "Amazon",
+            Store::Humble => "Humble Store",
+            Store::Utomik => "Utomik",
+            Store::GameJolt => "Game Jolt",
+            Store::Kartridge => "Kartridge",
+            Store::Meta => "Meta Quest",
+        }
+    }
+
+    /// The store a name means, in any case.
+    pub fn from_name(name: &str) -> Option<Store> {
+        Store::ALL
+            .into_iter()
+            .find(|s| s.name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// Domain labels that identify the store's hosts (`store.steampowered.com`,
+    /// `amazon.co.uk`, `zachtronics.itch.io`, …).
+    fn labels(self) -> &'static [&'static str] {
+        match self {
+            Store::Steam => &["steampowered", "steamcommunity"],
+            Store::Gog => &["gog"],
+            Store::Itch => &["itch"],
+            Store::Epic => &["epicgames"],
+            Store::PlayStation => &["playstation"],
+            Store::Microsoft => &["xbox", "microsoft"],
+            Store::Nintendo => &["nintendo"],
+            Store::Apple => &["apple"],
+            Store::GooglePlay => &[],
+            Store::Amazon => &["amazon"],
+            Store::Humble => &["humblebundle"],
+            Store::Utomik => &["utomik"],
+            Store::GameJolt => &["gamejolt"],
+            Store::Kartridge => &["kartridge"],
+            Store::Meta => &["meta", "oculus"],
+        }
+    }
+
+    /// The store a link points to, if it is one: a label of its host other than the last
+    /// (the top-level domain) names the store; Google Play is its own host.
+    pub fn of_url(url: &str) -> Option<Store> {
+        let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+        let host = rest
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or("")
+            .rsplit('@')
+            .next()
+            .unwrap_or("")
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if host == "play.google.com" {
+            return Some(Store::GooglePlay);
+        }
+        let labels: Vec<&str> = host.split('.').collect();
+        let named = &labels[..labels.len().saturating_sub(1)];
+        Store::ALL
+            .into_iter()
+            .find(|store| store.labels().iter().any(|l| named.contains(l)))
+    }
 }
 
 /// Calendar year (UTC) of a Unix timestamp in seconds.
@@ -542,6 +667,66 @@ mod tests {
     fn unsafe_cover_ids_are_dropped() {
         let g = parse(r#"{"igdb_id":3,"name":"A","cover":{"image_id":"x\"><script>"}}"#).unwrap();
         assert_eq!(g.cover_image_id, None);
+    }
+
+    #[test]
+    fn stores_are_told_by_the_link_host() {
+        let cases = [
+            (
+                "https://store.steampowered.com/app/1145360/",
+                Some(Store::Steam),
+            ),
+            ("https://www.gog.com/game/hades", Some(Store::Gog)),
+            ("https://zachtronics.itch.io/opus-magnum", Some(Store::Itch)),
+            ("https://store.epicgames.com/p/hades", Some(Store::Epic)),
+            ("https://www.epicgames.com/store/p/x", Some(Store::Epic)),
+            (
+                "https://store.playstation.com/en-us/product/1",
+                Some(Store::PlayStation),
+            ),
+            (
+                "https://marketplace.xbox.com/en-US/Product/x",
+                Some(Store::Microsoft),
+            ),
+            (
+                "https://www.microsoft.com/store/p/x/9n",
+                Some(Store::Microsoft),
+            ),
+            ("https://www.nintendo.co.uk/Games/x", Some(Store::Nintendo)),
+            ("https://itunes.apple.com/app/id1", Some(Store::Apple)),
+            (
+                "https://play.google.com/store/apps/details?id=x",
+                Some(Store::GooglePlay),
+            ),
+            ("https://amazon.co.uk/dp/B0", Some(Store::Amazon)),
+            ("http://www.humblebundle.com/store/x", Some(Store::Humble)),
+            ("https://gamejolt.com/games/x/1", Some(Store::GameJolt)),
+            (
+                "https://www.oculus.com/experiences/quest/1",
+                Some(Store::Meta),
+            ),
+            (
+                "https://STORE.STEAMPOWERED.COM:443/app/1",
+                Some(Store::Steam),
+            ),
+            ("https://www.twitch.tv/directory/game/Hades", None),
+            ("https://www.giantbomb.com/hades/3030-1/", None),
+            ("https://google.com/?q=store.steampowered.com", None),
+            ("https://gog", None),
+            ("https://steam.example.com/", None),
+            ("", None),
+        ];
+        for (url, store) in cases {
+            assert_eq!(Store::of_url(url), store, "{url}");
+        }
+        let g = parse(r#"{"igdb_id":3,"name":"A","external_ids":[{"url":"https://www.gog.com/x"},{"url":"https://store.steampowered.com/app/2"},{"url":"https://store.steampowered.com/app/3"},{"url":"https://www.twitch.tv/x"}]}"#).unwrap();
+        assert_eq!(g.stores(), vec![Store::Steam, Store::Gog]);
+        assert_eq!(Store::from_name("steam"), Some(Store::Steam));
+        assert_eq!(Store::from_name(" Epic Games Store "), Some(Store::Epic));
+        assert_eq!(Store::from_name("Origin"), None);
+        for store in Store::ALL {
+            assert_eq!(Store::from_name(store.name()), Some(store));
+        }
     }
 
     #[test]

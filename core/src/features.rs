@@ -9,7 +9,7 @@
 //! are not recommended as games).
 
 use crate::catalogue::Game;
-use crate::text;
+use crate::{descriptors, text};
 
 /// A kind of feature. The discriminant is stored in the index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -28,10 +28,14 @@ pub enum Family {
     Term = 9,
     /// A distinctive word of the title (links series when the source has no series field).
     TitleWord = 10,
+    /// A store the game is sold on (from its links; see [`crate::catalogue::Store`]).
+    Store = 11,
+    /// A sub-genre or mechanic named in the summary (see [`crate::descriptors`]).
+    Descriptor = 12,
 }
 
 impl Family {
-    pub const ALL: [Family; 11] = [
+    pub const ALL: [Family; 13] = [
         Family::Genre,
         Family::Theme,
         Family::Keyword,
@@ -43,28 +47,12 @@ impl Family {
         Family::Perspective,
         Family::Term,
         Family::TitleWord,
+        Family::Store,
+        Family::Descriptor,
     ];
 
     pub fn from_u8(value: u8) -> Option<Family> {
         Family::ALL.get(usize::from(value)).copied()
-    }
-
-    /// How much a shared feature of this family counts, before idf. Tuned with `playlike eval`
-    /// (see docs/QUALITY.md).
-    pub fn weight(self) -> f32 {
-        match self {
-            Family::Genre => 1.8,
-            Family::Theme => 1.2,
-            Family::Keyword => 0.9,
-            Family::Platform => 0.35,
-            Family::Developer => 1.0,
-            Family::Publisher => 0.5,
-            Family::Series => 1.2,
-            Family::Mode => 0.5,
-            Family::Perspective => 0.7,
-            Family::Term => 0.7,
-            Family::TitleWord => 0.45,
-        }
     }
 
     /// Lowercase name used in reports.
@@ -81,6 +69,8 @@ impl Family {
             Family::Perspective => "perspective",
             Family::Term => "term",
             Family::TitleWord => "title word",
+            Family::Store => "store",
+            Family::Descriptor => "descriptor",
         }
     }
 }
@@ -156,6 +146,19 @@ pub fn direct_features(game: &Game) -> Vec<(Family, String)> {
     for word in title_words(&game.name) {
         out.push((Family::TitleWord, word));
     }
+    for store in game.stores() {
+        out.push((Family::Store, store.name().to_string()));
+    }
+    // Sources without summaries (the committed sample) still have the derived terms.
+    let described = match &game.summary {
+        Some(summary) => descriptors::descriptors(summary),
+        None => descriptors::descriptors(&game.terms.join(". ")),
+    };
+    out.extend(
+        described
+            .into_iter()
+            .map(|d| (Family::Descriptor, d.to_string())),
+    );
     out.sort();
     out.dedup();
     out

@@ -10,6 +10,7 @@
 pub mod bench;
 pub mod build;
 pub mod catalogue;
+pub mod descriptors;
 pub mod features;
 pub mod format;
 pub mod library;

@@ -10,7 +10,7 @@ use crate::features::{self, Family};
 use crate::format::{
     self, flags, FeaturePart, FormatError, ManifestFile, Part, TitleShard, MAX_GAMES,
 };
-use crate::recommend::{FeatureIndex, GameFacts, RecommendError, Recommendation, Request};
+use crate::recommend::{FeatureIndex, GameFacts, RecommendError, Recommendation, Request, Scoring};
 use crate::search::{SearchHit, TitleIndex};
 
 /// Dense game id `0..n`, the index's own key (see [`crate::format`]). The IGDB id is a column.
@@ -207,8 +207,11 @@ impl Library {
         );
         // The smaller expansion goes first: it is rebuilt into the new one, and holding both
         // at once would set the high-water mark of a wasm heap (which never shrinks).
-        self.features = None;
-        let index = FeatureIndex::new(&self.feature_parts[..parts], derived)?;
+        let scoring = self.features.take().map(|old| old.scoring().clone());
+        let mut index = FeatureIndex::new(&self.feature_parts[..parts], derived)?;
+        if let Some(scoring) = scoring {
+            index.set_scoring(scoring);
+        }
         if index.complete() {
             self.feature_parts = Vec::new();
         }
@@ -320,6 +323,15 @@ impl Library {
         &self.facts.platform_names
     }
 
+    /// Names of the stores games are sold on, most common first (empty until the feature part
+    /// is loaded).
+    pub fn store_names(&self) -> Vec<&str> {
+        self.features
+            .as_ref()
+            .map(|f| f.vocabulary(&[Family::Store]))
+            .unwrap_or_default()
+    }
+
     /// Genre and theme names, most common first (empty until the feature part is loaded).
     pub fn genre_names(&self) -> Vec<&str> {
         self.features
@@ -405,10 +417,10 @@ impl Library {
         self.features.as_ref()
     }
 
-    /// Replaces the family weights (see [`FeatureIndex::reweight`]).
-    pub fn reweight(&mut self, family_weight: &dyn Fn(Family) -> f32) {
+    /// Replaces the ranking parameters (see [`FeatureIndex::set_scoring`]).
+    pub fn set_scoring(&mut self, scoring: Scoring) {
         if let Some(features) = self.features.as_mut() {
-            features.reweight(family_weight);
+            features.set_scoring(scoring);
         }
     }
 }

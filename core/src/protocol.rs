@@ -320,6 +320,9 @@ pub struct Showcase {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FilterOptions {
     pub platforms: Vec<String>,
+    /// Store names, most common first.
+    #[serde(default)]
+    pub stores: Vec<String>,
     /// Genre and theme names, most common first.
     pub genres: Vec<String>,
 }

@@ -20,9 +20,11 @@ const DISLIKE_WEIGHT: f32 = 0.6;
 const SERIES_CAP: usize = 2;
 /// Results of one developer on a page.
 const DEVELOPER_CAP: usize = 3;
-/// Bonus for sharing a genre with a liked game: a game of another genre must be much more
-/// similar otherwise to rank above one of the same genre.
-const GENRE_BONUS: f32 = 0.08;
+/// Weight of the notability prior, against well-known games, at the popularity knob's −1.
+const HIDDEN_GEMS_PRIOR: f32 = 0.05;
+/// An explanation names a kind of evidence only if it gave at least this share of the
+/// similarity, and within it the items giving at least this share of its strongest one.
+const EXPLAINED_SHARE: f32 = 0.05;
 /// Per-game flags of one query's accumulation.
 const REACHED: u8 = 1;
 const SHARES_GENRE: u8 = 2;
@@ -35,15 +37,88 @@ struct Accumulated {
     touched: Option<Vec<u32>>,
 }
 
-/// Weight of the notability prior at the popularity knob's middle…
-const PRIOR_WEIGHT: f32 = 0.25;
-/// …and how far the knob moves it: at -1 (hidden gems) the prior turns against well-known games.
-const PRIOR_PER_POPULARITY: f32 = 0.3;
-/// The popularity knob value at which the notability prior has no effect (for evaluation).
-pub const POPULARITY_WITHOUT_PRIOR: f32 = -PRIOR_WEIGHT / PRIOR_PER_POPULARITY;
+/// The global parameters of ranking: how much each kind of evidence counts. The defaults were
+/// chosen by `playlike tune` on one half of a held-out similarity set and checked on the other
+/// half (see docs/QUALITY.md); evaluation tools swap in alternatives with
+/// [`FeatureIndex::set_scoring`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scoring {
+    /// Weight of a shared feature before idf, by family (indexed by the family's byte).
+    pub family: [f32; Family::ALL.len()],
+    /// Bonus for sharing a genre with a liked game: a game of another genre must be more
+    /// similar otherwise to rank above one of the same genre.
+    pub genre_bonus: f32,
+    /// Weight of the notability prior at the popularity knob's middle. The knob moves it
+    /// linearly to `2 × prior + HIDDEN_GEMS_PRIOR` at +1 (well known) and to
+    /// `−HIDDEN_GEMS_PRIOR` at −1, where it turns against well-known games.
+    pub prior: f32,
+    /// Shape of the prior: it grows with the notability byte (0–1) to this power, so above 1
+    /// it tells the best-known games apart more than the obscure ones.
+    pub prior_power: f32,
+    /// Bonus for a release year near the liked games' (`× exp(−|Δyear| / year_scale)`).
+    pub year_bonus: f32,
+    pub year_scale: f32,
+    /// A candidate's similarity is divided by its vector norm to this power: 1 is the
+    /// cosine; below 1, games with fewer known features are no longer favoured for being
+    /// sparse.
+    pub norm_power: f32,
+    /// Features held by more than this share of games do not make a game a candidate alone…
+    pub common_share: f32,
+    /// …unless the rarer features reach fewer games than this. At least 20 × the largest
+    /// page ([`MAX_K`]), so a page's first results do not depend on its length.
+    pub min_candidates: usize,
+}
 
-/// Features held by more than this share of games do not make a game a candidate alone.
-const COMMON_SHARE: f32 = 0.1;
+impl Default for Scoring {
+    fn default() -> Self {
+        let mut family = [0.0; Family::ALL.len()];
+        for (fam, weight) in [
+            (Family::Genre, 2.7),
+            (Family::Theme, 1.2),
+            (Family::Keyword, 0.9),
+            (Family::Platform, 0.7),
+            (Family::Developer, 1.0),
+            (Family::Publisher, 0.5),
+            (Family::Series, 1.2),
+            (Family::Mode, 0.5),
+            (Family::Perspective, 0.7),
+            (Family::Term, 0.7),
+            (Family::TitleWord, 0.675),
+            (Family::Store, 0.0),
+            (Family::Descriptor, 1.0),
+        ] {
+            family[fam as usize] = weight;
+        }
+        Scoring {
+            family,
+            genre_bonus: 0.08,
+            prior: 0.5,
+            prior_power: 1.0,
+            year_bonus: 0.1,
+            year_scale: 5.0,
+            norm_power: 1.0,
+            common_share: 0.1,
+            min_candidates: 8_000,
+        }
+    }
+}
+
+impl Scoring {
+    /// Weight of a family before idf.
+    pub fn weight(&self, family: Family) -> f32 {
+        self.family[family as usize]
+    }
+
+    /// The same scoring with some families' weights replaced.
+    pub fn with_weights(&self, weight: impl Fn(Family, f32) -> f32) -> Scoring {
+        let mut out = self.clone();
+        for fam in Family::ALL {
+            out.family[fam as usize] = weight(fam, self.weight(fam));
+        }
+        out
+    }
+}
+
 /// Largest page.
 pub const MAX_K: usize = 200;
 
@@ -53,6 +128,9 @@ pub const MAX_K: usize = 200;
 pub struct Filters {
     /// Platform names; a game must be on at least one (empty = any).
     pub platforms: Vec<String>,
+    /// Store names ([`crate::catalogue::Store::name`]); a game must be sold on at least one
+    /// (empty = any).
+    pub stores: Vec<String>,
     pub year_from: Option<u16>,
     pub year_to: Option<u16>,
     /// Minimum critic rating 0–100; unrated games are dropped when set.
@@ -71,6 +149,7 @@ impl Default for Filters {
     fn default() -> Self {
         Filters {
             platforms: Vec::new(),
+            stores: Vec::new(),
             year_from: None,
             year_to: None,
             min_rating: None,
@@ -192,13 +271,18 @@ pub struct FeatureIndex {
     total_games: u32,
     defs: Vec<FeatureDef>,
     family: Vec<Family>,
+    /// Each feature's weight: its family's weight × idf.
     weight: Vec<f32>,
     post_starts: Vec<u32>,
     post_games: Vec<u32>,
     fwd_starts: Vec<u32>,
     fwd_features: Vec<u32>,
+    /// Each game's vector norm…
     norm: Vec<f32>,
+    /// …and what its similarity is divided by (the norm to [`Scoring::norm_power`]).
+    divisor: Vec<f32>,
     critic: Vec<u8>,
+    scoring: Scoring,
 }
 
 /// Checks that `parts` are contiguous from game 0 and feature 0 and agree on the index size;
@@ -232,7 +316,6 @@ impl FeatureIndex {
         let (games, total_games) = check_prefix(parts)?;
         let mut defs: Vec<FeatureDef> = parts.iter().flat_map(|p| p.features.clone()).collect();
         let mut family = Vec::with_capacity(defs.len());
-        let mut weight = Vec::with_capacity(defs.len());
         let mut post_starts = Vec::with_capacity(defs.len() + 1);
         let total: usize = parts
             .iter()
@@ -246,7 +329,6 @@ impl FeatureIndex {
                 FormatError::Inconsistent(format!("unknown feature family {}", def.family))
             })?;
             family.push(fam);
-            weight.push(fam.weight() * idf(def.df, total_games));
             for (part, pos) in parts.iter().zip(&mut pos) {
                 let Some(&count) = part.counts.get(f) else {
                     continue;
@@ -283,7 +365,6 @@ impl FeatureIndex {
             }
             let df = ((list.len() as f64 * scale).round() as u32).min(total_games.max(1));
             family.push(fam);
-            weight.push(fam.weight() * idf(df, total_games));
             defs.push(FeatureDef {
                 family: fam as u8,
                 name,
@@ -303,30 +384,32 @@ impl FeatureIndex {
         let fwd_starts = counts.clone();
         let mut fill = counts;
         let mut fwd_features = vec![0u32; post_games.len()];
-        let mut norm_sq = vec![0f32; games];
         for f in 0..defs.len() {
             for &g in &post_games[post_starts[f] as usize..post_starts[f + 1] as usize] {
                 fwd_features[fill[g as usize] as usize] = f as u32;
                 fill[g as usize] += 1;
-                norm_sq[g as usize] += weight[f] * weight[f];
             }
         }
-        Ok(FeatureIndex {
+        let mut index = FeatureIndex {
             games,
             total_games,
             defs,
             family,
-            weight,
+            weight: Vec::new(),
             post_starts,
             post_games,
             fwd_starts,
             fwd_features,
-            norm: norm_sq.into_iter().map(|n| n.sqrt().max(1e-6)).collect(),
+            norm: Vec::new(),
+            divisor: Vec::new(),
             critic: parts
                 .iter()
                 .flat_map(|p| p.critic.iter().copied())
                 .collect(),
-        })
+            scoring: Scoring::default(),
+        };
+        index.set_scoring(Scoring::default());
+        Ok(index)
     }
 
     /// Games in the whole index, covered or not.
@@ -343,20 +426,44 @@ impl FeatureIndex {
         self.games
     }
 
-    /// Replaces the family weights (for evaluating alternatives; the defaults are
-    /// [`Family::weight`]) and recomputes every game's norm.
-    pub fn reweight(&mut self, family_weight: &dyn Fn(Family) -> f32) {
-        for (f, def) in self.defs.iter().enumerate() {
-            self.weight[f] = family_weight(self.family[f]) * idf(def.df, self.total_games);
-        }
-        for g in 0..self.games {
-            let range = self.fwd_starts[g] as usize..self.fwd_starts[g + 1] as usize;
-            let sum: f32 = self.fwd_features[range]
-                .iter()
-                .map(|&f| self.weight[f as usize].powi(2))
-                .sum();
-            self.norm[g] = sum.sqrt().max(1e-6);
-        }
+    /// The ranking parameters in use.
+    pub fn scoring(&self) -> &Scoring {
+        &self.scoring
+    }
+
+    /// Replaces the ranking parameters (evaluation tools compare alternatives; the index
+    /// starts with [`Scoring::default`]) and recomputes feature weights and game norms.
+    pub fn set_scoring(&mut self, scoring: Scoring) {
+        self.weight = self
+            .defs
+            .iter()
+            .zip(&self.family)
+            .map(|(def, &fam)| scoring.weight(fam) * idf(def.df, self.total_games))
+            .collect();
+        self.norm = (0..self.games)
+            .map(|g| {
+                let range = self.fwd_starts[g] as usize..self.fwd_starts[g + 1] as usize;
+                let sum: f32 = self.fwd_features[range]
+                    .iter()
+                    .map(|&f| self.weight[f as usize].powi(2))
+                    .sum();
+                sum.sqrt().max(1e-6)
+            })
+            .collect();
+        self.divisor = self
+            .norm
+            .iter()
+            .map(|n| n.powf(scoring.norm_power))
+            .collect();
+        self.scoring = scoring;
+    }
+
+    /// Families that have at least one feature in this index, in [`Family::ALL`] order.
+    pub fn families_present(&self) -> Vec<Family> {
+        Family::ALL
+            .into_iter()
+            .filter(|f| self.family.contains(f))
+            .collect()
     }
 
     /// Feature ids of a game, ascending.
@@ -444,16 +551,16 @@ impl FeatureIndex {
             acc,
             flags,
             touched,
-        } = self.accumulate(&query, window);
+        } = self.accumulate(&query, window.max(self.scoring.min_candidates));
         let filter = CompiledFilter::new(self, request, facts);
         let target_year = mean_year(&request.like, facts);
-        let adjust = Adjustments::new(request.knobs, target_year);
+        let adjust = Adjustments::new(&self.scoring, request.knobs, target_year);
         let score = |g: usize| {
             let a = acc[g];
             (a > 0.0 && filter.allows(self, g as u32)).then(|| {
-                let sim = a / (self.norm[g] * query_norm);
+                let sim = a / (self.divisor[g] * query_norm);
                 let genre = if flags[g] & SHARES_GENRE != 0 {
-                    GENRE_BONUS
+                    self.scoring.genre_bonus
                 } else {
                     0.0
                 };
@@ -499,12 +606,12 @@ impl FeatureIndex {
     }
 
     /// Adds every query feature's weight to the games that have it. Candidates are the games
-    /// reached through features held by at most [`COMMON_SHARE`] of the catalogue; features
+    /// reached through features held by at most [`Scoring::common_share`] of the catalogue; features
     /// more common than that (a big platform, "Indie") only add to their scores. When the
     /// rarer features reach fewer than `enough` games, the rarest common feature's games join
     /// the candidates; all games are candidates (`None`) only when even that is not enough.
     fn accumulate(&self, query: &HashMap<u32, f32>, enough: usize) -> Accumulated {
-        let common_df = (self.games as f32 * COMMON_SHARE) as usize;
+        let common_df = (self.games as f32 * self.scoring.common_share) as usize;
         let mut acc = vec![0f32; self.games];
         let mut flags = vec![0u8; self.games];
         let mut touched = Vec::new();
@@ -607,14 +714,30 @@ impl FeatureIndex {
             }
         }
         by_label.sort_by(|a, b| b.1.total_cmp(&a.1));
+        // Name only what drove the match: a kind of evidence that gave little of the
+        // similarity (platforms shared by half the catalogue, say) is left unsaid. A shared
+        // developer or series is a fact worth saying however much it weighed.
+        let total: f32 = by_label.iter().map(|(_, t, _)| t).sum();
         let mut reasons: Vec<Reason> = by_label
             .into_iter()
+            .enumerate()
+            .filter(|(rank, (label, t, _))| {
+                *rank == 0
+                    || *t >= EXPLAINED_SHARE * total
+                    || ["same developer", "same series"].contains(label)
+            })
             .take(4)
-            .map(|(label, _, mut items)| {
+            .map(|(_, (label, _, mut items))| {
                 items.sort_by(|a, b| b.0.total_cmp(&a.0));
+                let top = items[0].0;
                 Reason {
                     label,
-                    items: items.into_iter().take(3).map(|(_, n)| n).collect(),
+                    items: items
+                        .into_iter()
+                        .filter(|(c, _)| *c >= EXPLAINED_SHARE * top)
+                        .take(3)
+                        .map(|(_, n)| n)
+                        .collect(),
                 }
             })
             .collect();
@@ -646,10 +769,12 @@ struct Adjustments {
 }
 
 impl Adjustments {
-    fn new(knobs: Knobs, target_year: Option<f32>) -> Adjustments {
+    fn new(scoring: &Scoring, knobs: Knobs, target_year: Option<f32>) -> Adjustments {
         let popularity_weight =
-            PRIOR_WEIGHT + PRIOR_PER_POPULARITY * knobs.popularity.clamp(-1.0, 1.0);
-        let by_notability = std::array::from_fn(|b| popularity_weight * (b as f32 / 255.0 - 0.5));
+            scoring.prior + (scoring.prior + HIDDEN_GEMS_PRIOR) * knobs.popularity.clamp(-1.0, 1.0);
+        let by_notability = std::array::from_fn(|b| {
+            popularity_weight * ((b as f32 / 255.0).powf(scoring.prior_power) - 0.5)
+        });
         let recency = knobs.recency.clamp(-1.0, 1.0);
         let by_year = (0..=MAX_YEAR)
             .map(|year| {
@@ -658,7 +783,9 @@ impl Adjustments {
                 }
                 let year = year as f32;
                 let newness = ((year - 1980.0) / 46.0).clamp(0.0, 1.0);
-                let proximity = target_year.map_or(0.0, |t| 0.05 * (-(year - t).abs() / 5.0).exp());
+                let proximity = target_year.map_or(0.0, |t| {
+                    scoring.year_bonus * (-(year - t).abs() / scoring.year_scale).exp()
+                });
                 0.12 * recency * (newness - 0.5) + proximity
             })
             .collect();
@@ -680,14 +807,17 @@ const MAX_YEAR: u16 = 2100;
 
 fn reason_label(family: Family) -> &'static str {
     match family {
-        Family::Genre | Family::Theme | Family::Keyword | Family::Mode | Family::Perspective => {
-            "shares"
-        }
+        Family::Genre
+        | Family::Theme
+        | Family::Keyword
+        | Family::Mode
+        | Family::Perspective
+        | Family::Descriptor => "shares",
         Family::Developer => "same developer",
         Family::Publisher => "same publisher",
         Family::Series => "same series",
         Family::Term => "about",
-        Family::Platform => "also on",
+        Family::Platform | Family::Store => "also on",
         Family::TitleWord => "title like",
     }
 }
@@ -739,6 +869,9 @@ impl<'a> CompiledFilter<'a> {
         };
         if !f.platforms.is_empty() {
             require_any(index.feature_ids(&[Family::Platform], &f.platforms));
+        }
+        if !f.stores.is_empty() {
+            require_any(index.feature_ids(&[Family::Store], &f.stores));
         }
         if !f.include_genres.is_empty() {
             require_any(index.feature_ids(&[Family::Genre, Family::Theme], &f.include_genres));

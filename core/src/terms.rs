@@ -3,11 +3,12 @@
 //!
 //! Genres and platforms are coarse (23 genres: thousands of games tie); summary terms carry
 //! setting, mechanics and mood. Stop words and summary boilerplate are removed, plurals are
-//! folded, and terms too rare to link games or too common to tell them apart are dropped.
+//! folded, and terms too rare to link games or too common to tell them apart are dropped, as
+//! are the sub-genre and mechanic words that [`crate::descriptors`] already finds.
 
 use std::collections::HashMap;
 
-use crate::text;
+use crate::{descriptors, text};
 
 /// How terms are chosen.
 #[derive(Debug, Clone)]
@@ -56,13 +57,18 @@ pub fn candidates(summary: &str) -> HashMap<String, u16> {
                 previous = None;
                 continue;
             }
+            // Descriptor spellings are features of their own family (see
+            // crate::descriptors): as terms they would only count twice.
             if let Some(prev) = previous.take() {
-                let pair = format!("{prev} {word}");
-                let c = counts.entry(pair).or_insert(0);
+                if !descriptors::spells_descriptor(&[&prev, &word]) {
+                    let c = counts.entry(format!("{prev} {word}")).or_insert(0);
+                    *c = c.saturating_add(1);
+                }
+            }
+            if !descriptors::spells_descriptor(&[&word]) {
+                let c = counts.entry(word.clone()).or_insert(0);
                 *c = c.saturating_add(1);
             }
-            let c = counts.entry(word.clone()).or_insert(0);
-            *c = c.saturating_add(1);
             previous = Some(word);
         }
     }
@@ -157,23 +163,36 @@ mod tests {
 
     #[test]
     fn candidates_are_content_words_and_pairs() {
-        let c = candidates("The player explores dungeons. Zombies and dungeon crawling!");
-        assert_eq!(c.get("dungeon"), Some(&1));
-        assert_eq!(c.get("dungeons"), Some(&1));
-        assert_eq!(c.get("zombies"), Some(&1));
-        assert_eq!(c.get("dungeon crawling"), Some(&1));
+        let c = candidates("The player sees caverns. Goblins and cavern diving!");
+        assert_eq!(c.get("cavern"), Some(&1));
+        assert_eq!(c.get("caverns"), Some(&1));
+        assert_eq!(c.get("goblins"), Some(&1));
+        assert_eq!(c.get("cavern diving"), Some(&1));
         assert!(!c.contains_key("the"));
         assert!(!c.contains_key("player"));
         // A sentence break splits pairs.
-        assert!(!c.contains_key("dungeons zombies"));
+        assert!(!c.contains_key("caverns goblins"));
+    }
+
+    #[test]
+    fn descriptor_spellings_are_not_terms() {
+        let c = candidates("A roguelike with deck building and a haunted castle.");
+        assert!(!c.contains_key("roguelike"));
+        assert!(!c.contains_key("deck building"));
+        assert_eq!(
+            c.get("deck"),
+            Some(&1),
+            "a word of a spelling alone is a term"
+        );
+        assert_eq!(c.get("haunted castle"), Some(&1));
     }
 
     #[test]
     fn plurals_fold_only_into_singulars_the_corpus_has() {
         let summaries = [
-            Some("Zombies attack the Hades gate."),
-            Some("A zombie walks through Hades."),
-            Some("Zombies again, near Hades."),
+            Some("Goblins attack the Hades gate."),
+            Some("A goblin walks through Hades."),
+            Some("Goblins again, near Hades."),
         ];
         let options = TermOptions {
             per_game: 5,
@@ -181,7 +200,7 @@ mod tests {
             max_df_ratio: 1.0,
         };
         let terms = select_terms(&summaries, &options);
-        assert!(terms[0].contains(&"zombie".to_string()), "{:?}", terms[0]);
+        assert!(terms[0].contains(&"goblin".to_string()), "{:?}", terms[0]);
         assert!(
             terms[0].contains(&"hades".to_string()),
             "no 'hade' in the corpus: {:?}",
@@ -190,14 +209,14 @@ mod tests {
         assert!(!terms
             .iter()
             .flatten()
-            .any(|t| t == "zombies" || t == "hade"));
+            .any(|t| t == "goblins" || t == "hade"));
     }
 
     #[test]
     fn selects_distinctive_terms_only() {
-        let zombie = "Zombies! Zombies everywhere in a ruined city.";
+        let goblin = "Goblins! Goblins everywhere in a ruined city.";
         let space = "Trade and fight among distant stars in space.";
-        let mut summaries = vec![Some(zombie); 4];
+        let mut summaries = vec![Some(goblin); 4];
         summaries.extend(vec![Some(space); 4]);
         summaries.push(Some("A lonely lighthouse keeper."));
         summaries.push(None);
@@ -209,12 +228,12 @@ mod tests {
         let terms = select_terms(&summaries, &options);
         assert_eq!(terms.len(), 10);
         assert_eq!(
-            terms[0][0], "zombies",
+            terms[0][0], "goblins",
             "the most frequent term ranks first: {:?}",
             terms[0]
         );
         assert_eq!(terms[0].len(), 4);
-        assert!(terms[4].iter().all(|t| !t.contains("zombie")));
+        assert!(terms[4].iter().all(|t| !t.contains("goblin")));
         assert!(terms[8].is_empty(), "terms of one summary link no games");
         assert!(terms[9].is_empty());
     }

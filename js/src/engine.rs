@@ -223,6 +223,11 @@ impl Engine {
         let library = self.inner.library.borrow();
         FilterOptions {
             platforms: library.platform_names().to_vec(),
+            stores: library
+                .store_names()
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
             genres: library
                 .genre_names()
                 .into_iter()

@@ -1,5 +1,5 @@
 //! Page state in the URL query, so every view is a shareable link and Back/Forward works:
-//! `platform` (names, comma separated), `from`, `to` (years), `rating` (minimum critic
+//! `platform` (names, comma separated), `store` (store names, comma separated), `from`, `to` (years), `rating` (minimum critic
 //! rating), `genre` / `without` (genre or theme names to require / exclude), `all=1` (include
 //! DLCs, editions…), `pop` (−1 hidden gems … +1 popular), `recent` (−1 older … +1 newer), and on
 //! `/for-you` `like` / `dislike` (IGDB ids).
@@ -13,6 +13,7 @@ use crate::text::{parse_knob, parse_rating, split_list};
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ViewQuery {
     pub platforms: Vec<String>,
+    pub stores: Vec<String>,
     pub year_from: Option<u16>,
     pub year_to: Option<u16>,
     pub min_rating: Option<u8>,
@@ -35,6 +36,7 @@ impl ViewQuery {
     pub fn from_params(map: &ParamsMap) -> ViewQuery {
         ViewQuery {
             platforms: list(map, "platform"),
+            stores: list(map, "store"),
             year_from: map.get("from").and_then(|v| v.parse().ok()),
             year_to: map.get("to").and_then(|v| v.parse().ok()),
             min_rating: map.get("rating").and_then(|v| parse_rating(&v)),
@@ -51,6 +53,9 @@ impl ViewQuery {
         let mut out = Vec::new();
         if !self.platforms.is_empty() {
             out.push(("platform", self.platforms.join(",")));
+        }
+        if !self.stores.is_empty() {
+            out.push(("store", self.stores.join(",")));
         }
         if let Some(y) = self.year_from {
             out.push(("from", y.to_string()));
@@ -104,6 +109,7 @@ impl ViewQuery {
     pub fn filters(&self) -> Filters {
         Filters {
             platforms: self.platforms.clone(),
+            stores: self.stores.clone(),
             year_from: self.year_from,
             year_to: self.year_to,
             min_rating: self.min_rating,

@@ -34,7 +34,8 @@ pub use postings::{decode_postings, encode_postings};
 
 /// Version of every file this crate writes; readers reject any other.
 /// 3: payloads encoded with postcard instead of bincode.
-pub const FORMAT_VERSION: u32 = 3;
+/// 4: feature families 11 (store) and 12 (summary descriptor); format-3 readers reject them.
+pub const FORMAT_VERSION: u32 = 4;
 /// Cap on decompressed size, so a gzip bomb cannot exhaust memory.
 pub const MAX_RAW_BYTES: u64 = 1 << 30;
 

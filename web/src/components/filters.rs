@@ -63,6 +63,13 @@ pub fn FilterPanel() -> impl IntoView {
             .map(|o| o.platforms)
             .unwrap_or_default()
     });
+    let stores = Memo::new(move |_| {
+        options
+            .get()
+            .and_then(Result::ok)
+            .map(|o| o.stores)
+            .unwrap_or_default()
+    });
     let genres = Memo::new(move |_| {
         let mut names = options
             .get()
@@ -101,6 +108,23 @@ pub fn FilterPanel() -> impl IntoView {
                         {move || platforms.get().into_iter().map(|p| {
                             let selected = current.with_untracked(|q| q.platforms.first() == Some(&p));
                             view! { <option value=p.clone() selected=selected>{p.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>"Available on"</span>
+                    <select
+                        data-testid="store-filter"
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            change(&move |q| q.stores = if v.is_empty() { vec![] } else { vec![v.clone()] });
+                        }
+                        prop:value=move || current.with(|q| q.stores.first().cloned().unwrap_or_default())
+                    >
+                        <option value="">"Any store"</option>
+                        {move || stores.get().into_iter().map(|s| {
+                            let selected = current.with_untracked(|q| q.stores.first() == Some(&s));
+                            view! { <option value=s.clone() selected=selected>{s.clone()}</option> }
                         }).collect_view()}
                     </select>
                 </label>

@@ -339,7 +339,10 @@ mod tests {
                 like: vec![1942],
                 dislike: vec![],
                 exclude: vec![113112],
-                filters: Filters::default(),
+                filters: Filters {
+                    stores: vec!["GOG".into(), "Steam".into()],
+                    ..Filters::default()
+                },
                 knobs: Knobs {
                     popularity: 0.5,
                     recency: -0.2,
@@ -348,6 +351,7 @@ mod tests {
             }),
         };
         let text = serde_json::to_string(&call).unwrap();
+        assert!(text.contains(r#""stores":["GOG","Steam"]"#), "{text}");
         assert_eq!(serde_json::from_str::<Call>(&text).unwrap(), call);
 
         let event = EngineEvent::Reply(Reply {

@@ -127,6 +127,8 @@ export interface Game {
 export interface Filters {
   /** Platform names; a game must be on at least one. */
   platforms?: string[];
+  /** Store names (e.g. "Steam", "GOG"); a game must be sold on at least one. */
+  stores?: string[];
   year_from?: number;
   year_to?: number;
   /** 0–100; unrated games are dropped when set. */
@@ -163,6 +165,8 @@ export interface Taste {
 
 export interface FilterOptions {
   platforms: string[];
+  /** Store names, most common first. */
+  stores: string[];
   genres: string[];
 }
 "#;
@@ -297,6 +301,7 @@ const RECOMMEND_KEYS: &[&str] = &["k", "filters", "popularity", "recency"];
 #[serde(default)]
 struct FilterOptionsIn {
     platforms: Vec<String>,
+    stores: Vec<String>,
     year_from: Option<u16>,
     year_to: Option<u16>,
     min_rating: Option<u8>,
@@ -309,6 +314,7 @@ impl Default for FilterOptionsIn {
     fn default() -> Self {
         let Filters {
             platforms,
+            stores,
             year_from,
             year_to,
             min_rating,
@@ -319,6 +325,7 @@ impl Default for FilterOptionsIn {
         } = Filters::default();
         FilterOptionsIn {
             platforms,
+            stores,
             year_from,
             year_to,
             min_rating,
@@ -333,6 +340,7 @@ impl From<FilterOptionsIn> for Filters {
     fn from(f: FilterOptionsIn) -> Filters {
         Filters {
             platforms: f.platforms,
+            stores: f.stores,
             year_from: f.year_from,
             year_to: f.year_to,
             min_rating: f.min_rating,
@@ -346,6 +354,7 @@ impl From<FilterOptionsIn> for Filters {
 
 const FILTER_KEYS: &[&str] = &[
     "platforms",
+    "stores",
     "year_from",
     "year_to",
     "min_rating",

@@ -107,6 +107,10 @@ test('a game page brings its details, fetched on demand', async () => {
   assert.equal(typeof page.details.release_date, 'number');
   const options = playlike.filterOptions();
   assert.ok(options.platforms.includes('Nintendo Switch') && options.genres.length > 5);
+  assert.ok(options.stores.includes('Steam') && options.stores.includes('GOG'), options.stores.join());
+  const onGog = playlike.similar(HADES, { k: 5, filters: { stores: ['GOG'] } });
+  assert.ok(onGog.length > 0);
+  assert.notDeepEqual(onGog, playlike.similar(HADES, { k: 5 }), 'the store filter changes the page');
 });
 
 test('over HTTP from `playlike serve` the answers are the same', async () => {

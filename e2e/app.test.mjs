@@ -179,6 +179,8 @@ test('deep links reload to the same view and Back/Forward work', { timeout: 1200
     await waitForFinalRecs(page);
     assert.match(await page.locator('h1').innerText(), GAME.name);
     assert.deepEqual(await recNames(page), first, 'same results after reload');
+    assert.match(await page.getByTestId('filters-active').innerText(), /2 on/);
+    await page.getByTestId('filters-toggle').click();
     assert.equal(
       await page.locator('input[aria-label="Released from year"]').inputValue(),
       '2000',

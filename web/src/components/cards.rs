@@ -4,8 +4,8 @@
 //!
 //! Layout shift: a recommendation row and a tile have a fixed height (text is clamped), the
 //! placeholders shown while data arrives have the same size, and rows are keyed by position
-//! *and* game, so refining a list in place replaces rows where they stand instead of moving
-//! them.
+//! *and* game, so refining a list in place replaces only the rows that changed, where they
+//! stand, instead of moving them or rebuilding the list.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -64,23 +64,49 @@ pub fn RecResults(#[prop(into)] state: Signal<RecState>) -> impl IntoView {
         })) => "First picks; refining as the rest of the catalogue arrives…".to_string(),
         _ => String::new(),
     };
+    // What the area shows changes rarely (loading → list); the list's rows change when the
+    // answer is refined. Kept apart so a refined answer updates rows in the one list instead of
+    // building a new list (and re-requesting every cover).
+    let shown = Memo::new(move |_| {
+        state.with(|state| match state {
+            None
+            | Some(Err(EngineError {
+                code: ErrorCode::NotLoaded,
+                ..
+            })) => Shown::Loading,
+            Some(Err(e)) => Shown::Failed(plain_error(e)),
+            Some(Ok(answer)) if answer.items.is_empty() => Shown::Empty,
+            Some(Ok(_)) => Shown::List,
+        })
+    });
+    let items = Memo::new(move |_| {
+        state.with(|state| match state {
+            Some(Ok(answer)) => answer.items.clone(),
+            _ => Vec::new(),
+        })
+    });
     view! {
         <p class="status-line" data-testid="recs-status" aria-live="polite">{status_line}</p>
-        {move || match state.get() {
-            None | Some(Err(EngineError { code: ErrorCode::NotLoaded, .. })) => {
-                view! { <RecSkeleton/> }.into_any()
-            }
-            Some(Err(e)) => view! { <p class="alert error">{plain_error(&e)}</p> }.into_any(),
-            Some(Ok(RecAnswer { items, .. })) if items.is_empty() => view! {
+        {move || match shown.get() {
+            Shown::Loading => view! { <RecSkeleton/> }.into_any(),
+            Shown::Failed(message) => view! { <p class="alert error">{message}</p> }.into_any(),
+            Shown::Empty => view! {
                 <p class="empty-line" data-testid="recs-empty">
                     "No games match these filters. Loosen or reset them to see more."
                 </p>
             }.into_any(),
-            Some(Ok(RecAnswer { items, .. })) => {
-                view! { <RecList items=Signal::derive(move || items.clone())/> }.into_any()
-            }
+            Shown::List => view! { <RecList items=items/> }.into_any(),
         }}
     }
+}
+
+/// Which of its states a recommendations area is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    Loading,
+    Failed(&'static str),
+    Empty,
+    List,
 }
 
 /// What went wrong, in words a player can act on.
@@ -98,7 +124,8 @@ fn plain_error(error: &EngineError) -> &'static str {
     }
 }
 
-/// The recommendation list, keyed by position and game (see the module doc).
+/// The recommendation list, keyed by position, game and explanation (see the module doc): a
+/// refined answer re-creates only the rows that changed.
 #[component]
 pub fn RecList(#[prop(into)] items: Signal<Vec<RecItem>>) -> impl IntoView {
     let query = use_query_map();
@@ -106,7 +133,7 @@ pub fn RecList(#[prop(into)] items: Signal<Vec<RecItem>>) -> impl IntoView {
         <ol class="rec-list" data-testid="recommendations">
             <For
                 each=move || items.get().into_iter().enumerate()
-                key=|(at, item)| (*at, item.game.igdb_id)
+                key=|(at, item)| (*at, item.game.igdb_id, item.explanation.clone())
                 children=move |(_, item)| {
                     let id = item.game.igdb_id;
                     let link = move || href(

@@ -16,6 +16,32 @@ const PAGE_KEYS: [&str; 2] = ["like", "dislike"];
 
 #[component]
 pub fn FilterPanel() -> impl IntoView {
+    let query_map = use_query_map();
+    let current = Memo::new(move |_| ViewQuery::from_params(&query_map.read()));
+    // The controls are built when the panel is first opened: closed, it costs the page nothing
+    // while the index loads (its lists of platforms and genres would change with every part).
+    let (opened, set_opened) = signal(false);
+    view! {
+        <details class="filters" on:toggle=move |_| set_opened.set(true)>
+            <summary class="filters-toggle" data-testid="filters-toggle">
+                "Filters"
+                <span class="filters-active" data-testid="filters-active">
+                    {move || match current.with(ViewQuery::active_count) {
+                        0 => String::new(),
+                        n => format!(" · {n} on"),
+                    }}
+                </span>
+            </summary>
+            <Show when=move || opened.get()>
+                <FilterControls/>
+            </Show>
+        </details>
+    }
+}
+
+/// The filter and knob controls: each change becomes a new address.
+#[component]
+fn FilterControls() -> impl IntoView {
     let progress = expect_context::<Progress>();
     let query_map = use_query_map();
     let pathname = use_location().pathname;
@@ -83,16 +109,6 @@ pub fn FilterPanel() -> impl IntoView {
     let year_input = |value: String| parse_year(&value);
 
     view! {
-        <details class="filters">
-            <summary class="filters-toggle" data-testid="filters-toggle">
-                "Filters"
-                <span class="filters-active" data-testid="filters-active">
-                    {move || match current.with(ViewQuery::active_count) {
-                        0 => String::new(),
-                        n => format!(" · {n} on"),
-                    }}
-                </span>
-            </summary>
             <div class="filter-grid">
                 <label class="field">
                     <span>"Platform"</span>
@@ -189,7 +205,6 @@ pub fn FilterPanel() -> impl IntoView {
                     on:click=move |_| change(&|q| *q = ViewQuery::default())
                 >"Reset filters"</button>
             </div>
-        </details>
     }
 }
 

@@ -6,13 +6,16 @@ use anyhow::{bail, Result};
 use playlike_core::features::Family;
 use playlike_core::format::FileRole;
 
-use crate::build_cmd::human;
+use crate::build_cmd::{gzip_best, human};
 use crate::index_dir;
 
 #[derive(clap::Args)]
 pub struct InspectArgs {
     /// Index directory (holding manifest.json).
     pub dir: PathBuf,
+    /// Also print the compressed bytes of every column of every up-front file.
+    #[arg(long)]
+    pub sizes: bool,
 }
 
 pub fn run(args: InspectArgs) -> Result<()> {
@@ -69,6 +72,9 @@ pub fn run(args: InspectArgs) -> Result<()> {
     }
     println!("checksums: all {} files verified", manifest.files.len());
     print_feature_bytes(&args.dir, &manifest)?;
+    if args.sizes {
+        print_column_bytes(&args.dir, &manifest)?;
+    }
     let (_, library) = index_dir::load_library(&args.dir)?;
     if let Some(features) = library.features() {
         println!("features by family (count, top by games):");
@@ -89,44 +95,98 @@ pub fn run(args: InspectArgs) -> Result<()> {
     Ok(())
 }
 
+/// Bytes of every column of every up-front file, each compressed on its own as the builder
+/// compresses files (so the sum is a little above the file: one stream shares its context).
+fn print_column_bytes(
+    dir: &std::path::Path,
+    manifest: &playlike_core::format::Manifest,
+) -> Result<()> {
+    use playlike_core::format::Part;
+    let mut totals: Vec<(&str, u64)> = Vec::new();
+    println!("column bytes (each gzip'd alone; raw in parentheses):");
+    for entry in manifest
+        .files
+        .iter()
+        .filter(|f| f.role != FileRole::Details)
+    {
+        let columns = match index_dir::read_part(dir, entry)? {
+            Part::Titles(shard) => shard.stored_columns(),
+            Part::Features(part) => part.stored_columns(),
+            Part::Details(_) => continue,
+        };
+        let mut row = Vec::new();
+        for (name, raw) in columns {
+            let packed = gzip_best(&raw).len() as u64;
+            row.push(format!(
+                "{name} {} ({})",
+                human(packed),
+                human(raw.len() as u64)
+            ));
+            match totals.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, total)) => *total += packed,
+                None => totals.push((name, packed)),
+            }
+        }
+        println!("  {:<40} {}", entry.path, row.join(" | "));
+    }
+    let totals: Vec<String> = totals
+        .iter()
+        .map(|(name, bytes)| format!("{name} {}", human(*bytes)))
+        .collect();
+    println!("  all up-front files: {}", totals.join(" | "));
+    Ok(())
+}
+
 /// Compressed bytes of each feature family (names and postings, gzip each): where the
 /// recommend part's bytes go.
 fn print_feature_bytes(
     dir: &std::path::Path,
     manifest: &playlike_core::format::Manifest,
 ) -> Result<()> {
-    use playlike_core::format::{decode_postings, gzip, Part};
+    use playlike_core::format::{decode_postings, encode_postings, gzip, Part};
+    // Feature ids are global: a later part has postings for the features earlier parts define.
+    let mut families: Vec<u8> = Vec::new();
     for entry in manifest.files_with_role(FileRole::Recommend) {
         let Part::Features(part) = index_dir::read_part(dir, entry)? else {
             continue;
         };
-        let mut pos = 0;
-        let mut rows = Vec::new();
-        for family in Family::ALL {
-            let mut names = String::new();
-            let mut postings = Vec::new();
-            for def in part.features.iter().filter(|d| d.family == family as u8) {
-                names.push_str(&def.name);
-                names.push('\n');
-                let mut ids = Vec::new();
-                decode_postings(
-                    &part.postings,
-                    &mut pos,
-                    def.df as usize,
-                    part.games,
-                    &mut ids,
-                )?;
-                playlike_core::format::encode_postings(&ids, &mut postings);
-            }
-            if !names.is_empty() {
-                rows.push(format!(
-                    "{} names {} postings {}",
-                    family.label(),
-                    human(gzip(names.as_bytes()).len() as u64),
-                    human(gzip(&postings).len() as u64)
-                ));
+        families.extend(part.features.iter().map(|d| d.family));
+        let mut names = vec![String::new(); Family::ALL.len()];
+        for def in &part.features {
+            let at = Family::ALL.iter().position(|&f| f as u8 == def.family);
+            if let Some(at) = at {
+                names[at].push_str(&def.name);
+                names[at].push('\n');
             }
         }
+        let mut postings = vec![Vec::new(); Family::ALL.len()];
+        let mut pos = 0;
+        for (&count, family) in part.counts.iter().zip(&families) {
+            let mut ids = Vec::new();
+            decode_postings(
+                &part.postings,
+                &mut pos,
+                count as usize,
+                part.games,
+                &mut ids,
+            )?;
+            if let Some(at) = Family::ALL.iter().position(|&f| f as u8 == *family) {
+                encode_postings(&ids, &mut postings[at]);
+            }
+        }
+        let rows: Vec<String> = Family::ALL
+            .iter()
+            .enumerate()
+            .filter(|(at, _)| !names[*at].is_empty() || !postings[*at].is_empty())
+            .map(|(at, family)| {
+                format!(
+                    "{} names {} postings {}",
+                    family.label(),
+                    human(gzip(names[at].as_bytes()).len() as u64),
+                    human(gzip(&postings[at]).len() as u64)
+                )
+            })
+            .collect();
         println!(
             "recommend bytes by family (gzip each): {}",
             rows.join(" | ")

@@ -449,7 +449,7 @@ fn title_shard(rows: TitleRows, first: u32, platform_names: &[String]) -> TitleS
     TitleShard {
         first_game: first,
         platform_names: platform_names.to_vec(),
-        names: games.iter().map(|g| g.name.clone()).collect(),
+        names: games.iter().map(|g| g.name.as_str()).collect(),
         igdb_ids: games.iter().map(|g| g.igdb_id as u32).collect(),
         years: games
             .iter()
@@ -457,7 +457,7 @@ fn title_shard(rows: TitleRows, first: u32, platform_names: &[String]) -> TitleS
             .collect(),
         platforms: games
             .iter()
-            .map(|g| {
+            .map(|g| -> Vec<u16> {
                 g.platforms
                     .iter()
                     .filter_map(|p| platform_index.get(p.as_str()).copied())
@@ -673,7 +673,7 @@ mod tests {
         }
         let head = TitleShard::decode(&gunzip(&built.files[0].1).unwrap()).unwrap();
         assert_eq!(
-            head.names,
+            head.names.iter().collect::<Vec<_>>(),
             vec!["Famous", "Middle"],
             "most notable first, in id order"
         );

@@ -4,8 +4,6 @@
 //! [`Library`] grows: search works as soon as one title shard is in, recommendations once the
 //! feature part and every title shard are.
 
-use std::collections::HashMap;
-
 use crate::features::{self, Family};
 use crate::format::{
     self, flags, FeaturePart, FormatError, ManifestFile, Part, TitleShard, MAX_GAMES,
@@ -59,7 +57,7 @@ struct LoadedShard {
 
 impl LoadedShard {
     fn new(titles: TitleShard) -> LoadedShard {
-        let names: Vec<Option<&str>> = titles.names.iter().map(|n| Some(n.as_str())).collect();
+        let names: Vec<Option<&str>> = titles.names.iter().map(Some).collect();
         let main: Vec<bool> = titles
             .flags
             .iter()
@@ -79,7 +77,6 @@ impl LoadedShard {
 #[derive(Debug, Default)]
 pub struct Library {
     shards: Vec<LoadedShard>,
-    igdb: HashMap<u64, GameId>,
     facts: GameFacts,
     /// Feature parts as downloaded, by first game; kept until they cover the whole index so
     /// a larger prefix can be expanded again.
@@ -122,9 +119,6 @@ impl Library {
                 if first.titles.platform_names != shard.platform_names {
                     return Err(LibraryError::PlatformTable);
                 }
-            }
-            for (i, &igdb) in shard.igdb_ids.iter().enumerate() {
-                self.igdb.insert(u64::from(igdb), start + i as u32);
             }
             self.add_facts(&shard);
             let loaded = LoadedShard::new(shard);
@@ -258,9 +252,7 @@ impl Library {
 
     /// Every loaded game's platform list, in dense id order.
     fn platform_lists(&self) -> impl Iterator<Item = &[u16]> {
-        self.shards
-            .iter()
-            .flat_map(|s| s.titles.platforms.iter().map(Vec::as_slice))
+        self.shards.iter().flat_map(|s| s.titles.platforms.iter())
     }
 
     /// Extends the per-game facts with a new shard's rows.
@@ -315,8 +307,15 @@ impl Library {
         &self.facts
     }
 
+    /// The dense id of an IGDB id. IGDB ids ascend within a shard (the decoder checks it), so
+    /// this is a binary search per shard rather than a map as large as the catalogue.
     pub fn find_igdb(&self, igdb_id: u64) -> Option<GameId> {
-        self.igdb.get(&igdb_id).copied()
+        let igdb_id = u32::try_from(igdb_id).ok()?;
+        self.shards.iter().find_map(|shard| {
+            let titles = &shard.titles;
+            let at = titles.igdb_ids.binary_search(&igdb_id).ok()?;
+            Some(titles.first_game + at as u32)
+        })
     }
 
     pub fn platform_names(&self) -> &[String] {
@@ -407,7 +406,7 @@ impl Library {
         let features = self.features.as_ref().expect("checked by can_recommend");
         let title = |g: u32| {
             self.shard_of(g)
-                .map_or_else(String::new, |(s, i)| s.names[i].clone())
+                .map_or_else(String::new, |(s, i)| s.names[i].to_string())
         };
         Ok(features.recommend(request, &self.facts, &title)?)
     }
@@ -433,10 +432,10 @@ mod tests {
         TitleShard {
             first_game,
             platform_names: vec!["PC".into()],
-            names: vec!["Hades".into()],
+            names: ["Hades"].into_iter().collect(),
             igdb_ids: vec![113112],
             years: vec![2020],
-            platforms: vec![vec![0]],
+            platforms: [[0]].into_iter().collect(),
             covers: vec![0],
             other_covers: vec![],
             flags: vec![flags::MAIN_GAME],

@@ -89,8 +89,8 @@ fn assert_title_invariants(shard: &TitleShard) {
     let platforms = shard.platform_names.len();
     assert!(shard
         .platforms
+        .flat()
         .iter()
-        .flatten()
         .all(|&p| (p as usize) < platforms));
     for i in 0..n {
         let _ = shard.cover(i);

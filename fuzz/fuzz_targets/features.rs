@@ -16,7 +16,7 @@ fn titles(games: u32) -> TitleShard {
         names: (0..n).map(|i| format!("game {i}")).collect(),
         igdb_ids: (1..=games).collect(),
         years: vec![2000; n],
-        platforms: vec![vec![0]; n],
+        platforms: vec![[0]; n].into_iter().collect(),
         covers: vec![0; n],
         other_covers: Vec::new(),
         flags: vec![1; n],

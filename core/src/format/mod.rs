@@ -17,6 +17,7 @@
 //! the id and cover columns nearly sorted and so tiny once delta-coded and compressed. The
 //! IGDB id is a column; a notability byte per game gives the ranking prior.
 
+mod columns;
 pub mod envelope;
 pub mod manifest;
 mod postings;
@@ -26,16 +27,18 @@ use std::io::{Read, Write};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use columns::{ListColumn, StrColumn};
 pub use envelope::PartKind;
 pub use manifest::{
     FileRole, Manifest, ManifestError, ManifestFile, RangeMismatch, Rollout, MAX_GAMES,
 };
-pub use postings::{decode_postings, encode_postings};
+pub use postings::{decode_postings, encode_postings, read_varint, write_varint};
 
 /// Version of every file this crate writes; readers reject any other.
 /// 3: payloads encoded with postcard instead of bincode.
 /// 4: feature families 11 (store) and 12 (summary descriptor); format-3 readers reject them.
-pub const FORMAT_VERSION: u32 = 4;
+/// 5: title names stored as one `'\n'`-joined text.
+pub const FORMAT_VERSION: u32 = 5;
 /// Cap on decompressed size, so a gzip bomb cannot exhaust memory.
 pub const MAX_RAW_BYTES: u64 = 1 << 30;
 
@@ -200,6 +203,20 @@ fn encode_part<T: Serialize>(kind: PartKind, part: &T) -> Vec<u8> {
     envelope::seal(kind, &payload)
 }
 
+/// Postcard bytes of any serializable column, through a trait object so a list of columns
+/// of different types can be encoded one by one.
+mod erased {
+    pub trait Encode {
+        fn postcard(&self) -> Vec<u8>;
+    }
+
+    impl<T: serde::Serialize> Encode for T {
+        fn postcard(&self) -> Vec<u8> {
+            postcard::to_allocvec(self).expect("columns encode into a Vec")
+        }
+    }
+}
+
 /// Opens the envelope and decodes the whole payload. Postcard allocates only as the bytes
 /// really hold elements (serde caps the preallocation for a claimed length), so a lying
 /// length fails on the missing bytes instead of reserving memory; the payload itself is
@@ -231,11 +248,12 @@ pub struct TitleShard {
     pub first_game: u32,
     /// Platform names; `platforms` entries index into this table. Same in every shard.
     pub platform_names: Vec<String>,
-    pub names: Vec<String>,
+    pub names: StrColumn,
     pub igdb_ids: Vec<u32>,
     /// Release year, 0 when unknown.
     pub years: Vec<u16>,
-    pub platforms: Vec<Vec<u16>>,
+    /// Per game, indexes into `platform_names`.
+    pub platforms: ListColumn<u16>,
     /// Cover image ids of the usual shape `co` + base 36 (see [`cover_code`]); 0 = none or
     /// listed in `other_covers`.
     pub covers: Vec<u32>,
@@ -247,18 +265,21 @@ pub struct TitleShard {
     pub notability: Vec<u8>,
 }
 
-/// How a title shard is stored: the same columns, packed. IGDB ids (ascending within a
+/// How a title shard is stored: the same columns, packed. Names as one `'\n'`-joined text
+/// (no length bytes between them, which gzip compresses worse); IGDB ids (ascending within a
 /// shard) as varint deltas; covers as byte planes (all low bytes, then the next…), which
 /// gzip compresses far better than interleaved integers.
 #[derive(Serialize, Deserialize)]
 struct StoredTitles {
     first_game: u32,
+    games: u32,
     platform_names: Vec<String>,
-    names: Vec<String>,
+    names: String,
     igdb_id_deltas: Vec<u8>,
     /// Release year minus [`YEAR_BASE`], 0 when unknown: one byte each.
     year_offsets: Vec<u8>,
-    platforms: Vec<Vec<u16>>,
+    /// Per game, the number of platforms then their indexes, as varints.
+    platform_lists: Vec<u8>,
     cover_planes: Vec<u8>,
     other_covers: Vec<(u32, String)>,
     flags: Vec<u8>,
@@ -359,62 +380,98 @@ impl TitleShard {
 
     /// Envelope-wrapped bytes (not yet compressed). IGDB ids must ascend within a shard.
     pub fn encode(&self) -> Vec<u8> {
+        encode_part(PartKind::Titles, &self.stored())
+    }
+
+    /// Each stored column on its own (postcard bytes, before compression), to see where a
+    /// shard's bytes go.
+    pub fn stored_columns(&self) -> Vec<(&'static str, Vec<u8>)> {
+        let s = self.stored();
+        let bytes = |value: &dyn erased::Encode| value.postcard();
+        vec![
+            ("platform_names", bytes(&s.platform_names)),
+            ("names", bytes(&s.names)),
+            ("igdb_ids", bytes(&s.igdb_id_deltas)),
+            ("years", bytes(&s.year_offsets)),
+            ("platforms", bytes(&s.platform_lists)),
+            ("covers", bytes(&s.cover_planes)),
+            ("other_covers", bytes(&s.other_covers)),
+            ("flags", bytes(&s.flags)),
+            ("notability", bytes(&s.notability)),
+        ]
+    }
+
+    fn stored(&self) -> StoredTitles {
         let mut igdb_id_deltas = Vec::new();
         encode_postings(&self.igdb_ids, &mut igdb_id_deltas);
-        let stored = StoredTitles {
+        let mut platform_lists = Vec::new();
+        for list in self.platforms.iter() {
+            write_varint(list.len() as u32, &mut platform_lists);
+            for &p in list {
+                write_varint(u32::from(p), &mut platform_lists);
+            }
+        }
+        StoredTitles {
             first_game: self.first_game,
+            games: self.len() as u32,
             platform_names: self.platform_names.clone(),
-            names: self.names.clone(),
+            names: self.names.joined().to_string(),
             igdb_id_deltas,
             year_offsets: self.years.iter().map(|&y| year_offset(y)).collect(),
-            platforms: self.platforms.clone(),
+            platform_lists,
             cover_planes: to_planes(&self.covers),
             other_covers: self.other_covers.clone(),
             flags: self.flags.clone(),
             notability: self.notability.clone(),
-        };
-        encode_part(PartKind::Titles, &stored)
+        }
     }
 
     /// Decodes and checks column lengths and platform references.
     pub fn decode(bytes: &[u8]) -> Result<Self, FormatError> {
         let stored: StoredTitles = decode_part(PartKind::Titles, bytes)?;
-        let n = stored.names.len();
+        // Every column must hold this many rows; the byte columns are checked first, so a
+        // lying count fails before anything is sized by it.
+        let n = stored.games as usize;
+        let byte_columns = [
+            ("years", stored.year_offsets.len()),
+            ("flags", stored.flags.len()),
+            ("notability", stored.notability.len()),
+        ];
+        if let Some((name, len)) = byte_columns.iter().find(|(_, len)| *len != n) {
+            return Err(FormatError::Inconsistent(format!(
+                "title column `{name}` has {len} rows for {n} games"
+            )));
+        }
+        let in_column = |name: &str, e: FormatError| {
+            FormatError::Inconsistent(format!("title column `{name}`: {e}"))
+        };
+        let names = StrColumn::from_joined(stored.names, n).map_err(|e| in_column("names", e))?;
         let mut igdb_ids = Vec::with_capacity(n);
         let mut pos = 0;
-        decode_postings(&stored.igdb_id_deltas, &mut pos, n, u32::MAX, &mut igdb_ids)?;
+        decode_postings(&stored.igdb_id_deltas, &mut pos, n, u32::MAX, &mut igdb_ids)
+            .map_err(|e| in_column("igdb_ids", e))?;
         if pos != stored.igdb_id_deltas.len() {
             return Err(FormatError::Inconsistent("trailing IGDB id bytes".into()));
         }
+        let platforms =
+            decode_platform_lists(&stored.platform_lists, n, stored.platform_names.len())
+                .map_err(|e| in_column("platforms", e))?;
         let shard = TitleShard {
             first_game: stored.first_game,
             platform_names: stored.platform_names,
-            names: stored.names,
+            names,
             igdb_ids,
             years: stored
                 .year_offsets
                 .iter()
                 .map(|&o| if o == 0 { 0 } else { YEAR_BASE + u16::from(o) })
                 .collect(),
-            platforms: stored.platforms,
+            platforms,
             covers: from_planes(&stored.cover_planes, n)?,
             other_covers: stored.other_covers,
             flags: stored.flags,
             notability: stored.notability,
         };
-        let columns = [
-            ("igdb_ids", shard.igdb_ids.len()),
-            ("years", shard.years.len()),
-            ("platforms", shard.platforms.len()),
-            ("covers", shard.covers.len()),
-            ("flags", shard.flags.len()),
-            ("notability", shard.notability.len()),
-        ];
-        if let Some((name, len)) = columns.iter().find(|(_, len)| *len != n) {
-            return Err(FormatError::Inconsistent(format!(
-                "title column `{name}` has {len} rows, `names` has {n}"
-            )));
-        }
         let mut previous_row = None;
         for (row, id) in &shard.other_covers {
             if *row as usize >= n
@@ -427,19 +484,38 @@ impl TitleShard {
             }
             previous_row = Some(*row);
         }
-        let platform_count = shard.platform_names.len();
-        if shard
-            .platforms
-            .iter()
-            .flatten()
-            .any(|&p| usize::from(p) >= platform_count)
-        {
-            return Err(FormatError::Inconsistent(
-                "a platform index is out of range".into(),
-            ));
-        }
         Ok(shard)
     }
+}
+
+/// Reads `games` platform lists (a count, then that many indexes below `platform_count`).
+fn decode_platform_lists(
+    bytes: &[u8],
+    games: usize,
+    platform_count: usize,
+) -> Result<ListColumn<u16>, FormatError> {
+    let mut lists = ListColumn::default();
+    let (mut pos, mut list) = (0, Vec::new());
+    for _ in 0..games {
+        let count = read_varint(bytes, &mut pos)? as usize;
+        list.clear();
+        for _ in 0..count.min(bytes.len()) {
+            let p = read_varint(bytes, &mut pos)?;
+            if p as usize >= platform_count {
+                return Err(FormatError::Inconsistent(
+                    "a platform index is out of range".into(),
+                ));
+            }
+            list.push(p as u16);
+        }
+        lists.push(&list);
+    }
+    if pos != bytes.len() {
+        return Err(FormatError::Inconsistent(
+            "trailing platform list bytes".into(),
+        ));
+    }
+    Ok(lists)
 }
 
 /// One sparse feature: its family and display name, and how many games have it.
@@ -482,6 +558,17 @@ pub struct FeaturePart {
 impl FeaturePart {
     pub fn encode(&self) -> Vec<u8> {
         encode_part(PartKind::Features, self)
+    }
+
+    /// Each stored column on its own (postcard bytes, before compression).
+    pub fn stored_columns(&self) -> Vec<(&'static str, Vec<u8>)> {
+        let bytes = |value: &dyn erased::Encode| value.postcard();
+        vec![
+            ("features", bytes(&self.features)),
+            ("counts", bytes(&self.counts)),
+            ("postings", bytes(&self.postings)),
+            ("critic", bytes(&self.critic)),
+        ]
     }
 
     /// Decodes and checks ranges and column lengths; postings are checked when expanded.
@@ -566,10 +653,10 @@ mod tests {
         TitleShard {
             first_game: 0,
             platform_names: vec!["PC".into(), "Switch".into()],
-            names: vec!["Hades".into(), "Celeste".into()],
+            names: ["Hades", "Celeste"].into_iter().collect(),
             igdb_ids: vec![26226, 113112],
             years: vec![2020, 2018],
-            platforms: vec![vec![0, 1], vec![1]],
+            platforms: [vec![0, 1], vec![1]].into_iter().collect(),
             covers: vec![cover_code("co39vc").unwrap(), 0],
             other_covers: vec![(1, "sc_odd".into())],
             flags: vec![flags::MAIN_GAME, flags::MAIN_GAME],
@@ -614,8 +701,13 @@ mod tests {
         let err = TitleShard::decode(&shard.encode()).unwrap_err();
         assert!(err.to_string().contains("years"), "{err}");
         let mut shard = tiny_titles();
-        shard.platforms[0].push(7);
-        assert!(TitleShard::decode(&shard.encode()).is_err());
+        shard.platforms = [vec![0, 1], vec![7]].into_iter().collect();
+        let err = TitleShard::decode(&shard.encode()).unwrap_err();
+        assert!(err.to_string().contains("platform"), "{err}");
+        let mut shard = tiny_titles();
+        shard.names.push("a third name");
+        let err = TitleShard::decode(&shard.encode()).unwrap_err();
+        assert!(err.to_string().contains("rows for 3 games"), "{err}");
     }
 
     #[test]
@@ -713,13 +805,17 @@ mod tests {
     }
 
     #[test]
-    fn files_of_the_bincode_format_are_rejected() {
-        let mut bytes = tiny_titles().encode();
-        bytes[4..8].copy_from_slice(&2u32.to_le_bytes());
-        assert!(matches!(
-            TitleShard::decode(&bytes),
-            Err(FormatError::Version { found: 2 })
-        ));
+    fn files_of_older_formats_are_rejected() {
+        for old in [2u32, 3, 4] {
+            let mut bytes = tiny_titles().encode();
+            bytes[4..8].copy_from_slice(&old.to_le_bytes());
+            let err = TitleShard::decode(&bytes).unwrap_err();
+            assert!(matches!(err, FormatError::Version { found } if found == old));
+            assert!(
+                err.to_string().contains(&format!("this reader understands {FORMAT_VERSION}")),
+                "{err}"
+            );
+        }
     }
 
     proptest::proptest! {

@@ -1,5 +1,6 @@
 //! Postings lists: ascending dense game ids stored as LEB128 varint deltas.
-//! Small ids dominate (notable games come first), so most deltas fit one byte.
+//! Small ids dominate (notable games come first), so most deltas fit one byte. The varint
+//! itself is also how other small-integer columns are packed.
 
 use super::FormatError;
 
@@ -11,18 +12,43 @@ pub fn encode_postings(ids: &[u32], out: &mut Vec<u8>) {
             i == 0 || id > previous,
             "postings must be strictly ascending"
         );
-        let mut delta = if i == 0 { id } else { id - previous };
+        write_varint(if i == 0 { id } else { id - previous }, out);
         previous = id;
-        loop {
-            let byte = (delta & 0x7f) as u8;
-            delta >>= 7;
-            if delta == 0 {
-                out.push(byte);
-                break;
-            }
-            out.push(byte | 0x80);
+    }
+}
+
+/// Appends `value` as a LEB128 varint (7 bits a byte, low bits first).
+pub fn write_varint(mut value: u32, out: &mut Vec<u8>) {
+    loop {
+        let byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(byte);
+            break;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// Reads a varint written by [`write_varint`] at `bytes[*pos..]`, advancing `pos`.
+pub fn read_varint(bytes: &[u8], pos: &mut usize) -> Result<u32, FormatError> {
+    let mut value: u64 = 0;
+    let mut shift = 0;
+    loop {
+        let byte = *bytes
+            .get(*pos)
+            .ok_or_else(|| FormatError::Inconsistent("a varint column ends early".into()))?;
+        *pos += 1;
+        value |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            break;
+        }
+        shift += 7;
+        if shift > 28 {
+            return Err(FormatError::Inconsistent("varint too long".into()));
         }
     }
+    u32::try_from(value).map_err(|_| FormatError::Inconsistent("varint past 32 bits".into()))
 }
 
 /// Decodes `count` ids from `bytes[*pos..]`, advancing `pos`; every id must be `< limit`.
@@ -35,22 +61,7 @@ pub fn decode_postings(
 ) -> Result<(), FormatError> {
     let mut previous: u64 = 0;
     for i in 0..count {
-        let mut value: u64 = 0;
-        let mut shift = 0;
-        loop {
-            let byte = *bytes
-                .get(*pos)
-                .ok_or_else(|| FormatError::Inconsistent("postings end early".into()))?;
-            *pos += 1;
-            value |= u64::from(byte & 0x7f) << shift;
-            if byte & 0x80 == 0 {
-                break;
-            }
-            shift += 7;
-            if shift > 35 {
-                return Err(FormatError::Inconsistent("varint too long".into()));
-            }
-        }
+        let value = u64::from(read_varint(bytes, pos)?);
         let id = if i == 0 { value } else { previous + value };
         if (i > 0 && value == 0) || id >= u64::from(limit) {
             return Err(FormatError::Inconsistent(format!(

@@ -2,7 +2,10 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::{bench, build_cmd, eval, fetch, inspect, publish, query, sample, serve, synth, tune};
+use crate::{
+    bench, build_cmd, eval, eval_search, fetch, inspect, publish, queries, query, sample, serve,
+    synth, tune,
+};
 
 /// Build, inspect, query and publish Playlike game-recommendation indexes.
 #[derive(Parser)]
@@ -28,6 +31,10 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Fit the global ranking parameters on part of a truth file; report the held-out rest.
     Tune(tune::TuneArgs),
+    /// Write a realistic, reproducible set of noisy title-search queries from a catalogue.
+    Queries(queries::QueriesArgs),
+    /// Search quality: found@1 and found@10 per kind of query (from `playlike queries`).
+    EvalSearch(eval_search::EvalSearchArgs),
     /// Write a deterministic synthetic catalogue that follows the real one's distributions.
     Synth(synth::SynthArgs),
     /// Write the small real demo catalogue (facts and derived terms, no summaries).
@@ -59,6 +66,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(args) => bench::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Tune(args) => tune::run(args),
+        Command::Queries(args) => queries::run(args),
+        Command::EvalSearch(args) => eval_search::run(args),
         Command::Synth(args) => synth::run(args),
         Command::Fetch(args) => fetch::run(args),
         Command::Publish(args) => publish::publish(args),

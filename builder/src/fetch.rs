@@ -45,7 +45,7 @@ platforms.name, involved_companies.company.name, involved_companies.developer, \
 involved_companies.publisher, first_release_date, aggregated_rating, total_rating, \
 total_rating_count, hypes, cover.image_id, collections.name, franchises.name, game_modes.name, \
 player_perspectives.name, game_type, category, parent_game, version_parent, similar_games, \
-websites.url, updated_at";
+websites.url, alternative_names.name, slug, updated_at";
 
 /// Download the catalogue from the IGDB API v4 into JSONL.
 #[derive(clap::Args, Debug)]
@@ -570,6 +570,8 @@ mod tests {
             "cover.image_id",
             "updated_at",
             "websites.url",
+            "alternative_names.name",
+            "slug",
         ] {
             assert!(GAME_FIELDS.contains(f), "{f}");
         }

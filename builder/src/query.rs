@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use playlike_core::catalogue::Store;
+use playlike_core::protocol::GameSummary;
 use playlike_core::{Filters, Knobs, Library, Request};
 use rayon::prelude::*;
 use serde_json::json;
@@ -225,47 +226,51 @@ pub fn run_search(args: SearchArgs) -> Result<()> {
     if let Some(path) = &args.queries_file {
         let lines: Vec<String> = read_lines(path)?
             .par_iter()
-            .map(|q| {
-                let hits: Vec<u64> = library
-                    .search(q, args.k)
-                    .iter()
-                    .filter_map(|h| library.card(h.game))
-                    .map(|c| c.igdb_id)
-                    .collect();
-                json!({"q": q, "hits": hits}).to_string()
-            })
+            .map(|q| search_json(q, &GameSummary::search(&library, q, args.k)).to_string())
             .collect();
         return print_lines(&lines);
     }
     let query = args.query.context("give a query or --queries-file FILE")?;
-    let hits = library.search(&query, args.k);
+    let hits = GameSummary::search(&library, &query, args.k);
     if args.json {
-        let ids: Vec<u64> = hits
-            .iter()
-            .filter_map(|h| library.card(h.game))
-            .map(|c| c.igdb_id)
-            .collect();
-        println!("{}", json!({"q": query, "hits": ids}));
+        println!("{}", search_json(&query, &hits));
         return Ok(());
     }
     for (rank, hit) in hits.iter().enumerate() {
-        let card = library.card(hit.game).expect("hits are loaded");
+        let aka = hit
+            .also_known_as
+            .as_ref()
+            .map_or(String::new(), |name| format!("  (also known as {name})"));
         println!(
-            "{:>3}. {:<52} {:>4} {:>8}  {:.2}  {}",
+            "{:>3}. {:<52} {:>4} {:>8}  {}{aka}",
             rank + 1,
-            truncate(card.name, 52),
-            card.year.map_or("----".into(), |y| y.to_string()),
-            card.igdb_id,
-            hit.score,
-            card.platforms
+            truncate(&hit.name, 52),
+            hit.year.map_or("----".into(), |y| y.to_string()),
+            hit.igdb_id,
+            hit.platforms
                 .iter()
                 .take(3)
-                .copied()
+                .cloned()
                 .collect::<Vec<_>>()
                 .join(", ")
         );
     }
     Ok(())
+}
+
+/// `{"q", "hits": [IGDB ids], "also_known_as": {id: name}}`, the last only when an
+/// alternative name matched.
+fn search_json(query: &str, hits: &[GameSummary]) -> serde_json::Value {
+    let ids: Vec<u64> = hits.iter().map(|h| h.igdb_id).collect();
+    let mut out = json!({"q": query, "hits": ids});
+    let aka: serde_json::Map<String, serde_json::Value> = hits
+        .iter()
+        .filter_map(|h| Some((h.igdb_id.to_string(), json!(h.also_known_as.as_ref()?))))
+        .collect();
+    if !aka.is_empty() {
+        out["also_known_as"] = serde_json::Value::Object(aka);
+    }
+    out
 }
 
 fn read_lines(path: &PathBuf) -> Result<Vec<String>> {

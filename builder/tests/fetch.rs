@@ -344,3 +344,72 @@ fn secrets_are_never_printed_nor_sent_without_tls() {
         );
     }
 }
+
+#[test]
+fn alternative_names_are_fetched_and_searched_but_never_shown() {
+    let mut games = catalogue(40);
+    games[7]["name"] = json!("PUBG: Battlegrounds");
+    games[7]["slug"] = json!("playerunknowns-battlegrounds");
+    games[7]["alternative_names"] = json!([
+        {"id": 1, "name": "絕地求生", "comment": "Chinese title"},
+        {"id": 2, "name": "Battle Royale Simulator"}
+    ]);
+    games[8]["not_asked_for"] = json!("dropped by the API");
+    let mock = Mock::start(Arc::new(Mutex::new(games.clone())), Faults::default());
+    let run = Run::new();
+    let out = run.fetch(&mock, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let snapshot = read_snapshot(&run.out());
+    assert_eq!(
+        snapshot[7]["alternative_names"],
+        games[7]["alternative_names"]
+    );
+    assert_eq!(snapshot[7]["slug"], games[7]["slug"]);
+    assert!(
+        snapshot[8].get("not_asked_for").is_none(),
+        "the mock answers only fields asked for"
+    );
+
+    let index = run.dir.path().join("index");
+    let playlike = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_playlike"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let (snapshot, index) = (run.out(), index.to_str().unwrap().to_string());
+    playlike(&[
+        "build",
+        "--input",
+        snapshot.to_str().unwrap(),
+        "--out",
+        &index,
+    ]);
+    let id = games[7]["id"].as_u64().unwrap();
+    for (query, alias) in [
+        ("battle royale simulator", Some("Battle Royale Simulator")),
+        ("絕地求生", Some("絕地求生")),
+        (
+            "playerunknowns battlegrounds",
+            Some("playerunknowns battlegrounds"),
+        ),
+        ("pubg battlegrounds", None),
+    ] {
+        let reply: serde_json::Value =
+            serde_json::from_str(&playlike(&["search", "--index", &index, "--json", query]))
+                .unwrap();
+        assert_eq!(reply["hits"][0], id, "{query}: {reply}");
+        assert_eq!(
+            reply["also_known_as"][id.to_string()].as_str(),
+            alias,
+            "{query}: {reply}"
+        );
+    }
+    let listing = playlike(&["search", "--index", &index, "絕地求生"]);
+    assert!(
+        listing.contains("PUBG: Battlegrounds") && listing.contains("(also known as 絕地求生)"),
+        "{listing}"
+    );
+}

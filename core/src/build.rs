@@ -19,6 +19,7 @@ use crate::format::{
 };
 use crate::library::{Library, LibraryError};
 use crate::terms::{self, TermOptions};
+use crate::text;
 
 /// Attribution every index carries.
 pub const ATTRIBUTION: &str = "Data from IGDB.com";
@@ -498,7 +499,47 @@ fn title_shard(rows: TitleRows, first: u32, platform_names: &[String]) -> TitleS
             })
             .collect(),
         notability: notability.to_vec(),
+        aliases: games
+            .iter()
+            .enumerate()
+            .flat_map(|(row, g)| aliases(g).into_iter().map(move |a| (row as u32, a)))
+            .collect(),
     }
+}
+
+/// Alternative names kept per game, at most.
+const MAX_ALIASES: usize = 8;
+
+/// A game's other names for search: its alternative names, and its slug when that holds a
+/// word the title lacks (a former title), each spelled differently from the title and from
+/// each other.
+fn aliases(game: &Game) -> Vec<String> {
+    let mut seen = vec![text::normalize(&game.name)];
+    let title_words: HashSet<String> = text::tokens(&game.name).into_iter().collect();
+    let former = game
+        .slug
+        .as_deref()
+        .map(slug_words)
+        .filter(|words| text::tokens(words).iter().any(|w| !title_words.contains(w)));
+    let mut out = Vec::new();
+    for name in game.alternative_names.iter().cloned().chain(former) {
+        let normalized = text::normalize(&name);
+        if out.len() == MAX_ALIASES || normalized.is_empty() || seen.contains(&normalized) {
+            continue;
+        }
+        seen.push(normalized);
+        out.push(name);
+    }
+    out
+}
+
+/// A slug as words: "playerunknowns-battlegrounds--1" → "playerunknowns battlegrounds".
+fn slug_words(slug: &str) -> String {
+    let base = match slug.rsplit_once("--") {
+        Some((base, n)) if n.bytes().all(|b| b.is_ascii_digit()) => base,
+        _ => slug,
+    };
+    base.replace('-', " ")
 }
 
 fn details(game: &Game, keep_summary: bool) -> GameDetails {
@@ -702,6 +743,49 @@ mod tests {
             rest.features.is_empty(),
             "Obscure has no feature of its own"
         );
+    }
+
+    #[test]
+    fn alternative_names_and_former_titles_are_searched_never_shown() {
+        let mut pubg = game(27789, "PUBG: Battlegrounds", &["Shooter"], 3);
+        pubg.alternative_names = vec!["PUBG".into(), "絕地求生".into(), "pubg".into()];
+        pubg.slug = Some("playerunknowns-battlegrounds".into());
+        let mut hades = game(113112, "Hades", &["Indie"], 2);
+        hades.slug = Some("hades--1".into());
+        let library = build_index(vec![pubg, hades], &BuildOptions::default())
+            .load()
+            .unwrap();
+        let aka = |q: &str| {
+            let hits = library.search(q, 5);
+            let card = library.card(hits[0].game).unwrap();
+            (card.name.to_string(), hits[0].also_known_as.clone())
+        };
+        assert_eq!(
+            aka("playerunknowns battlegrounds"),
+            (
+                "PUBG: Battlegrounds".to_string(),
+                Some("playerunknowns battlegrounds".to_string())
+            )
+        );
+        assert_eq!(
+            aka("絕地求生"),
+            ("PUBG: Battlegrounds".into(), Some("絕地求生".into()))
+        );
+        assert_eq!(
+            aka("pubg battlegrounds"),
+            ("PUBG: Battlegrounds".into(), None)
+        );
+        assert_eq!(
+            aka("hades"),
+            ("Hades".into(), None),
+            "a slug like the title adds nothing"
+        );
+        let head = TitleShard::decode(
+            &gunzip(&build_index(vec![game(1, "A", &[], 0)], &BuildOptions::default()).files[0].1)
+                .unwrap(),
+        )
+        .unwrap();
+        assert!(head.aliases.is_empty());
     }
 
     #[test]

@@ -62,6 +62,12 @@ pub struct Game {
     pub version_parent: Option<u64>,
     /// IGDB's own "similar games", kept for evaluation.
     pub similar_games: Vec<u64>,
+    /// Other names of the game (IGDB `alternative_names`: abbreviations, former, regional
+    /// and native-script titles), API only. Searched, never shown as the title.
+    pub alternative_names: Vec<String>,
+    /// IGDB's URL name, API only. Made from the title when the game entered IGDB, so it keeps
+    /// a former title ("playerunknowns-battlegrounds").
+    pub slug: Option<String>,
     /// Descriptive terms already derived from the summary (by `playlike sample`, which ships
     /// terms instead of summary text). When empty, the build derives them from `summary`.
     pub terms: Vec<String>,
@@ -370,6 +376,8 @@ pub fn parse_game_value(value: &Value, warnings: &mut Vec<Warning>) -> Result<Ga
         parent_game: opt_ref_id(obj, "parent_game")?,
         version_parent: opt_ref_id(obj, "version_parent")?,
         similar_games: id_list(obj, "similar_games")?,
+        alternative_names: alternative_names(obj)?,
+        slug: opt_string(obj, "slug")?.filter(|s| !s.trim().is_empty()),
         terms: names(obj, "terms")?,
     })
 }
@@ -432,6 +440,19 @@ fn names(obj: &Map<String, Value>, field: &'static str) -> Result<Vec<String>, R
     }
     dedup_keep_order(&mut out);
     Ok(out)
+}
+
+/// `alternative_names` (`[{"name": …}]` or plain strings), each no longer than a title.
+fn alternative_names(obj: &Map<String, Value>) -> Result<Vec<String>, RecordError> {
+    let mut names = names(obj, "alternative_names")?;
+    if let Some(long) = names.iter().find(|n| n.len() > MAX_NAME_BYTES) {
+        return Err(field_error(
+            "alternative_names",
+            format!("a name is {} bytes long", long.len()),
+        ));
+    }
+    names.retain(|n| n.chars().any(char::is_alphanumeric));
+    Ok(names)
 }
 
 fn dedup_keep_order(items: &mut Vec<String>) {
@@ -637,6 +658,27 @@ mod tests {
         assert_eq!(g.rating_count, Some(3000));
         assert_eq!(g.similar_games, vec![1, 2]);
         assert_eq!(g.release_year(), Some(2015));
+    }
+
+    #[test]
+    fn reads_alternative_names_and_the_slug_from_the_api_shape() {
+        let g = parse(r#"{"id":27789,"name":"PUBG: Battlegrounds","slug":"playerunknowns-battlegrounds","alternative_names":[{"id":1,"name":"PUBG","comment":"Acronym"},{"id":2,"name":"絕地求生"},{"id":3,"name":"  "}]}"#).unwrap();
+        assert_eq!(g.alternative_names, vec!["PUBG", "絕地求生"]);
+        assert_eq!(g.slug.as_deref(), Some("playerunknowns-battlegrounds"));
+        let flat = parse(r#"{"igdb_id":5,"name":"A"}"#).unwrap();
+        assert!(flat.alternative_names.is_empty() && flat.slug.is_none());
+        let err = parse(r#"{"id":3,"name":"A","alternative_names":"PUBG"}"#).unwrap_err();
+        assert!(err.to_string().contains("alternative_names"), "{err}");
+        let long = format!(
+            r#"{{"id":3,"name":"A","alternative_names":["{}"]}}"#,
+            "x".repeat(600)
+        );
+        assert!(parse(&long)
+            .unwrap_err()
+            .to_string()
+            .contains("alternative_names"));
+        let err = parse(r#"{"id":3,"name":"A","slug":7}"#).unwrap_err();
+        assert!(err.to_string().contains("slug"), "{err}");
     }
 
     #[test]

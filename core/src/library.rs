@@ -9,7 +9,7 @@ use crate::format::{
     self, flags, FeaturePart, FormatError, ManifestFile, Part, TitleShard, MAX_GAMES,
 };
 use crate::recommend::{FeatureIndex, GameFacts, RecommendError, Recommendation, Request, Scoring};
-use crate::search::{SearchHit, TitleIndex};
+use crate::search::{PreparedQuery, SearchHit, TitleHit, TitleIndex};
 
 /// Dense game id `0..n`, the index's own key (see [`crate::format`]). The IGDB id is a column.
 pub type GameId = u32;
@@ -48,6 +48,26 @@ pub enum LibraryError {
     Recommend(#[from] RecommendError),
 }
 
+/// Hits of every shard, in global ids, with the shard of each hit.
+fn in_global_ids<'a>(
+    prepared: &[(PreparedQuery, &'a LoadedShard)],
+    phase: impl Fn(&PreparedQuery) -> Vec<TitleHit>,
+) -> Vec<(TitleHit, &'a LoadedShard)> {
+    prepared
+        .iter()
+        .flat_map(|(query, shard)| {
+            let first = shard.titles.first_game;
+            phase(query).into_iter().map(move |h| {
+                let hit = TitleHit {
+                    game: h.game + first,
+                    ..h
+                };
+                (hit, *shard)
+            })
+        })
+        .collect()
+}
+
 /// A title shard with its own search index.
 #[derive(Debug)]
 struct LoadedShard {
@@ -63,8 +83,21 @@ impl LoadedShard {
             .iter()
             .map(|f| f & flags::MAIN_GAME != 0)
             .collect();
-        let search = TitleIndex::build(&names, &main, &titles.notability);
+        let aliases: Vec<(u32, &str)> = titles
+            .aliases
+            .iter()
+            .map(|(row, name)| (*row, name.as_str()))
+            .collect();
+        let search = TitleIndex::build_with_aliases(&names, &aliases, &main, &titles.notability);
         LoadedShard { titles, search }
+    }
+
+    /// Alternative name number `alias` of the shard.
+    fn alias(&self, alias: u32) -> Option<&str> {
+        self.titles
+            .aliases
+            .get(alias as usize)
+            .map(|(_, name)| name.as_str())
     }
 
     /// One past the last dense id of the shard.
@@ -370,26 +403,28 @@ impl Library {
         })
     }
 
-    /// Title search over the loaded titles, best first.
+    /// Title search over the loaded titles, best first: games with every query word or,
+    /// when no game has them all, games with some of them (see [`crate::search`]). The one
+    /// entry point of the CLI, the bench and the app's typeahead.
     pub fn search(&self, query: &str, k: usize) -> Vec<SearchHit> {
-        let mut hits: Vec<SearchHit> = self
+        let prepared: Vec<(PreparedQuery, &LoadedShard)> = self
             .shards
             .iter()
-            .flat_map(|shard| {
-                let first = shard.titles.first_game;
-                shard
-                    .search
-                    .search(query, k)
-                    .into_iter()
-                    .map(move |h| SearchHit {
-                        game: h.game + first,
-                        score: h.score,
-                    })
-            })
+            .map(|shard| (shard.search.prepare(query), shard))
             .collect();
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.game.cmp(&b.game)));
+        let mut hits = in_global_ids(&prepared, |p| p.full(k));
+        if hits.is_empty() {
+            hits = in_global_ids(&prepared, |p| p.partial(k));
+        }
+        hits.sort_by(|(a, _), (b, _)| b.score.total_cmp(&a.score).then(a.game.cmp(&b.game)));
         hits.truncate(k);
-        hits
+        hits.into_iter()
+            .map(|(hit, shard)| SearchHit {
+                game: hit.game,
+                score: hit.score,
+                also_known_as: hit.alias.and_then(|a| shard.alias(a)).map(str::to_string),
+            })
+            .collect()
     }
 
     /// Recommendations for a request.
@@ -440,6 +475,7 @@ mod tests {
             other_covers: vec![],
             flags: vec![flags::MAIN_GAME],
             notability: vec![255],
+            aliases: vec![],
         }
     }
 

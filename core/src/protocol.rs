@@ -218,6 +218,9 @@ pub struct GameSummary {
     pub cover: Option<String>,
     pub platforms: Vec<String>,
     pub main_game: bool,
+    /// For a search result found by another name: that name ("also known as …").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub also_known_as: Option<String>,
 }
 
 impl GameSummary {
@@ -231,7 +234,23 @@ impl GameSummary {
             cover: card.cover,
             platforms: card.platforms.iter().map(|p| p.to_string()).collect(),
             main_game: card.main_game,
+            also_known_as: None,
         })
+    }
+
+    /// Result rows of a title search, in rank order: `playlike search`, the npm package and
+    /// the app's typeahead all answer with these.
+    pub fn search(library: &Library, query: &str, k: usize) -> Vec<GameSummary> {
+        library
+            .search(query, k)
+            .into_iter()
+            .filter_map(|hit| {
+                Some(GameSummary {
+                    also_known_as: hit.also_known_as,
+                    ..GameSummary::of(library, hit.game)?
+                })
+            })
+            .collect()
     }
 }
 

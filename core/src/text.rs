@@ -1,9 +1,12 @@
 //! Text normalisation shared by title search and feature extraction.
 //!
-//! Titles and queries go through the same steps so they meet in the middle: lowercase, fold
-//! diacritics ("Pokémon" → "pokemon"), drop apostrophes ("Baldur's" → "baldurs"), split on
-//! anything else that is not a letter or digit, and write roman numerals as numbers
-//! ("VII" → "7") so "final fantasy 7" finds "Final Fantasy VII".
+//! Titles and queries go through the same steps so they meet in the middle: HTML entities
+//! decoded ("&amp;" → "&", "&#39;" → "'"), lowercase, fold diacritics ("Pokémon" →
+//! "pokemon"), drop apostrophes ("Baldur's" → "baldurs"), "&" read as the word "and", split on
+//! anything else that is not a letter or digit (™ ® © and other symbols included), and write
+//! roman numerals as numbers ("VII" → "7") so "final fantasy 7" finds "Final Fantasy VII".
+
+use std::borrow::Cow;
 
 /// Folds one character to lowercase ASCII where a sensible folding exists.
 /// Returns the folded text (possibly two letters, like `ß` → `ss`) or the lowercase char.
@@ -51,38 +54,65 @@ fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '‐' | '‑' | '–' | '.')
 }
 
-/// A normalised word and whether it was glued to the previous one by a hyphen or dot.
+/// A normalised word and how it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
     pub text: String,
+    /// Glued to the previous word by a hyphen or dot ("Half-Life").
     pub joined_to_previous: bool,
+    /// Written as a roman numeral ("V", now "5"): while it is being typed it may also be the
+    /// start of a word ("V" → "Viator"), see [`roman_letters`].
+    pub roman: bool,
+}
+
+/// One normalised word as [`for_each_word`] hands it over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token<'a> {
+    pub text: &'a str,
+    /// Glued to the previous word by a hyphen or dot.
+    pub joined: bool,
+    /// Written as a roman numeral.
+    pub roman: bool,
+    /// First word after a subtitle separator (":" or a spaced dash): "Call of Duty: Black
+    /// Ops" has the parts "call of duty" and "black ops".
+    pub new_part: bool,
 }
 
 /// Splits text into normalised words (see the module docs).
 pub fn words(text: &str) -> Vec<Word> {
     let mut out = Vec::new();
-    for_each_word(text, &mut String::new(), |word, joined_to_previous| {
+    for_each_word(text, &mut String::new(), |token| {
         out.push(Word {
-            text: word.to_string(),
-            joined_to_previous,
+            text: token.text.to_string(),
+            joined_to_previous: token.joined,
+            roman: token.roman,
         })
     });
     out
 }
 
-/// Calls `each(word, joined_to_previous)` for every normalised word, reusing `buffer`
-/// instead of allocating: the fast path for indexing many titles.
-pub fn for_each_word(text: &str, buffer: &mut String, mut each: impl FnMut(&str, bool)) {
+/// Calls `each` for every normalised word, reusing `buffer` instead of allocating: the fast
+/// path for indexing many titles.
+pub fn for_each_word(text: &str, buffer: &mut String, mut each: impl FnMut(Token<'_>)) {
+    let text = decode_entities(text);
     buffer.clear();
     let mut any = false;
-    let mut joined_next = false;
-    let mut pending_join = false;
-    let mut flush = |current: &mut String, joined: bool, any: &mut bool| {
+    // Flags of the word being read, and of the next one.
+    let (mut joined, mut new_part) = (false, false);
+    let (mut pending_join, mut pending_part) = (false, false);
+    let (mut before, mut previous) = (' ', ' ');
+    let mut flush = |current: &mut String, joined: bool, new_part: bool, any: &mut bool| {
         if !current.is_empty() {
-            match roman_to_arabic(current) {
-                Some(number) => each(number, joined),
-                None => each(current, joined),
-            }
+            let (text, roman) = match roman_to_arabic(current) {
+                Some(number) => (number, true),
+                None => (current.as_str(), false),
+            };
+            each(Token {
+                text,
+                joined,
+                roman,
+                new_part,
+            });
             current.clear();
             *any = true;
         }
@@ -95,8 +125,8 @@ pub fn for_each_word(text: &str, buffer: &mut String, mut each: impl FnMut(&str,
         };
         if alphanumeric {
             if buffer.is_empty() {
-                joined_next = pending_join && any;
-                pending_join = false;
+                (joined, new_part) = (pending_join && any, pending_part && any);
+                (pending_join, pending_part) = (false, false);
             }
             if c.is_ascii() {
                 buffer.push(c.to_ascii_lowercase());
@@ -105,13 +135,80 @@ pub fn for_each_word(text: &str, buffer: &mut String, mut each: impl FnMut(&str,
             }
         } else if is_joiner(c) {
             continue;
+        } else if c == '&' {
+            flush(buffer, joined, new_part, &mut any);
+            buffer.push_str("and");
+            flush(buffer, false, false, &mut any);
+            pending_join = false;
         } else {
             let hyphen = is_hyphen(c) && !buffer.is_empty();
-            flush(buffer, joined_next, &mut any);
+            flush(buffer, joined, new_part, &mut any);
             pending_join = hyphen;
+            pending_part |=
+                c == ':' || (c.is_whitespace() && is_dash(previous) && before.is_whitespace());
+        }
+        (before, previous) = (previous, c);
+    }
+    flush(buffer, joined, new_part, &mut any);
+}
+
+/// Dashes that separate a subtitle when spaced ("Ys Origin - Deluxe").
+fn is_dash(c: char) -> bool {
+    matches!(c, '-' | '–' | '—')
+}
+
+/// Decodes the HTML entities store pages and feeds leave in titles: `&amp;`, `&#39;`,
+/// `&#x2122;`, `&trade;` and the other common named ones. Anything else is left as written.
+pub fn decode_entities(text: &str) -> Cow<'_, str> {
+    if !(text.contains('&') && text.contains(';')) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest.bytes().take(12).position(|b| b == b';');
+        match end.and_then(|end| Some((end, entity(&rest[1..end])?))) {
+            Some((end, decoded)) => {
+                out.push(decoded);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
         }
     }
-    flush(buffer, joined_next, &mut any);
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// The character an entity name (between `&` and `;`) stands for.
+fn entity(name: &str) -> Option<char> {
+    if let Some(number) = name.strip_prefix('#') {
+        let code = match number.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => number.parse().ok()?,
+        };
+        return char::from_u32(code);
+    }
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" | "rsquo" | "lsquo" => '\'',
+        "ldquo" | "rdquo" => '"',
+        "nbsp" => ' ',
+        "ndash" => '–',
+        "mdash" => '—',
+        "hellip" => '…',
+        "trade" => '™',
+        "reg" => '®',
+        "copy" => '©',
+        _ => return None,
+    })
 }
 
 /// Normalised words as plain strings.
@@ -129,29 +226,35 @@ fn roman_to_arabic(word: &str) -> Option<&'static str> {
     if word.len() > 5 || !word.bytes().all(|b| matches!(b, b'i' | b'v' | b'x')) {
         return None;
     }
-    const ROMANS: [(&str, &str); 19] = [
-        ("ii", "2"),
-        ("iii", "3"),
-        ("iv", "4"),
-        ("v", "5"),
-        ("vi", "6"),
-        ("vii", "7"),
-        ("viii", "8"),
-        ("ix", "9"),
-        ("x", "10"),
-        ("xi", "11"),
-        ("xii", "12"),
-        ("xiii", "13"),
-        ("xiv", "14"),
-        ("xv", "15"),
-        ("xvi", "16"),
-        ("xvii", "17"),
-        ("xviii", "18"),
-        ("xix", "19"),
-        ("xx", "20"),
-    ];
     ROMANS.iter().find(|(r, _)| *r == word).map(|(_, n)| *n)
 }
+
+/// The roman numeral (lowercase) that [`words`] turned into `number`.
+pub fn roman_letters(number: &str) -> Option<&'static str> {
+    ROMANS.iter().find(|(_, n)| *n == number).map(|(r, _)| *r)
+}
+
+const ROMANS: [(&str, &str); 19] = [
+    ("ii", "2"),
+    ("iii", "3"),
+    ("iv", "4"),
+    ("v", "5"),
+    ("vi", "6"),
+    ("vii", "7"),
+    ("viii", "8"),
+    ("ix", "9"),
+    ("x", "10"),
+    ("xi", "11"),
+    ("xii", "12"),
+    ("xiii", "13"),
+    ("xiv", "14"),
+    ("xv", "15"),
+    ("xvi", "16"),
+    ("xvii", "17"),
+    ("xviii", "18"),
+    ("xix", "19"),
+    ("xx", "20"),
+];
 
 /// Common English words that say nothing about a game.
 pub fn is_stop_word(word: &str) -> bool {
@@ -382,6 +485,52 @@ mod tests {
         );
         assert_eq!(normalize("I Am Bread"), "i am bread");
         assert_eq!(normalize("Civilization"), "civilization");
+    }
+
+    #[test]
+    fn decodes_entities_and_reads_ampersands_as_and() {
+        assert_eq!(
+            normalize("Heroes &amp; Villains"),
+            "heroes and villains",
+            "entity"
+        );
+        assert_eq!(
+            normalize("Heroes & Villains"),
+            normalize("Heroes and Villains")
+        );
+        assert_eq!(normalize("Baldur&#39;s Gate"), "baldurs gate");
+        assert_eq!(normalize("Portal&#x2122; 2&trade;"), "portal 2");
+        assert_eq!(normalize("Skull Island™: Rise®"), "skull island rise");
+        assert_eq!(
+            decode_entities("R&D; &bogus; &#xZZ; &"),
+            "R&D; &bogus; &#xZZ; &"
+        );
+        assert_eq!(decode_entities("a &lt;b&gt;"), "a <b>");
+    }
+
+    #[test]
+    fn remembers_roman_numerals_and_where_subtitles_start() {
+        let w = words("Hades V");
+        assert!(!w[0].roman && w[1].roman);
+        assert_eq!(roman_letters("5"), Some("v"));
+        assert_eq!(roman_letters("50"), None);
+        let mut parts = Vec::new();
+        for_each_word(
+            "Call of Duty: Black Ops - Zombies",
+            &mut String::new(),
+            |t| parts.push((t.text.to_string(), t.new_part)),
+        );
+        let starts: Vec<&str> = parts
+            .iter()
+            .filter(|(_, new)| *new)
+            .map(|(w, _)| w.as_str())
+            .collect();
+        assert_eq!(starts, vec!["black", "zombies"]);
+        let mut new_parts = 0;
+        for_each_word("Half-Life: -Ops", &mut String::new(), |t| {
+            new_parts += usize::from(t.new_part)
+        });
+        assert_eq!(new_parts, 1, "a hyphen is no separator, a colon is");
     }
 
     #[test]

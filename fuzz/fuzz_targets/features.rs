@@ -21,6 +21,7 @@ fn titles(games: u32) -> TitleShard {
         other_covers: Vec::new(),
         flags: vec![1; n],
         notability: vec![100; n],
+        aliases: Vec::new(),
     }
 }
 

@@ -82,6 +82,8 @@ export interface GameSummary {
   platforms: string[];
   /** A main game, not a DLC, pack, edition or soundtrack. */
   main_game: boolean;
+  /** Set on a search result found by another of its names (IGDB alternative names, a former title): that name, shown as "also known as …". */
+  also_known_as?: string;
 }
 
 /** One reason a game was recommended: a label ("shares", "same developer", …) and the things behind it. */

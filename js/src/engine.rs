@@ -124,12 +124,7 @@ impl Engine {
         if query.trim().is_empty() {
             return Vec::new();
         }
-        let library = self.inner.library.borrow();
-        library
-            .search(query, k)
-            .iter()
-            .filter_map(|hit| GameSummary::of(&library, hit.game))
-            .collect()
+        GameSummary::search(&self.inner.library.borrow(), query, k)
     }
 
     /// Result rows for the games of `igdb_ids` that are loaded, in that order.

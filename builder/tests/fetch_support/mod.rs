@@ -222,16 +222,7 @@ pub fn handle(
             hits.reverse();
         }
         hits.truncate(q.limit);
-        let page: Vec<Value> = hits
-            .into_iter()
-            .map(|g| {
-                if q.fields == ["id"] {
-                    json!({"id": g["id"]})
-                } else {
-                    g.clone()
-                }
-            })
-            .collect();
+        let page: Vec<Value> = hits.into_iter().map(|g| q.project(g)).collect();
         if q.fields != ["id"] {
             c.pages_served.fetch_add(1, Ordering::SeqCst);
             c.records_served.fetch_add(page.len(), Ordering::SeqCst);
@@ -260,6 +251,21 @@ pub struct Query {
 }
 
 impl Query {
+    /// The record with only the fields asked for (and `id`), as the API answers: an
+    /// expanded field (`genres.name`) keeps its top-level object.
+    pub fn project(&self, game: &Value) -> Value {
+        let asked =
+            |key: &str| key == "id" || self.fields.iter().any(|f| f.split('.').next() == Some(key));
+        let kept = game
+            .as_object()
+            .expect("mock games are objects")
+            .iter()
+            .filter(|(key, _)| asked(key))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        Value::Object(kept)
+    }
+
     pub fn matches(&self, game: &Value) -> bool {
         self.conds.iter().all(|(field, op, v)| {
             let Some(x) = game[field.as_str()].as_i64() else {

@@ -38,7 +38,10 @@ pub use postings::{decode_postings, encode_postings, read_varint, write_varint};
 /// 3: payloads encoded with postcard instead of bincode.
 /// 4: feature families 11 (store) and 12 (summary descriptor); format-3 readers reject them.
 /// 5: title names stored as one `'\n'`-joined text.
-pub const FORMAT_VERSION: u32 = 5;
+/// 6: title parts carry alternative names (searched, never shown).
+pub const FORMAT_VERSION: u32 = 6;
+/// Longest alternative name kept, in bytes (as the catalogue's longest title).
+pub const MAX_ALIAS_BYTES: usize = 512;
 /// Cap on decompressed size, so a gzip bomb cannot exhaust memory.
 pub const MAX_RAW_BYTES: u64 = 1 << 30;
 
@@ -263,6 +266,9 @@ pub struct TitleShard {
     /// Notability prior on a log-rank scale: 255 for the best-known game, falling with
     /// `ln(rank)` (see [`notability_byte`]).
     pub notability: Vec<u8>,
+    /// `(row, name)`: other names of the games (IGDB alternative names, a former title),
+    /// searched but never shown as the title. Rows ascend; a row may have several.
+    pub aliases: Vec<(u32, String)>,
 }
 
 /// How a title shard is stored: the same columns, packed. Names as one `'\n'`-joined text
@@ -284,6 +290,7 @@ struct StoredTitles {
     other_covers: Vec<(u32, String)>,
     flags: Vec<u8>,
     notability: Vec<u8>,
+    aliases: Vec<(u32, String)>,
 }
 
 /// Stored years are offsets from this (1900 is offset 1).
@@ -398,6 +405,7 @@ impl TitleShard {
             ("other_covers", bytes(&s.other_covers)),
             ("flags", bytes(&s.flags)),
             ("notability", bytes(&s.notability)),
+            ("aliases", bytes(&s.aliases)),
         ]
     }
 
@@ -423,6 +431,7 @@ impl TitleShard {
             other_covers: self.other_covers.clone(),
             flags: self.flags.clone(),
             notability: self.notability.clone(),
+            aliases: self.aliases.clone(),
         }
     }
 
@@ -471,6 +480,7 @@ impl TitleShard {
             other_covers: stored.other_covers,
             flags: stored.flags,
             notability: stored.notability,
+            aliases: stored.aliases,
         };
         let mut previous_row = None;
         for (row, id) in &shard.other_covers {
@@ -484,6 +494,7 @@ impl TitleShard {
             }
             previous_row = Some(*row);
         }
+        check_aliases(&shard.aliases, n)?;
         Ok(shard)
     }
 }
@@ -516,6 +527,25 @@ fn decode_platform_lists(
         ));
     }
     Ok(lists)
+}
+
+/// Alias rows must ascend and lie in the shard; names must be non-empty and short.
+fn check_aliases(aliases: &[(u32, String)], rows: usize) -> Result<(), FormatError> {
+    let mut previous = 0;
+    for (row, name) in aliases {
+        if *row as usize >= rows || *row < previous {
+            return Err(FormatError::Inconsistent(format!(
+                "alias row {row} is out of order or range"
+            )));
+        }
+        if name.trim().is_empty() || name.len() > MAX_ALIAS_BYTES {
+            return Err(FormatError::Inconsistent(format!(
+                "alias of row {row} is empty or longer than {MAX_ALIAS_BYTES} bytes"
+            )));
+        }
+        previous = *row;
+    }
+    Ok(())
 }
 
 /// One sparse feature: its family and display name, and how many games have it.
@@ -661,6 +691,27 @@ mod tests {
             other_covers: vec![(1, "sc_odd".into())],
             flags: vec![flags::MAIN_GAME, flags::MAIN_GAME],
             notability: vec![255, 200],
+            aliases: vec![
+                (0, "Hades: Battle Out of Hell".into()),
+                (1, "Celeste Classic".into()),
+            ],
+        }
+    }
+
+    #[test]
+    fn alias_rows_are_checked() {
+        for aliases in [
+            vec![(2, "Out of range".to_string())],
+            vec![(1, "b".to_string()), (0, "a".to_string())],
+            vec![(0, " ".to_string())],
+            vec![(0, "x".repeat(MAX_ALIAS_BYTES + 1))],
+        ] {
+            let shard = TitleShard {
+                aliases,
+                ..tiny_titles()
+            };
+            let err = TitleShard::decode(&shard.encode()).unwrap_err();
+            assert!(err.to_string().contains("alias"), "{err}");
         }
     }
 
@@ -812,7 +863,8 @@ mod tests {
             let err = TitleShard::decode(&bytes).unwrap_err();
             assert!(matches!(err, FormatError::Version { found } if found == old));
             assert!(
-                err.to_string().contains(&format!("this reader understands {FORMAT_VERSION}")),
+                err.to_string()
+                    .contains(&format!("this reader understands {FORMAT_VERSION}")),
                 "{err}"
             );
         }

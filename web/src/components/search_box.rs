@@ -205,6 +205,9 @@ pub fn SearchBox() -> impl IntoView {
                         .map(|(i, g)| {
                             let id = g.igdb_id;
                             let meta = meta_line(&g);
+                            let aka = g.also_known_as.map(|name| view! {
+                                <span class="meta aka">"also known as " {name}</span>
+                            });
                             view! {
                                 <li
                                     role="option"
@@ -218,6 +221,7 @@ pub fn SearchBox() -> impl IntoView {
                                     <Cover image=g.cover name=g.name.clone()/>
                                     <span class="option-text">
                                         <span class="option-name">{g.name}</span>
+                                        {aka}
                                         <span class="meta">{meta}</span>
                                     </span>
                                 </li>

@@ -1,0 +1,157 @@
+//! Compact storage helpers of the title index: many short strings in one allocation, and a
+//! fast hasher for interning words at load time.
+
+/// Many short strings in one allocation: a per-title `Box<str>` would cost more in allocator
+/// overhead and pointers than the text itself.
+#[derive(Debug, Default)]
+pub(super) struct TextColumn {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl TextColumn {
+    pub(super) fn push(&mut self, item: &str) {
+        self.text.push_str(item);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    #[inline]
+    pub(super) fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    #[inline]
+    pub(super) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Gives back the spare capacity left by growing.
+    pub(super) fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+
+    /// First index at or after `from` whose item fails `pred`, for items where `pred` holds
+    /// on a prefix of `from..` (as `slice::partition_point`).
+    pub(super) fn partition_point(&self, from: usize, pred: impl Fn(&str) -> bool) -> usize {
+        let (mut low, mut high) = (from, self.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            if pred(self.get(mid)) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        low
+    }
+}
+
+/// FxHash (rustc's hasher): much faster than SipHash for the many short words interned at
+/// load time, and collisions are harmless here (no untrusted keys choose buckets).
+#[derive(Default, Clone, Copy)]
+pub(super) struct FxBuild;
+
+#[derive(Default)]
+pub(super) struct FxHasher(u64);
+
+impl std::hash::BuildHasher for FxBuild {
+    type Hasher = FxHasher;
+    fn build_hasher(&self) -> FxHasher {
+        FxHasher(0)
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// FNV-1a over the characters of a word, leaving out the one at `skip` (`usize::MAX` keeps
+/// them all).
+#[inline]
+pub(super) fn hash_chars(chars: &[char], skip: usize) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for (i, &c) in chars.iter().enumerate() {
+        if i != skip {
+            hash ^= c as u32;
+            hash = hash.wrapping_mul(0x0100_0193);
+        }
+    }
+    hash
+}
+
+/// Optimal-string-alignment distance if it is at most `max`.
+pub(super) fn bounded_distance(a: &[char], b: &[char], max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let width = b.len() + 1;
+    let mut prev2 = vec![0usize; width];
+    let mut prev: Vec<usize> = (0..width).collect();
+    let mut current = vec![0usize; width];
+    for i in 1..=a.len() {
+        current[0] = i;
+        let mut row_min = current[0];
+        for j in 1..width {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut value = (prev[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                value = value.min(prev2[j - 2] + 1);
+            }
+            current[j] = value;
+            row_min = row_min.min(value);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut current);
+    }
+    Some(prev[b.len()]).filter(|&d| d <= max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance_is_bounded() {
+        let c = |s: &str| s.chars().collect::<Vec<_>>();
+        assert_eq!(bounded_distance(&c("celeste"), &c("celsete"), 1), Some(1));
+        assert_eq!(bounded_distance(&c("hades"), &c("hades"), 1), Some(0));
+        assert_eq!(bounded_distance(&c("portal"), &c("mortar"), 1), None);
+        assert_eq!(bounded_distance(&c("fantasy"), &c("fnatsay"), 2), Some(2));
+    }
+
+    #[test]
+    fn a_text_column_finds_items_by_binary_search() {
+        let mut column = TextColumn::default();
+        for word in ["apple", "apricot", "banana"] {
+            column.push(word);
+        }
+        assert_eq!(column.get(1), "apricot");
+        assert_eq!(column.partition_point(0, |w| w < "b"), 2);
+        assert_eq!(column.partition_point(0, |w| w.starts_with('a')), 2);
+    }
+}

@@ -39,7 +39,7 @@ async function waitForFinalRecs(page) {
   await waitForRecommendReady(page);
   await page.waitForFunction(
     () => document.querySelectorAll('[data-testid=recommendations] li.rec').length === 10
-      && (document.querySelector('[data-testid=recs-refining]')?.innerText ?? '') === '',
+      && (document.querySelector('[data-testid=recs-status]')?.innerText ?? '') === '',
     null,
     { timeout: 30000 },
   );

@@ -6,7 +6,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newContext, screenshot, serve, waitForApp, waitForSearchReady, watchErrors, withPage,
+  launch, newContext, screenshot, serve, waitForApp, waitForRecommendReady, waitForSearchReady, watchErrors,
+  withPage,
 } from './helpers.mjs';
 
 const GAME = 14593; // Hollow Knight, in the demo index
@@ -236,6 +237,9 @@ test('keyboard: focus is visible and follows the page order; controls are named;
       await page.goto(`${server.url}game/${GAME}`);
       await waitForApp(page);
       await waitForTenRecs(page);
+      // The final answer, so no row is refined away while it has focus.
+      await waitForRecommendReady(page);
+      await page.waitForFunction(() => document.querySelector('[data-testid=recs-status]')?.innerText === '');
       // Tab from the top: header, the game's buttons, Copy link, Filters, then the first result.
       const order = [];
       await page.evaluate(() => document.activeElement?.blur());

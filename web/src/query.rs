@@ -4,10 +4,24 @@
 //! DLCs, editions…), `pop` (−1 hidden gems … +1 popular), `recent` (−1 older … +1 newer), and on
 //! `/for-you` `like` / `dislike` (IGDB ids).
 
+use leptos::prelude::{LocalStorage, StoredValue};
+use leptos_router::hooks::use_navigate;
 use leptos_router::params::ParamsMap;
+use leptos_router::NavigateOptions;
+use playlike_core::protocol::RecQuery;
 use playlike_core::{Filters, Knobs};
 
 use crate::text::{parse_knob, parse_rating, split_list};
+
+/// The router's navigate function, kept where `Copy` event handlers can reach it (it is not
+/// `Send`, so it is stored locally).
+pub type Navigate = Box<dyn Fn(&str, NavigateOptions)>;
+
+/// The current router's [`Navigate`], stored; call inside a component.
+pub fn navigate_fn() -> StoredValue<Navigate, LocalStorage> {
+    let navigate = use_navigate();
+    StoredValue::new_local(Box::new(move |to: &str, options| navigate(to, options)))
+}
 
 /// Filters and knobs as read from (and written to) the URL.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -120,12 +134,34 @@ impl ViewQuery {
         }
     }
 
+    /// A recommendation query for `k` games under these filters and knobs; the caller fills
+    /// in the liked, disliked and excluded games.
+    pub fn rec_query(&self, k: usize) -> RecQuery {
+        RecQuery {
+            like: Vec::new(),
+            dislike: Vec::new(),
+            exclude: Vec::new(),
+            filters: self.filters(),
+            knobs: self.knobs(),
+            k,
+        }
+    }
+
     pub fn knobs(&self) -> Knobs {
         Knobs {
             popularity: self.popularity,
             recency: self.recency,
         }
     }
+}
+
+/// The address of a game's page that keeps the filters and knobs of the current address
+/// (`params`), so moving from game to game keeps the view.
+pub fn game_href(igdb_id: u64, params: &ParamsMap) -> String {
+    href(
+        &format!("/game/{igdb_id}"),
+        &ViewQuery::from_params(params).pairs(),
+    )
 }
 
 /// Builds `path?k=v&…` with values URI-encoded (commas kept readable).

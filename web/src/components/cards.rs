@@ -9,13 +9,13 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use playlike_core::protocol::{EngineError, ErrorCode, RecAnswer};
+use playlike_core::protocol::{EngineError, ErrorCode, RecAnswer, RecQuery};
 pub use playlike_core::protocol::{GameSummary, RecItem};
 
-use crate::api::Status;
+use crate::api::{self, Progress, Status};
 use crate::components::cover::Cover;
 use crate::components::taste::TasteButtons;
-use crate::query::{href, ViewQuery};
+use crate::query::game_href;
 use crate::text::full_rows;
 
 /// Recommendations a page asks for, and placeholder rows shown until they arrive.
@@ -26,17 +26,27 @@ pub fn meta_line(game: &GameSummary) -> String {
     crate::text::meta_line(game.year, &game.platforms)
 }
 
-/// Link to a game page that keeps the current filters.
-pub fn game_href(igdb_id: u64) -> String {
-    let query = use_query_map().get_untracked();
-    href(
-        &format!("/game/{igdb_id}"),
-        &ViewQuery::from_params(&query).pairs(),
-    )
-}
-
 /// The state of a page's recommendations: `None` until asked (index still loading).
 pub type RecState = Option<Result<RecAnswer, EngineError>>;
+
+/// A page's recommendations: asked for once recommendations can be made, and again whenever
+/// more of the index arrives or what `ask` reads changes. `ask` builds the query from the
+/// page's state, or `None` when there is nothing to ask (no game, no liked games).
+pub fn recommendations(ask: impl Fn() -> Option<RecQuery> + 'static) -> Signal<RecState> {
+    let progress = expect_context::<Progress>();
+    let answer = LocalResource::new(move || {
+        progress.generation.track();
+        let ready = progress.recommend_ready.get_untracked();
+        let query = ask().filter(|_| ready);
+        async move {
+            let started = crate::perf::now();
+            let answer = api::recommend(query?).await;
+            crate::perf::record("recommend", crate::perf::now() - started);
+            Some(answer)
+        }
+    });
+    Signal::derive(move || answer.get().flatten())
+}
 
 /// A page's recommendations with everything around them: a status line that always keeps its
 /// place (loading progress, "refining", nothing), placeholder rows until the answer, then the
@@ -124,8 +134,9 @@ fn plain_error(error: &EngineError) -> &'static str {
     }
 }
 
-/// The recommendation list, keyed by position, game and explanation (see the module doc): a
-/// refined answer re-creates only the rows that changed.
+/// The recommendation list, keyed by position and game (see the module doc): a refined answer
+/// re-creates only the rows whose game changed (a row with focus keeps it); a kept row's
+/// explanation follows the answer.
 #[component]
 pub fn RecList(#[prop(into)] items: Signal<Vec<RecItem>>) -> impl IntoView {
     let query = use_query_map();
@@ -133,13 +144,13 @@ pub fn RecList(#[prop(into)] items: Signal<Vec<RecItem>>) -> impl IntoView {
         <ol class="rec-list" data-testid="recommendations">
             <For
                 each=move || items.get().into_iter().enumerate()
-                key=|(at, item)| (*at, item.game.igdb_id, item.explanation.clone())
-                children=move |(_, item)| {
+                key=|(at, item)| (*at, item.game.igdb_id)
+                children=move |(at, item)| {
                     let id = item.game.igdb_id;
-                    let link = move || href(
-                        &format!("/game/{id}"),
-                        &ViewQuery::from_params(&query.read()).pairs(),
-                    );
+                    let link = move || game_href(id, &query.read());
+                    let why = move || items.with(|items| {
+                        items.get(at).filter(|i| i.game.igdb_id == id).map(|i| i.explanation.clone())
+                    });
                     view! {
                         <li class="rec">
                             <a class="rec-main" href=link>
@@ -147,7 +158,7 @@ pub fn RecList(#[prop(into)] items: Signal<Vec<RecItem>>) -> impl IntoView {
                                 <span class="rec-text">
                                     <span class="rec-name">{item.game.name.clone()}</span>
                                     <span class="meta">{meta_line(&item.game)}</span>
-                                    <span class="why">{item.explanation.clone()}</span>
+                                    <span class="why">{why}</span>
                                 </span>
                             </a>
                             <TasteButtons igdb_id=id compact=true/>
@@ -200,10 +211,7 @@ pub fn GameGrid(
                 key=|(at, total, g)| (*at, *total, g.igdb_id)
                 children=move |(at, total, g)| {
                     let id = g.igdb_id;
-                    let link = move || href(
-                        &format!("/game/{id}"),
-                        &ViewQuery::from_params(&query.read()).pairs(),
-                    );
+                    let link = move || game_href(id, &query.read());
                     view! {
                         <li class=if whole { beyond_classes(at, total, rows) } else { String::new() }>
                             <a class="tile" href=link>

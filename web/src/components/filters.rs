@@ -4,11 +4,13 @@
 //! push a history entry (Back undoes them); slider moves replace the current entry.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
+use playlike_core::protocol::FilterOptions;
 
 use crate::api::{self, Progress};
-use crate::query::{href, ViewQuery};
+use crate::query::{href, navigate_fn, Navigate, ViewQuery};
 use crate::text::parse_year;
 
 /// Query keys that belong to the page, not the filters, and survive filter changes.
@@ -43,168 +45,211 @@ pub fn FilterPanel() -> impl IntoView {
 #[component]
 fn FilterControls() -> impl IntoView {
     let progress = expect_context::<Progress>();
-    let query_map = use_query_map();
-    let pathname = use_location().pathname;
-    let navigate = StoredValue::new_local(use_navigate());
-    let current = Memo::new(move |_| ViewQuery::from_params(&query_map.read()));
+    let edits = ViewEdits::new();
+    let current = edits.current;
 
-    // Discrete changes add a history entry (Back undoes them); slider moves replace the current
-    // one, so dragging does not flood the history.
-    let apply = move |edit: &dyn Fn(&mut ViewQuery), replace: bool| {
-        let mut q = current.get_untracked();
-        edit(&mut q);
-        let mut pairs: Vec<(&str, String)> = Vec::new();
-        let params = query_map.get_untracked();
-        for key in PAGE_KEYS {
-            if let Some(v) = params.get(key) {
-                pairs.push((key, v));
-            }
-        }
-        pairs.extend(q.pairs());
-        let target = href(&pathname.get_untracked(), &pairs);
-        navigate.with_value(|nav| {
-            nav(
-                &target,
-                NavigateOptions {
-                    replace,
-                    scroll: false,
-                    ..NavigateOptions::default()
-                },
-            )
-        });
-    };
-
-    let change = move |edit: &dyn Fn(&mut ViewQuery)| apply(edit, false);
-    let slide = move |edit: &dyn Fn(&mut ViewQuery)| apply(edit, true);
-
-    // Platform and genre names come from the engine, again when more of the index arrives.
+    // Platform, store and genre names come from the engine, again when more of the index
+    // arrives.
     let options = LocalResource::new(move || {
         progress.generation.track();
         api::filter_options()
     });
-    let platforms = Memo::new(move |_| {
-        options
-            .get()
-            .and_then(Result::ok)
-            .map(|o| o.platforms)
-            .unwrap_or_default()
-    });
-    let stores = Memo::new(move |_| {
-        options
-            .get()
-            .and_then(Result::ok)
-            .map(|o| o.stores)
-            .unwrap_or_default()
-    });
-    let genres = Memo::new(move |_| {
-        let mut names = options
-            .get()
-            .and_then(Result::ok)
-            .map(|o| o.genres)
-            .unwrap_or_default();
+    let names = move |pick: fn(FilterOptions) -> Vec<String>| {
+        Memo::new(move |_| {
+            options
+                .get()
+                .and_then(Result::ok)
+                .map(pick)
+                .unwrap_or_default()
+        })
+    };
+    let platforms = names(|o| o.platforms);
+    let stores = names(|o| o.stores);
+    let genres = names(|o| {
+        let mut names = o.genres;
         names.sort_unstable_by_key(|n| n.to_lowercase());
         names
     });
 
-    let year_input = |value: String| parse_year(&value);
-
     view! {
-            <div class="filter-grid">
-                <label class="field">
-                    <span>"Platform"</span>
-                    <select
-                        data-testid="platform-filter"
-                        on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            change(&move |q| q.platforms = if v.is_empty() { vec![] } else { vec![v.clone()] });
-                        }
-                        prop:value=move || current.with(|q| q.platforms.first().cloned().unwrap_or_default())
-                    >
-                        <option value="">"Any platform"</option>
-                        {move || platforms.get().into_iter().map(|p| {
-                            let selected = current.with_untracked(|q| q.platforms.first() == Some(&p));
-                            view! { <option value=p.clone() selected=selected>{p.clone()}</option> }
-                        }).collect_view()}
-                    </select>
-                </label>
-                <label class="field">
-                    <span>"Available on"</span>
-                    <select
-                        data-testid="store-filter"
-                        on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            change(&move |q| q.stores = if v.is_empty() { vec![] } else { vec![v.clone()] });
-                        }
-                        prop:value=move || current.with(|q| q.stores.first().cloned().unwrap_or_default())
-                    >
-                        <option value="">"Any store"</option>
-                        {move || stores.get().into_iter().map(|s| {
-                            let selected = current.with_untracked(|q| q.stores.first() == Some(&s));
-                            view! { <option value=s.clone() selected=selected>{s.clone()}</option> }
-                        }).collect_view()}
-                    </select>
-                </label>
-                <div class="field years">
-                    <span>"Released"</span>
-                    <div class="inline">
-                        <input type="number" inputmode="numeric" min="1950" max="2100" placeholder="from" aria-label="Released from year"
-                            prop:value=move || current.with(|q| q.year_from.map(|y| y.to_string()).unwrap_or_default())
-                            on:change=move |ev| { let y = year_input(event_target_value(&ev)); change(&move |q| q.year_from = y); }
-                        />
-                        <span aria-hidden="true">"–"</span>
-                        <input type="number" inputmode="numeric" min="1950" max="2100" placeholder="to" aria-label="Released up to year"
-                            prop:value=move || current.with(|q| q.year_to.map(|y| y.to_string()).unwrap_or_default())
-                            on:change=move |ev| { let y = year_input(event_target_value(&ev)); change(&move |q| q.year_to = y); }
-                        />
-                    </div>
-                </div>
-                <label class="field">
-                    <span>{move || match current.with(|q| q.min_rating) {
-                        Some(r) => format!("Critic rating ≥ {r}"),
-                        None => "Critic rating: any".to_string(),
-                    }}</span>
-                    <input type="range" min="0" max="95" step="5"
-                        prop:value=move || current.with(|q| q.min_rating.unwrap_or(0).to_string())
-                        on:input=move |ev| {
-                            let r = event_target_value(&ev).parse::<u8>().ok().filter(|r| *r > 0);
-                            slide(&move |q| q.min_rating = r);
-                        }
-                    />
-                </label>
-                <label class="field check">
-                    <input type="checkbox"
-                        prop:checked=move || !current.with(|q| q.include_all)
-                        on:change=move |ev| { let main_only = event_target_checked(&ev); change(&move |q| q.include_all = !main_only); }
-                    />
-                    <span>"Main games only (no DLCs, editions, bundles)"</span>
-                </label>
-                <GenrePicker label="Must have" testid="genre-include" names=genres
-                    chosen=Signal::derive(move || current.with(|q| q.genres.clone()))
-                    on_change=Callback::new(move |list: Vec<String>| change(&move |q| q.genres = list.clone()))
+        <div class="filter-grid">
+            <OneOf label="Platform" any="Any platform" testid="platform-filter" names=platforms edits=edits
+                get=|q| &q.platforms set=|q, list| q.platforms = list
+            />
+            <OneOf label="Available on" any="Any store" testid="store-filter" names=stores edits=edits
+                get=|q| &q.stores set=|q, list| q.stores = list
+            />
+            <YearRange edits=edits/>
+            <RatingAndKind edits=edits/>
+            <GenrePicker label="Must have" testid="genre-include" names=genres
+                chosen=Signal::derive(move || current.with(|q| q.genres.clone()))
+                on_change=Callback::new(move |list: Vec<String>| edits.change(move |q| q.genres = list.clone()))
+            />
+            <GenrePicker label="Leave out" testid="genre-exclude" names=genres
+                chosen=Signal::derive(move || current.with(|q| q.without.clone()))
+                on_change=Callback::new(move |list: Vec<String>| edits.change(move |q| q.without = list.clone()))
+            />
+            <KnobSliders edits=edits/>
+            <button type="button" class="button subtle reset"
+                disabled=move || current.with(ViewQuery::is_default)
+                on:click=move |_| edits.change(|q| *q = ViewQuery::default())
+            >"Reset filters"</button>
+        </div>
+    }
+}
+
+/// The view's filters as in the address, and the way to change them: discrete changes add a
+/// history entry (Back undoes them); slider moves replace the current one, so dragging does
+/// not flood the history.
+#[derive(Clone, Copy)]
+struct ViewEdits {
+    current: Memo<ViewQuery>,
+    query_map: Memo<ParamsMap>,
+    pathname: Memo<String>,
+    navigate: StoredValue<Navigate, LocalStorage>,
+}
+
+impl ViewEdits {
+    fn new() -> ViewEdits {
+        let query_map = use_query_map();
+        ViewEdits {
+            current: Memo::new(move |_| ViewQuery::from_params(&query_map.read())),
+            query_map,
+            pathname: use_location().pathname,
+            navigate: navigate_fn(),
+        }
+    }
+
+    fn change(self, edit: impl Fn(&mut ViewQuery)) {
+        self.apply(edit, false);
+    }
+
+    fn slide(self, edit: impl Fn(&mut ViewQuery)) {
+        self.apply(edit, true);
+    }
+
+    fn apply(self, edit: impl Fn(&mut ViewQuery), replace: bool) {
+        let mut q = self.current.get_untracked();
+        edit(&mut q);
+        let params = self.query_map.get_untracked();
+        let mut pairs: Vec<(&str, String)> = PAGE_KEYS
+            .iter()
+            .filter_map(|&key| Some((key, params.get(key)?)))
+            .collect();
+        pairs.extend(q.pairs());
+        let target = href(&self.pathname.get_untracked(), &pairs);
+        let options = NavigateOptions {
+            replace,
+            scroll: false,
+            ..NavigateOptions::default()
+        };
+        self.navigate.with_value(|nav| nav(&target, options));
+    }
+}
+
+/// A select of one name (platform, store) among `names`, or any.
+#[component]
+fn OneOf(
+    label: &'static str,
+    any: &'static str,
+    testid: &'static str,
+    names: Memo<Vec<String>>,
+    edits: ViewEdits,
+    get: fn(&ViewQuery) -> &Vec<String>,
+    set: fn(&mut ViewQuery, Vec<String>),
+) -> impl IntoView {
+    let chosen = move |q: &ViewQuery| get(q).first().cloned().unwrap_or_default();
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <select
+                data-testid=testid
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    edits.change(move |q| set(q, if v.is_empty() { vec![] } else { vec![v.clone()] }));
+                }
+                prop:value=move || edits.current.with(chosen)
+            >
+                <option value="">{any}</option>
+                {move || names.get().into_iter().map(|name| {
+                    let selected = edits.current.with_untracked(|q| chosen(q) == name);
+                    view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
+#[component]
+fn YearRange(edits: ViewEdits) -> impl IntoView {
+    let current = edits.current;
+    let shown = |year: Option<u16>| year.map(|y| y.to_string()).unwrap_or_default();
+    view! {
+        <div class="field years">
+            <span>"Released"</span>
+            <div class="inline">
+                <input type="number" inputmode="numeric" min="1950" max="2100" placeholder="from" aria-label="Released from year"
+                    prop:value=move || current.with(|q| shown(q.year_from))
+                    on:change=move |ev| { let y = parse_year(&event_target_value(&ev)); edits.change(move |q| q.year_from = y); }
                 />
-                <GenrePicker label="Leave out" testid="genre-exclude" names=genres
-                    chosen=Signal::derive(move || current.with(|q| q.without.clone()))
-                    on_change=Callback::new(move |list: Vec<String>| change(&move |q| q.without = list.clone()))
+                <span aria-hidden="true">"–"</span>
+                <input type="number" inputmode="numeric" min="1950" max="2100" placeholder="to" aria-label="Released up to year"
+                    prop:value=move || current.with(|q| shown(q.year_to))
+                    on:change=move |ev| { let y = parse_year(&event_target_value(&ev)); edits.change(move |q| q.year_to = y); }
                 />
-                <label class="field knob">
-                    <span>"Hidden gems ↔ Popular"</span>
-                    <input type="range" min="-1" max="1" step="0.1" data-testid="popularity-knob"
-                        prop:value=move || current.with(|q| format!("{:.1}", q.popularity))
-                        on:input=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(0.0); slide(&move |q| q.popularity = v); }
-                    />
-                </label>
-                <label class="field knob">
-                    <span>"Older ↔ Newer"</span>
-                    <input type="range" min="-1" max="1" step="0.1"
-                        prop:value=move || current.with(|q| format!("{:.1}", q.recency))
-                        on:input=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(0.0); slide(&move |q| q.recency = v); }
-                    />
-                </label>
-                <button type="button" class="button subtle reset"
-                    disabled=move || current.with(ViewQuery::is_default)
-                    on:click=move |_| change(&|q| *q = ViewQuery::default())
-                >"Reset filters"</button>
             </div>
+        </div>
+    }
+}
+
+/// The minimum critic rating, and main games only or every kind of release.
+#[component]
+fn RatingAndKind(edits: ViewEdits) -> impl IntoView {
+    let current = edits.current;
+    view! {
+        <label class="field">
+            <span>{move || match current.with(|q| q.min_rating) {
+                Some(r) => format!("Critic rating ≥ {r}"),
+                None => "Critic rating: any".to_string(),
+            }}</span>
+            <input type="range" min="0" max="95" step="5"
+                prop:value=move || current.with(|q| q.min_rating.unwrap_or(0).to_string())
+                on:input=move |ev| {
+                    let r = event_target_value(&ev).parse::<u8>().ok().filter(|r| *r > 0);
+                    edits.slide(move |q| q.min_rating = r);
+                }
+            />
+        </label>
+        <label class="field check">
+            <input type="checkbox"
+                prop:checked=move || !current.with(|q| q.include_all)
+                on:change=move |ev| { let main_only = event_target_checked(&ev); edits.change(move |q| q.include_all = !main_only); }
+            />
+            <span>"Main games only (no DLCs, editions, bundles)"</span>
+        </label>
+    }
+}
+
+/// The popularity and recency knobs.
+#[component]
+fn KnobSliders(edits: ViewEdits) -> impl IntoView {
+    let current = edits.current;
+    let knob = |ev: &leptos::ev::Event| event_target_value(ev).parse().unwrap_or(0.0);
+    view! {
+        <label class="field knob">
+            <span>"Hidden gems ↔ Popular"</span>
+            <input type="range" min="-1" max="1" step="0.1" data-testid="popularity-knob"
+                prop:value=move || current.with(|q| format!("{:.1}", q.popularity))
+                on:input=move |ev| { let v = knob(&ev); edits.slide(move |q| q.popularity = v); }
+            />
+        </label>
+        <label class="field knob">
+            <span>"Older ↔ Newer"</span>
+            <input type="range" min="-1" max="1" step="0.1"
+                prop:value=move || current.with(|q| format!("{:.1}", q.recency))
+                on:input=move |ev| { let v = knob(&ev); edits.slide(move |q| q.recency = v); }
+            />
+        </label>
     }
 }
 

@@ -8,7 +8,7 @@ use leptos_router::NavigateOptions;
 use playlike_core::protocol::RecQuery;
 
 use crate::api::{self, Progress};
-use crate::components::cards::{GameGrid, RecResults, RECS};
+use crate::components::cards::{recommendations, GameGrid, RecResults, RECS};
 use crate::components::filters::FilterPanel;
 use crate::components::share::ShareButton;
 use crate::prefs::{parse_ids, Taste};
@@ -19,54 +19,19 @@ pub fn ForYou() -> impl IntoView {
     let progress = expect_context::<Progress>();
     let taste = expect_context::<Taste>();
     let query = use_query_map();
-    let navigate = use_navigate();
+    keep_taste_in_address(taste);
 
-    // No lists in the URL: put the saved ones there (replacing this history entry).
-    let params = query.get_untracked();
-    if params.get("like").is_none() && params.get("dislike").is_none() {
-        let target = taste.for_you_href();
-        if target != "/for-you" {
-            navigate(
-                &target,
-                NavigateOptions {
-                    replace: true,
-                    ..NavigateOptions::default()
-                },
-            );
-        }
-    }
-
-    // Changing the taste lists here (the toggles under each game) updates the URL.
-    let navigate_on_change = navigate.clone();
-    Effect::new(move |previous: Option<()>| {
-        let target = taste.for_you_href();
-        if previous.is_some() {
-            navigate_on_change(
-                &target,
-                NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..NavigateOptions::default()
-                },
-            );
-        }
-    });
-
-    let liked_ids = Memo::new(move |_| {
-        query
-            .read()
-            .get("like")
-            .map(|v| parse_ids(&v))
-            .unwrap_or_default()
-    });
-    let disliked_ids = Memo::new(move |_| {
-        query
-            .read()
-            .get("dislike")
-            .map(|v| parse_ids(&v))
-            .unwrap_or_default()
-    });
-
+    let ids_of = move |key: &'static str| {
+        Memo::new(move |_| {
+            query
+                .read()
+                .get(key)
+                .map(|v| parse_ids(&v))
+                .unwrap_or_default()
+        })
+    };
+    let liked_ids = ids_of("like");
+    let disliked_ids = ids_of("dislike");
     let summaries = move |ids: Memo<Vec<u64>>| {
         let rows = LocalResource::new(move || {
             progress.generation.track();
@@ -77,32 +42,18 @@ pub fn ForYou() -> impl IntoView {
     let liked = summaries(liked_ids);
     let disliked = summaries(disliked_ids);
 
-    let recommendations = LocalResource::new(move || {
-        progress.generation.track();
-        let ready = progress.recommend_ready.get_untracked();
-        let view_query = ViewQuery::from_params(&query.read());
+    let recommendations = recommendations(move || {
         let like = liked_ids.get();
         let dislike = disliked_ids.get();
         let mut exclude = taste.owned.get();
         exclude.extend(&dislike);
-        async move {
-            if !ready || like.is_empty() {
-                return None;
-            }
-            Some(
-                api::recommend(RecQuery {
-                    like,
-                    dislike,
-                    exclude,
-                    filters: view_query.filters(),
-                    knobs: view_query.knobs(),
-                    k: RECS,
-                })
-                .await,
-            )
-        }
+        (!like.is_empty()).then(|| RecQuery {
+            like,
+            dislike,
+            exclude,
+            ..ViewQuery::from_params(&query.read()).rec_query(RECS)
+        })
     });
-    let recommendations = Signal::derive(move || recommendations.get().flatten());
 
     view! {
         <div class="split">
@@ -142,4 +93,29 @@ pub fn ForYou() -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// The taste lists live in the address: opening the page without them puts the saved ones
+/// there (replacing this history entry), and changing them here (the toggles under each game)
+/// updates it.
+fn keep_taste_in_address(taste: Taste) {
+    let navigate = use_navigate();
+    let params = use_query_map().get_untracked();
+    let replace = |scroll| NavigateOptions {
+        replace: true,
+        scroll,
+        ..NavigateOptions::default()
+    };
+    if params.get("like").is_none() && params.get("dislike").is_none() {
+        let target = taste.for_you_href();
+        if target != "/for-you" {
+            navigate(&target, replace(true));
+        }
+    }
+    Effect::new(move |previous: Option<()>| {
+        let target = taste.for_you_href();
+        if previous.is_some() {
+            navigate(&target, replace(false));
+        }
+    });
 }

@@ -13,7 +13,7 @@ use playlike_core::format::GameDetails;
 use playlike_core::protocol::{EngineError, GameInfo, RecQuery};
 
 use crate::api::{self, Progress};
-use crate::components::cards::{RecResults, RECS};
+use crate::components::cards::{recommendations, RecResults, RECS};
 use crate::components::cover::Cover;
 use crate::components::filters::FilterPanel;
 use crate::components::share::ShareButton;
@@ -65,29 +65,14 @@ pub fn GamePage() -> impl IntoView {
     });
     let details = Signal::derive(move || details.get().flatten());
 
-    let recommendations = LocalResource::new(move || {
-        progress.generation.track();
-        let ready = progress.recommend_ready.get_untracked();
-        let view_query = ViewQuery::from_params(&query.read());
-        let owned = taste.owned.get();
-        let id = igdb_id.get();
-        async move {
-            let id = id.filter(|_| ready)?;
-            let started = crate::perf::now();
-            let answer = api::recommend(RecQuery {
-                like: vec![id],
-                dislike: Vec::new(),
-                exclude: owned,
-                filters: view_query.filters(),
-                knobs: view_query.knobs(),
-                k: RECS,
-            })
-            .await;
-            crate::perf::record("recommend", crate::perf::now() - started);
-            Some(answer)
-        }
+    let recommendations = recommendations(move || {
+        Some(RecQuery {
+            like: vec![igdb_id.get()?],
+            dislike: Vec::new(),
+            exclude: taste.owned.get(),
+            ..ViewQuery::from_params(&query.read()).rec_query(RECS)
+        })
     });
-    let recommendations = Signal::derive(move || recommendations.get().flatten());
 
     // Whether the game is known to be missing (or the address names none).
     let missing = move || {

@@ -13,7 +13,7 @@ use leptos_router::hooks::use_query_map;
 use playlike_core::protocol::{EngineError, ErrorCode, GameSummary, RecAnswer, RecQuery};
 
 use crate::api::{self, Progress, Status};
-use crate::components::cards::{GameGrid, GridSkeleton};
+use crate::components::cards::{recommendations, GameGrid, GridSkeleton};
 use crate::prefs::Taste;
 use crate::query::{href, ViewQuery};
 
@@ -117,31 +117,21 @@ fn Showcase() -> impl IntoView {
 /// A row of recommendations from the visitor's taste lists, and the way to all of them.
 #[component]
 fn ForYouRow() -> impl IntoView {
-    let progress = expect_context::<Progress>();
     let taste = expect_context::<Taste>();
-    let recommendations = LocalResource::new(move || {
-        progress.generation.track();
-        let ready = progress.recommend_ready.get_untracked();
+    let recommendations = recommendations(move || {
         let like = taste.liked.get();
         let dislike = taste.disliked.get();
         let mut exclude = taste.owned.get();
         exclude.extend(&dislike);
-        async move {
-            ready.then_some(())?;
-            Some(
-                api::recommend(RecQuery {
-                    like,
-                    dislike,
-                    exclude,
-                    filters: Default::default(),
-                    knobs: Default::default(),
-                    k: FOR_YOU,
-                })
-                .await,
-            )
-        }
+        (!like.is_empty()).then(|| RecQuery {
+            like,
+            dislike,
+            exclude,
+            filters: Default::default(),
+            knobs: Default::default(),
+            k: FOR_YOU,
+        })
     });
-    let recommendations = Memo::new(move |_| recommendations.get().flatten());
     view! {
         <section class="panel for-you-row" aria-labelledby="for-you-title" data-testid="for-you-row">
             <div class="panel-head">

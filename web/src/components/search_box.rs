@@ -105,6 +105,9 @@ fn Suggestions(typeahead: Typeahead, expanded: Signal<bool>) -> impl IntoView {
                     .map(|(i, g)| {
                         let id = g.igdb_id;
                         let meta = meta_line(&g);
+                        let aka = g.also_known_as.map(|name| view! {
+                            <span class="meta aka">"also known as " {name}</span>
+                        });
                         view! {
                             <li
                                 role="option"
@@ -118,6 +121,7 @@ fn Suggestions(typeahead: Typeahead, expanded: Signal<bool>) -> impl IntoView {
                                 <Cover image=g.cover name=g.name.clone()/>
                                 <span class="option-text">
                                     <span class="option-name">{g.name}</span>
+                                    {aka}
                                     <span class="meta">{meta}</span>
                                 </span>
                             </li>

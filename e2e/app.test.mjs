@@ -103,6 +103,8 @@ test('a platform filter changes the results and lands in the URL', { timeout: 12
     const before = await recNames(page);
     await page.getByTestId('filters-toggle').click();
     const select = page.getByTestId('platform-filter');
+    // The controls ask the engine for the names when the panel opens.
+    await select.locator('option').nth(1).waitFor({ state: 'attached' });
     const options = (await select.locator('option').evaluateAll((os) => os.map((o) => o.value)))
       .filter((v) => v);
     assert.ok(options.length > 0, 'platforms are listed');

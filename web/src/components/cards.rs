@@ -29,6 +29,24 @@ pub fn meta_line(game: &GameSummary) -> String {
 /// The state of a page's recommendations: `None` until asked (index still loading).
 pub type RecState = Option<Result<RecAnswer, EngineError>>;
 
+/// `base` (filters, knobs, k) for games like `like`, away from `dislike`, never one of those
+/// or an `owned` game; `None` without liked games (nothing to ask).
+pub fn taste_query(
+    like: Vec<u64>,
+    dislike: Vec<u64>,
+    owned: Vec<u64>,
+    base: RecQuery,
+) -> Option<RecQuery> {
+    let mut exclude = owned;
+    exclude.extend(&dislike);
+    (!like.is_empty()).then_some(RecQuery {
+        like,
+        dislike,
+        exclude,
+        ..base
+    })
+}
+
 /// A page's recommendations: asked for once recommendations can be made, and again whenever
 /// more of the index arrives or what `ask` reads changes. `ask` builds the query from the
 /// page's state, or `None` when there is nothing to ask (no game, no liked games).

@@ -5,10 +5,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
-use playlike_core::protocol::RecQuery;
 
 use crate::api::{self, Progress};
-use crate::components::cards::{recommendations, GameGrid, RecResults, RECS};
+use crate::components::cards::{recommendations, taste_query, GameGrid, RecResults, RECS};
 use crate::components::filters::FilterPanel;
 use crate::components::share::ShareButton;
 use crate::prefs::{parse_ids, Taste};
@@ -43,16 +42,12 @@ pub fn ForYou() -> impl IntoView {
     let disliked = summaries(disliked_ids);
 
     let recommendations = recommendations(move || {
-        let like = liked_ids.get();
-        let dislike = disliked_ids.get();
-        let mut exclude = taste.owned.get();
-        exclude.extend(&dislike);
-        (!like.is_empty()).then(|| RecQuery {
-            like,
-            dislike,
-            exclude,
-            ..ViewQuery::from_params(&query.read()).rec_query(RECS)
-        })
+        taste_query(
+            liked_ids.get(),
+            disliked_ids.get(),
+            taste.owned.get(),
+            ViewQuery::from_params(&query.read()).rec_query(RECS),
+        )
     });
 
     view! {

@@ -10,10 +10,10 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use playlike_core::protocol::{EngineError, ErrorCode, GameSummary, RecAnswer, RecQuery};
+use playlike_core::protocol::{EngineError, ErrorCode, GameSummary, RecAnswer};
 
 use crate::api::{self, Progress, Status};
-use crate::components::cards::{recommendations, GameGrid, GridSkeleton};
+use crate::components::cards::{recommendations, taste_query, GameGrid, GridSkeleton};
 use crate::prefs::Taste;
 use crate::query::{href, ViewQuery};
 
@@ -119,18 +119,12 @@ fn Showcase() -> impl IntoView {
 fn ForYouRow() -> impl IntoView {
     let taste = expect_context::<Taste>();
     let recommendations = recommendations(move || {
-        let like = taste.liked.get();
-        let dislike = taste.disliked.get();
-        let mut exclude = taste.owned.get();
-        exclude.extend(&dislike);
-        (!like.is_empty()).then(|| RecQuery {
-            like,
-            dislike,
-            exclude,
-            filters: Default::default(),
-            knobs: Default::default(),
-            k: FOR_YOU,
-        })
+        taste_query(
+            taste.liked.get(),
+            taste.disliked.get(),
+            taste.owned.get(),
+            ViewQuery::default().rec_query(FOR_YOU),
+        )
     });
     view! {
         <section class="panel for-you-row" aria-labelledby="for-you-title" data-testid="for-you-row">

@@ -154,6 +154,13 @@ struct TermMatch {
     weight: f32,
 }
 
+impl TermMatch {
+    /// Matches dictionary words only: no initials, no split compound, required.
+    fn is_plain(&self) -> bool {
+        self.acronyms.is_empty() && self.splits.is_empty() && !self.optional
+    }
+}
+
 /// How much of a query one row covers.
 #[derive(Debug, Default)]
 struct Coverage {
@@ -758,6 +765,11 @@ impl TitleIndex {
                 hits.push(RowHit { row, score });
             }
         };
+        if let [term] = terms {
+            if term.postings <= SCAN_THRESHOLD && term.is_plain() {
+                return self.one_word_matches(term, form, hits);
+            }
+        }
         if driver.postings <= SCAN_THRESHOLD {
             for row in self.rows_matching(driver) {
                 consider(row, hits);
@@ -773,9 +785,47 @@ impl TitleIndex {
         }
     }
 
+    /// Full matches of a one-word query that only matches dictionary words (no initials, no
+    /// split compound): each row's quality comes from the postings, read best word first, so
+    /// the rows' own word lists are never read — the costly part of scoring the thousands of
+    /// rows of a short prefix.
+    fn one_word_matches(&self, term: &TermMatch, form: &Form, hits: &mut Vec<RowHit>) {
+        let mut words: Vec<(u32, f32)> = term
+            .ranges
+            .iter()
+            .flat_map(|range| range.clone())
+            .map(|w| (w, self.quality(term, w)))
+            .chain(term.others.iter().copied())
+            .collect();
+        words.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut seen = vec![0u64; (self.games + self.alias_game.len()).div_ceil(64)];
+        for (w, quality) in words {
+            for &row in self.rows_with(w) {
+                let (at, bit) = (row as usize / 64, 1u64 << (row % 64));
+                if seen[at] & bit == 0 {
+                    seen[at] |= bit;
+                    let c = Coverage {
+                        quality,
+                        counted: 1,
+                        matched: 1,
+                        covered: 1,
+                        ..Coverage::default()
+                    };
+                    let score = self.scored_full(row, &c, form);
+                    hits.push(RowHit { row, score });
+                }
+            }
+        }
+    }
+
     /// Score of a row with every required word, or `None`.
     fn full_score(&self, row: u32, terms: &[TermMatch], form: &Form) -> Option<f32> {
         let c = self.coverage(row, terms, true)?;
+        Some(self.scored_full(row, &c, form))
+    }
+
+    /// Score of a full match that covers the query as `c` says.
+    fn scored_full(&self, row: u32, c: &Coverage, form: &Form) -> f32 {
         let g = self.game_of(row);
         let quality = c.quality / c.counted.max(1) as f32;
         let coverage = (c.covered as f32 / f32::from(self.row_len[row as usize])).min(1.0);
@@ -786,15 +836,13 @@ impl TitleIndex {
             .position(|e| e == normalized)
             .map_or(0.0, |level| 2.0 - 0.05 * level as f32);
         let starts = exact == 0.0 && normalized.starts_with(&form.exact[0]);
-        Some(
-            FULL_MATCH
-                + quality
-                + 0.5 * coverage
-                + exact
-                + 0.3 * f32::from(u8::from(starts))
-                + 0.8 * self.prior[g]
-                + 0.1 * f32::from(u8::from(self.main[g])),
-        )
+        FULL_MATCH
+            + quality
+            + 0.5 * coverage
+            + exact
+            + 0.3 * f32::from(u8::from(starts))
+            + 0.8 * self.prior[g]
+            + 0.1 * f32::from(u8::from(self.main[g]))
     }
 
     /// Partial matches of one query form, appended to `hits`. Term at a time: the postings

@@ -70,8 +70,10 @@ pub(super) fn forms(query: &str, typing: bool) -> Vec<(&str, bool)> {
             .collect(),
         None => query.split(HALF_SEPARATORS).filter(has_text).collect(),
     };
+    // Another script: letters, none of them ASCII ("1/2" is a number, not a second half).
     let latin = |half: &str| half.chars().any(|c| c.is_ascii_alphabetic());
-    let mixed_scripts = halves.iter().any(|h| latin(h)) && halves.iter().any(|h| !latin(h));
+    let other = |half: &str| !latin(half) && half.chars().any(char::is_alphabetic);
+    let mixed_scripts = halves.iter().any(|h| latin(h)) && halves.iter().any(|h| other(h));
     if halves.len() > 1 && (!spaced.is_empty() || mixed_scripts) {
         let last = halves.len() - 1;
         out.extend(
@@ -217,6 +219,7 @@ mod tests {
             "one script, no spaces"
         );
         assert_eq!(forms("AC/DC Live", true).len(), 1);
+        assert_eq!(forms("Touch Detective 2 1/2", true).len(), 1, "a fraction");
         assert_eq!(
             forms("Xevious 3D/G / セカソ", false)[1..],
             [("Xevious 3D/G", false), ("セカソ", false)]

@@ -264,3 +264,20 @@ fn partial_work_is_bounded_on_common_words() {
     assert_eq!(hits.len(), 10, "partial matches of the common words");
     assert!(hits.iter().all(|h| h.score < FULL_MATCH));
 }
+
+#[test]
+fn a_fraction_is_no_bilingual_title() {
+    let titles = [
+        "Little Nightmares II",
+        "Touch Detective 2 1/2",
+        "Touch Detective",
+    ];
+    let idx = index(&titles);
+    for query in ["Touch Detective 2 1/2", "Touvh Detective 2 1/2"] {
+        assert_eq!(
+            names(&titles, &idx.search(query, 3))[0],
+            "Touch Detective 2 1/2",
+            "{query}"
+        );
+    }
+}

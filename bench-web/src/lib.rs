@@ -197,7 +197,11 @@ impl Bench {
                 self.decode_features.add(done - opened, stored_len, raw_len);
                 self.features.push(part);
             }
-            FileRole::Details => return Err(JsError::new(&format!("{path}: a details shard"))),
+            FileRole::Details | FileRole::Covers => {
+                return Err(JsError::new(&format!(
+                    "{path}: not a search or recommend file"
+                )))
+            }
         }
         Ok(())
     }

@@ -98,11 +98,13 @@ pub fn run(args: BuildArgs) -> Result<()> {
         read.as_secs_f64()
     );
     println!(
-        "  first search shard {} | search {} | recommend {} | up front {} | details {} in {} files",
+        "  first search shard {} | search {} | recommend {} | up front {} | covers (last) {} | \
+         details {} in {} files",
         human(head),
         human(size(FileRole::Search)),
         human(size(FileRole::Recommend)),
         human(m.upfront_bytes().1),
+        human(size(FileRole::Covers)),
         human(size(FileRole::Details)),
         m.files_with_role(FileRole::Details).count()
     );

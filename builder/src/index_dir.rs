@@ -151,6 +151,7 @@ pub fn load_library(dir: &Path) -> Result<(Manifest, Library)> {
     let manifest = read_manifest(dir)?;
     let mut shards = Vec::new();
     let mut features = Vec::new();
+    let mut covers = Vec::new();
     for entry in manifest
         .files
         .iter()
@@ -159,11 +160,15 @@ pub fn load_library(dir: &Path) -> Result<(Manifest, Library)> {
         match read_part(dir, entry)? {
             Part::Titles(shard) => shards.push(shard),
             Part::Features(part) => features.push(part),
+            Part::Covers(shard) => covers.push(shard),
             Part::Details(_) => {}
         }
     }
     let mut library = Library::new();
     library.add_title_shards(shards)?;
+    for shard in covers {
+        library.add_covers(shard)?;
+    }
     for part in features {
         library.add_features(part)?;
     }

@@ -25,7 +25,12 @@ pub fn run(args: InspectArgs) -> Result<()> {
         manifest.version, manifest.format_version, manifest.built_at, manifest.source
     );
     println!("games: {}  | {}", manifest.games, manifest.attribution);
-    for role in [FileRole::Search, FileRole::Recommend, FileRole::Details] {
+    for role in [
+        FileRole::Search,
+        FileRole::Recommend,
+        FileRole::Covers,
+        FileRole::Details,
+    ] {
         let files: Vec<_> = manifest.files_with_role(role).collect();
         let stored: u64 = files.iter().map(|f| f.bytes).sum();
         let raw: u64 = files.iter().map(|f| f.raw_bytes).sum();
@@ -53,11 +58,17 @@ pub fn run(args: InspectArgs) -> Result<()> {
         .files_with_role(FileRole::Search)
         .next()
         .map_or(0, |f| f.bytes);
+    let covers: u64 = manifest
+        .files_with_role(FileRole::Covers)
+        .map(|f| f.bytes)
+        .sum();
     println!(
-        "before first search: {} | all search: {} | up front (search + recommend + manifest): {}",
+        "before first search: {} | all search: {} | up front (search + recommend + manifest): {} \
+         | later tiers' covers, fetched last: {}",
         human(first),
         human(search),
-        human(upfront + manifest.to_json().len() as u64)
+        human(upfront + manifest.to_json().len() as u64),
+        human(covers)
     );
     let problems = index_dir::verify_index(&args.dir, &manifest);
     if !problems.is_empty() {
@@ -112,6 +123,7 @@ fn print_column_bytes(
         let columns = match index_dir::read_part(dir, entry)? {
             Part::Titles(shard) => shard.stored_columns(),
             Part::Features(part) => part.stored_columns(),
+            Part::Covers(shard) => shard.stored_columns(),
             Part::Details(_) => continue,
         };
         let mut row = Vec::new();

@@ -14,8 +14,8 @@ use std::collections::{HashMap, HashSet};
 use crate::catalogue::Game;
 use crate::features::{self, Family};
 use crate::format::{
-    self, encode_postings, flags, DetailsShard, FeatureDef, FeaturePart, FileRole, GameDetails,
-    Manifest, ManifestFile, TitleShard, FORMAT_VERSION,
+    self, encode_postings, flags, CoverShard, Covers, DetailsShard, FeatureDef, FeaturePart,
+    FileRole, GameDetails, Manifest, ManifestFile, TitleShard, FORMAT_VERSION,
 };
 use crate::library::{Library, LibraryError};
 use crate::terms::{self, TermOptions};
@@ -131,7 +131,7 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
 
     // Up-front parts in the order a reader wants them: the first title shard and the first
     // feature part (first answers), the other title shards (complete search), the rest of
-    // the features (complete recommendations).
+    // the features (complete recommendations), then the later tiers' covers.
     let mut parts: Vec<EncodedPart> = chunks
         .into_iter()
         .map(|(first, chunk)| {
@@ -140,7 +140,10 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
                 main: &main[chunk.clone()],
                 notability: &notability[chunk],
             };
-            let shard = title_shard(rows, first, &platform_names);
+            let mut shard = title_shard(rows, first, &platform_names);
+            if first > 0 {
+                shard.covers = Covers::default();
+            }
             EncodedPart {
                 stem: format!("titles-{first}"),
                 role: FileRole::Search,
@@ -165,6 +168,7 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
         };
         parts.insert(at, encoded);
     }
+    parts.extend(cover_part(&games, first_tier_end));
     // On-demand parts: details shards.
     let shard_size = options.details_shard_size.max(1) as usize;
     let chunks: Vec<(usize, &[Game])> = games.chunks(shard_size).enumerate().collect();
@@ -429,6 +433,22 @@ fn title_chunks(n: usize, options: &BuildOptions) -> Vec<(u32, std::ops::Range<u
     chunks
 }
 
+/// The covers of the games after the first tier, if there are any such games.
+fn cover_part(games: &[Game], first_tier_end: usize) -> Option<EncodedPart> {
+    let later = games.get(first_tier_end..).filter(|g| !g.is_empty())?;
+    let shard = CoverShard {
+        first_game: first_tier_end as u32,
+        covers: Covers::from_ids(later.iter().map(|g| g.cover_image_id.as_deref())),
+    };
+    Some(EncodedPart {
+        stem: format!("covers-{first_tier_end}"),
+        role: FileRole::Covers,
+        raw: shard.encode(),
+        games: later.len(),
+        first: shard.first_game,
+    })
+}
+
 /// The games of one title shard with their per-game facts.
 struct TitleRows<'a> {
     games: &'a [Game],
@@ -465,25 +485,7 @@ fn title_shard(rows: TitleRows, first: u32, platform_names: &[String]) -> TitleS
                     .collect()
             })
             .collect(),
-        covers: games
-            .iter()
-            .map(|g| {
-                g.cover_image_id
-                    .as_deref()
-                    .and_then(format::cover_code)
-                    .unwrap_or(0)
-            })
-            .collect(),
-        other_covers: games
-            .iter()
-            .enumerate()
-            .filter_map(|(i, g)| {
-                let id = g.cover_image_id.as_ref()?;
-                format::cover_code(id)
-                    .is_none()
-                    .then(|| (i as u32, id.clone()))
-            })
-            .collect(),
+        covers: Covers::from_ids(games.iter().map(|g| g.cover_image_id.as_deref())),
         flags: games
             .iter()
             .zip(main)
@@ -678,6 +680,55 @@ mod tests {
     }
 
     #[test]
+    fn later_tiers_covers_arrive_last_and_reach_the_cards() {
+        let games: Vec<Game> = (1..=6)
+            .map(|id| Game {
+                cover_image_id: Some(if id == 5 {
+                    "sc_odd".into()
+                } else {
+                    format!("co{id}")
+                }),
+                ..game(id, &format!("Game {id}"), &["Puzzle"], 6 - id as usize)
+            })
+            .collect();
+        let options = BuildOptions {
+            head_titles: 2,
+            title_shard_size: 2,
+            ..BuildOptions::default()
+        };
+        let built = build_index(games, &options);
+        let mut library = Library::new();
+        let mut covers_seen = 0;
+        for (entry, (_, stored)) in built.manifest.files.iter().zip(&built.files) {
+            if entry.role == FileRole::Details {
+                continue;
+            }
+            if entry.role == FileRole::Covers {
+                assert!(library.recommendations_complete(), "covers come last");
+                let later = library.card(5).unwrap();
+                assert_eq!(later.cover, None, "a placeholder until the covers arrive");
+                covers_seen += 1;
+            }
+            library.add_file(entry, stored).unwrap();
+        }
+        assert_eq!(covers_seen, 1);
+        let covers: Vec<Option<String>> = (0..6).map(|g| library.card(g).unwrap().cover).collect();
+        let expected: Vec<Option<String>> = (0..6)
+            .map(|g| {
+                let id = library.card(g).unwrap().igdb_id;
+                Some(if id == 5 {
+                    "sc_odd".into()
+                } else {
+                    format!("co{id}")
+                })
+            })
+            .collect();
+        assert_eq!(covers, expected);
+        let head = TitleShard::decode(&gunzip(&built.files[0].1).unwrap()).unwrap();
+        assert_eq!(head.covers.len(), 2, "the first tier keeps its own covers");
+    }
+
+    #[test]
     fn builds_a_consistent_index() {
         let games = vec![
             game(1, "Obscure", &["Puzzle"], 0),
@@ -702,10 +753,11 @@ mod tests {
                 FileRole::Recommend,
                 FileRole::Search,
                 FileRole::Recommend,
+                FileRole::Covers,
                 FileRole::Details,
                 FileRole::Details
             ],
-            "first answers (first titles and features) come first"
+            "first answers (first titles and features) come first, the later covers last"
         );
         for (entry, (path, stored)) in built.manifest.files.iter().zip(&built.files) {
             assert_eq!(&entry.path, path);

@@ -6,7 +6,7 @@
 
 use crate::features::{self, Family};
 use crate::format::{
-    self, flags, FeaturePart, FormatError, ManifestFile, Part, TitleShard, MAX_GAMES,
+    self, flags, CoverShard, FeaturePart, FormatError, ManifestFile, Part, TitleShard, MAX_GAMES,
 };
 use crate::recommend::{FeatureIndex, GameFacts, RecommendError, Recommendation, Request, Scoring};
 use crate::search::{PreparedQuery, SearchHit, TitleHit, TitleIndex};
@@ -36,11 +36,9 @@ pub struct GameCard<'a> {
 pub enum LibraryError {
     #[error(transparent)]
     Format(#[from] FormatError),
-    #[error("title shard starting at game {0} overlaps one already loaded")]
+    #[error("a shard starting at game {0} overlaps one already loaded")]
     OverlappingShard(u32),
-    #[error(
-        "title shard of games {first}..+{len} reaches past the largest index ({MAX_GAMES} games)"
-    )]
+    #[error("a shard of games {first}..+{len} reaches past the largest index ({MAX_GAMES} games)")]
     ShardRange { first: u32, len: usize },
     #[error("title shards disagree on the platform table")]
     PlatformTable,
@@ -110,6 +108,8 @@ impl LoadedShard {
 #[derive(Debug, Default)]
 pub struct Library {
     shards: Vec<LoadedShard>,
+    /// Cover shards (the later tiers' covers), by first game.
+    covers: Vec<CoverShard>,
     facts: GameFacts,
     /// Feature parts as downloaded, by first game; kept until they cover the whole index so
     /// a larger prefix can be expanded again.
@@ -133,14 +133,7 @@ impl Library {
     pub fn add_title_shards(&mut self, shards: Vec<TitleShard>) -> Result<(), LibraryError> {
         for shard in shards {
             let start = shard.first_game;
-            let end = u32::try_from(shard.len())
-                .ok()
-                .and_then(|len| start.checked_add(len))
-                .filter(|&end| end <= MAX_GAMES)
-                .ok_or(LibraryError::ShardRange {
-                    first: start,
-                    len: shard.len(),
-                })?;
+            let end = checked_end(start, shard.len())?;
             if self
                 .shards
                 .iter()
@@ -183,8 +176,36 @@ impl Library {
         match part {
             Part::Titles(shard) => self.add_titles(shard),
             Part::Features(features) => self.add_features(features),
+            Part::Covers(shard) => self.add_covers(shard),
             Part::Details(_) => Ok(()),
         }
+    }
+
+    /// Adds the covers of a run of games (shown on their cards from now on).
+    pub fn add_covers(&mut self, shard: CoverShard) -> Result<(), LibraryError> {
+        let start = shard.first_game;
+        let end = checked_end(start, shard.len())?;
+        let end_of = |s: &CoverShard| s.first_game + s.len() as u32;
+        if self
+            .covers
+            .iter()
+            .any(|s| start < end_of(s) && s.first_game < end)
+        {
+            return Err(LibraryError::OverlappingShard(start));
+        }
+        let at = self.covers.partition_point(|s| s.first_game < start);
+        self.covers.insert(at, shard);
+        Ok(())
+    }
+
+    /// Cover image id of a game, from its title shard or else from a cover shard.
+    fn cover(&self, game: GameId, shard: &TitleShard, row: usize) -> Option<String> {
+        if !shard.covers.is_empty() {
+            return shard.cover(row);
+        }
+        let at = self.covers.partition_point(|s| s.first_game <= game);
+        let covers = self.covers.get(at.checked_sub(1)?)?;
+        covers.covers.get((game - covers.first_game) as usize)
     }
 
     /// Verifies, decodes and adds one stored index file (see [`format::open_part`]).
@@ -395,7 +416,7 @@ impl Library {
                 .iter()
                 .map(|&p| shard.platform_names[usize::from(p)].as_str())
                 .collect(),
-            cover: shard.cover(i),
+            cover: self.cover(game, shard, i),
             main_game: shard.flags[i] & flags::MAIN_GAME != 0,
             critic_rating: features.and_then(|f| f.critic(game)),
             genres: features.map_or_else(Vec::new, |f| f.names_in(game, Family::Genre)),
@@ -459,6 +480,15 @@ impl Library {
     }
 }
 
+/// One past the last game of a shard of `len` games from `start`, within [`MAX_GAMES`].
+fn checked_end(start: u32, len: usize) -> Result<u32, LibraryError> {
+    u32::try_from(len)
+        .ok()
+        .and_then(|len| start.checked_add(len))
+        .filter(|&end| end <= MAX_GAMES)
+        .ok_or(LibraryError::ShardRange { first: start, len })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -471,8 +501,7 @@ mod tests {
             igdb_ids: vec![113112],
             years: vec![2020],
             platforms: [[0]].into_iter().collect(),
-            covers: vec![0],
-            other_covers: vec![],
+            covers: format::Covers::from_ids([None]),
             flags: vec![flags::MAIN_GAME],
             notability: vec![255],
             aliases: vec![],

@@ -10,7 +10,9 @@ use std::sync::OnceLock;
 use playlike_core::build::{build_index, BuildOptions, BuiltIndex};
 use playlike_core::catalogue::parse_game_line;
 use playlike_core::format::envelope::{open, seal, PartKind};
-use playlike_core::format::{gunzip, DetailsShard, FeaturePart, FileRole, Manifest, TitleShard};
+use playlike_core::format::{
+    gunzip, CoverShard, DetailsShard, FeaturePart, FileRole, Manifest, TitleShard,
+};
 use playlike_core::{Game, Library};
 use proptest::prelude::*;
 
@@ -113,6 +115,23 @@ proptest! {
         if let Ok(shard) = DetailsShard::decode(&seal(PartKind::Details, &payload)) {
             let _ = shard.get(shard.first_game);
         }
+        if let Ok(shard) = CoverShard::decode(&seal(PartKind::Covers, &payload)) {
+            for row in 0..shard.len().min(64) {
+                let _ = shard.covers.get(row);
+            }
+        }
+    }
+
+    #[test]
+    fn mutated_cover_shards_decode_consistently_or_not_at_all(edits in edits()) {
+        let bytes = mutate(payload(FileRole::Covers, PartKind::Covers), &edits);
+        if let Ok(shard) = CoverShard::decode(&seal(PartKind::Covers, &bytes)) {
+            let first = shard.first_game;
+            let mut library = Library::new();
+            if library.add_covers(shard).is_ok() {
+                let _ = library.card(first);
+            }
+        }
     }
 
     #[test]
@@ -177,6 +196,11 @@ proptest! {
                 let covered: u64 = parsed.files_with_role(role).map(|f| u64::from(f.game_count)).sum();
                 prop_assert_eq!(covered, u64::from(parsed.games));
             }
+            // Cover shards hold the games from the first one they list to the end.
+            let covers: Vec<_> = parsed.files_with_role(FileRole::Covers).collect();
+            let from = covers.iter().map(|f| f.first_game).min().unwrap_or(parsed.games);
+            let covered: u64 = covers.iter().map(|f| u64::from(f.game_count)).sum();
+            prop_assert_eq!(covered, u64::from(parsed.games - from));
         }
     }
 

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use playlike_core::format::{gunzip, DetailsShard, FeaturePart, Manifest, TitleShard};
+use playlike_core::format::{gunzip, CoverShard, DetailsShard, FeaturePart, Manifest, TitleShard};
 use playlike_core::Library;
 
 fuzz_target!(|data: &[u8]| {
@@ -19,6 +19,12 @@ fuzz_target!(|data: &[u8]| {
         let _ = library.add_features(part);
     }
     let _ = DetailsShard::decode(&raw);
+    if let Ok(shard) = CoverShard::decode(&raw) {
+        let mut library = Library::new();
+        if library.add_covers(shard).is_ok() {
+            let _ = library.card(0);
+        }
+    }
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = Manifest::from_json(text);
     }

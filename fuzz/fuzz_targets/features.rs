@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use playlike_core::format::envelope::{seal, PartKind};
-use playlike_core::format::{FeaturePart, TitleShard};
+use playlike_core::format::{Covers, FeaturePart, TitleShard};
 use playlike_core::{Library, Request};
 
 /// Titles for `games` games, so a feature part can be completed.
@@ -17,8 +17,7 @@ fn titles(games: u32) -> TitleShard {
         igdb_ids: (1..=games).collect(),
         years: vec![2000; n],
         platforms: vec![[0]; n].into_iter().collect(),
-        covers: vec![0; n],
-        other_covers: Vec::new(),
+        covers: Covers::from_ids(vec![None; n]),
         flags: vec![1; n],
         notability: vec![100; n],
         aliases: Vec::new(),

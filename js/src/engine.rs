@@ -404,10 +404,12 @@ impl Engine {
         let mut titles_loaded = 0;
         for (i, entry) in files.iter().enumerate() {
             self.update(|s| {
-                s.activity = if entry.role == FileRole::Search {
-                    format!("Downloading titles ({}/{title_count})…", titles_loaded + 1)
-                } else {
-                    "Downloading recommendation data…".into()
+                s.activity = match entry.role {
+                    FileRole::Search => {
+                        format!("Downloading titles ({}/{title_count})…", titles_loaded + 1)
+                    }
+                    FileRole::Covers => "Downloading covers…".into(),
+                    _ => "Downloading recommendation data…".into(),
                 }
             });
             let (stored, from_cache) = next.take().expect("one file is pending").wait().await?;
@@ -553,8 +555,9 @@ impl Engine {
         }
         let upfront = loaded
             .manifest
-            .files_with_role(FileRole::Search)
-            .chain(loaded.manifest.files_with_role(FileRole::Recommend));
+            .files
+            .iter()
+            .filter(|f| f.role != FileRole::Details);
         for entry in upfront {
             if cache.file(&entry.sha256).await.is_some() {
                 continue;

@@ -19,6 +19,7 @@ pub enum PartKind {
     Titles = 1,
     Features = 2,
     Details = 3,
+    Covers = 4,
 }
 
 impl PartKind {
@@ -27,6 +28,7 @@ impl PartKind {
             1 => Some(Self::Titles),
             2 => Some(Self::Features),
             3 => Some(Self::Details),
+            4 => Some(Self::Covers),
             _ => None,
         }
     }

@@ -29,6 +29,9 @@ pub enum FileRole {
     Recommend,
     /// Per-game details, fetched on demand by the game page.
     Details,
+    /// Cover ids of the later tiers, fetched after every search and recommend file (cards
+    /// show a placeholder until then). The first title shard holds its own covers.
+    Covers,
 }
 
 /// One immutable file of an index.
@@ -146,8 +149,15 @@ impl Manifest {
             }
         }
         for role in [FileRole::Search, FileRole::Recommend, FileRole::Details] {
-            self.check_tiling(role)?;
+            self.check_tiling(role, 0)?;
         }
+        // Cover shards hold the covers of the tiers after the first, which keeps its own.
+        let covers_from = self
+            .files_with_role(FileRole::Covers)
+            .map(|f| f.first_game)
+            .min()
+            .unwrap_or(self.games);
+        self.check_tiling(FileRole::Covers, covers_from)?;
         if self.details_shard_size == 0 {
             return layout("details_shard_size is 0".into());
         }
@@ -162,16 +172,16 @@ impl Manifest {
         Ok(())
     }
 
-    /// The files of `role`, sorted by first game, must cover `0..games` without a gap or an
+    /// The files of `role`, sorted by first game, must cover `from..games` without a gap or an
     /// overlap (and without empty files, unless the index is empty).
-    fn check_tiling(&self, role: FileRole) -> Result<(), ManifestError> {
+    fn check_tiling(&self, role: FileRole, from: u32) -> Result<(), ManifestError> {
         let mut ranges: Vec<(u64, u64)> = self
             .files_with_role(role)
             .map(|f| (u64::from(f.first_game), u64::from(f.game_count)))
             .collect();
         ranges.sort_unstable();
         let role_name = role.name();
-        let mut next = 0u64;
+        let mut next = u64::from(from);
         for (first, count) in ranges {
             if first != next || (count == 0 && self.games > 0) {
                 return Err(ManifestError::Layout(format!(
@@ -227,6 +237,7 @@ impl FileRole {
             FileRole::Search => "search",
             FileRole::Recommend => "recommend",
             FileRole::Details => "details",
+            FileRole::Covers => "covers",
         }
     }
 }

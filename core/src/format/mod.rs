@@ -18,6 +18,7 @@
 //! IGDB id is a column; a notability byte per game gives the ranking prior.
 
 mod columns;
+mod covers;
 pub mod envelope;
 pub mod manifest;
 mod postings;
@@ -28,6 +29,7 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use columns::{ListColumn, StrColumn};
+pub use covers::{cover_code, cover_image_id, CoverShard, Covers};
 pub use envelope::PartKind;
 pub use manifest::{
     FileRole, Manifest, ManifestError, ManifestFile, RangeMismatch, Rollout, MAX_GAMES,
@@ -39,7 +41,8 @@ pub use postings::{decode_postings, encode_postings, read_varint, write_varint};
 /// 4: feature families 11 (store) and 12 (summary descriptor); format-3 readers reject them.
 /// 5: title names stored as one `'\n'`-joined text.
 /// 6: title parts carry alternative names (searched, never shown).
-pub const FORMAT_VERSION: u32 = 6;
+/// 7: the later tiers' covers in cover shards (role `covers`), fetched last.
+pub const FORMAT_VERSION: u32 = 7;
 /// Longest alternative name kept, in bytes (as the catalogue's longest title).
 pub const MAX_ALIAS_BYTES: usize = 512;
 /// Cap on decompressed size, so a gzip bomb cannot exhaust memory.
@@ -141,6 +144,7 @@ pub enum Part {
     Titles(TitleShard),
     Features(FeaturePart),
     Details(DetailsShard),
+    Covers(CoverShard),
 }
 
 /// Everything a reader checks about one stored file before using it: size and SHA-256
@@ -170,6 +174,11 @@ pub fn decode_raw_part(entry: &ManifestFile, raw: &[u8]) -> Result<Part, FormatE
             let shard = DetailsShard::decode(raw)?;
             entry.check_range(shard.first_game, shard.games.len())?;
             Part::Details(shard)
+        }
+        FileRole::Covers => {
+            let shard = CoverShard::decode(raw)?;
+            entry.check_range(shard.first_game, shard.len())?;
+            Part::Covers(shard)
         }
     };
     Ok(part)
@@ -257,11 +266,9 @@ pub struct TitleShard {
     pub years: Vec<u16>,
     /// Per game, indexes into `platform_names`.
     pub platforms: ListColumn<u16>,
-    /// Cover image ids of the usual shape `co` + base 36 (see [`cover_code`]); 0 = none or
-    /// listed in `other_covers`.
-    pub covers: Vec<u32>,
-    /// `(row, image id)` of covers whose id has another shape.
-    pub other_covers: Vec<(u32, String)>,
+    /// Cover image ids: one per game in the first shard, none (`covers.is_empty()`) in a shard
+    /// whose covers are in a [`CoverShard`].
+    pub covers: Covers,
     pub flags: Vec<u8>,
     /// Notability prior on a log-rank scale: 255 for the best-known game, falling with
     /// `ln(rank)` (see [`notability_byte`]).
@@ -273,8 +280,7 @@ pub struct TitleShard {
 
 /// How a title shard is stored: the same columns, packed. Names as one `'\n'`-joined text
 /// (no length bytes between them, which gzip compresses worse); IGDB ids (ascending within a
-/// shard) as varint deltas; covers as byte planes (all low bytes, then the next…), which
-/// gzip compresses far better than interleaved integers.
+/// shard) as varint deltas; covers as in a [`CoverShard`], or empty.
 #[derive(Serialize, Deserialize)]
 struct StoredTitles {
     first_game: u32,
@@ -286,8 +292,8 @@ struct StoredTitles {
     year_offsets: Vec<u8>,
     /// Per game, the number of platforms then their indexes, as varints.
     platform_lists: Vec<u8>,
-    cover_planes: Vec<u8>,
-    other_covers: Vec<(u32, String)>,
+    /// Rows `0..games`, or no rows at all.
+    covers: covers::StoredCovers,
     flags: Vec<u8>,
     notability: Vec<u8>,
     aliases: Vec<(u32, String)>,
@@ -313,68 +319,10 @@ pub fn notability_byte(rank: usize, games: usize) -> u8 {
         .clamp(0.0, 255.0) as u8
 }
 
-/// Splits `u32`s into 4 byte planes.
-fn to_planes(values: &[u32]) -> Vec<u8> {
-    (0..4)
-        .flat_map(|plane| values.iter().map(move |v| (v >> (8 * plane)) as u8))
-        .collect()
-}
-
-fn from_planes(bytes: &[u8], n: usize) -> Result<Vec<u32>, FormatError> {
-    if bytes.len() != 4 * n {
-        return Err(FormatError::Inconsistent(format!(
-            "cover planes hold {} bytes for {n} rows",
-            bytes.len()
-        )));
-    }
-    Ok((0..n)
-        .map(|i| {
-            (0..4).fold(0u32, |v, plane| {
-                v | u32::from(bytes[plane * n + i]) << (8 * plane)
-            })
-        })
-        .collect())
-}
-
-/// `co1w60` → a number (base 36 after `co`, plus one so 0 means none). `None` for ids of
-/// any other shape, which are stored as text.
-pub fn cover_code(image_id: &str) -> Option<u32> {
-    let digits = image_id.strip_prefix("co")?;
-    if digits.is_empty() || digits.len() > 6 || digits.starts_with('0') {
-        return None;
-    }
-    let value = u64::from_str_radix(digits, 36).ok()?;
-    if digits.bytes().any(|b| b.is_ascii_uppercase()) {
-        return None;
-    }
-    u32::try_from(value + 1).ok()
-}
-
-/// The image id behind a [`cover_code`].
-pub fn cover_image_id(code: u32) -> Option<String> {
-    let mut value = code.checked_sub(1)?;
-    let mut digits = Vec::new();
-    loop {
-        digits.push(char::from_digit(value % 36, 36).expect("base 36 digit"));
-        value /= 36;
-        if value == 0 {
-            break;
-        }
-    }
-    Some(format!("co{}", digits.iter().rev().collect::<String>()))
-}
-
 impl TitleShard {
-    /// Cover image id of row `i`.
+    /// Cover image id of row `i`, if this shard holds covers.
     pub fn cover(&self, i: usize) -> Option<String> {
-        match self.covers.get(i) {
-            Some(&code) if code > 0 => cover_image_id(code),
-            _ => self
-                .other_covers
-                .binary_search_by_key(&(i as u32), |(row, _)| *row)
-                .ok()
-                .map(|at| self.other_covers[at].1.clone()),
-        }
+        self.covers.get(i)
     }
 
     pub fn len(&self) -> usize {
@@ -395,18 +343,22 @@ impl TitleShard {
     pub fn stored_columns(&self) -> Vec<(&'static str, Vec<u8>)> {
         let s = self.stored();
         let bytes = |value: &dyn erased::Encode| value.postcard();
-        vec![
+        let covers = CoverShard {
+            first_game: self.first_game,
+            covers: self.covers.clone(),
+        };
+        let mut columns = vec![
             ("platform_names", bytes(&s.platform_names)),
             ("names", bytes(&s.names)),
             ("igdb_ids", bytes(&s.igdb_id_deltas)),
             ("years", bytes(&s.year_offsets)),
             ("platforms", bytes(&s.platform_lists)),
-            ("covers", bytes(&s.cover_planes)),
-            ("other_covers", bytes(&s.other_covers)),
             ("flags", bytes(&s.flags)),
             ("notability", bytes(&s.notability)),
             ("aliases", bytes(&s.aliases)),
-        ]
+        ];
+        columns.extend(covers.stored_columns());
+        columns
     }
 
     fn stored(&self) -> StoredTitles {
@@ -427,8 +379,7 @@ impl TitleShard {
             igdb_id_deltas,
             year_offsets: self.years.iter().map(|&y| year_offset(y)).collect(),
             platform_lists,
-            cover_planes: to_planes(&self.covers),
-            other_covers: self.other_covers.clone(),
+            covers: self.covers.stored(),
             flags: self.flags.clone(),
             notability: self.notability.clone(),
             aliases: self.aliases.clone(),
@@ -465,6 +416,9 @@ impl TitleShard {
         let platforms =
             decode_platform_lists(&stored.platform_lists, n, stored.platform_names.len())
                 .map_err(|e| in_column("platforms", e))?;
+        let cover_rows = if stored.covers.is_empty() { 0 } else { n };
+        let covers =
+            Covers::from_stored(stored.covers, cover_rows).map_err(|e| in_column("covers", e))?;
         let shard = TitleShard {
             first_game: stored.first_game,
             platform_names: stored.platform_names,
@@ -476,24 +430,11 @@ impl TitleShard {
                 .map(|&o| if o == 0 { 0 } else { YEAR_BASE + u16::from(o) })
                 .collect(),
             platforms,
-            covers: from_planes(&stored.cover_planes, n)?,
-            other_covers: stored.other_covers,
+            covers,
             flags: stored.flags,
             notability: stored.notability,
             aliases: stored.aliases,
         };
-        let mut previous_row = None;
-        for (row, id) in &shard.other_covers {
-            if *row as usize >= n
-                || previous_row >= Some(*row)
-                || !crate::catalogue::is_image_id(id)
-            {
-                return Err(FormatError::Inconsistent(format!(
-                    "bad cover entry for row {row}"
-                )));
-            }
-            previous_row = Some(*row);
-        }
         check_aliases(&shard.aliases, n)?;
         Ok(shard)
     }
@@ -687,8 +628,7 @@ mod tests {
             igdb_ids: vec![26226, 113112],
             years: vec![2020, 2018],
             platforms: [vec![0, 1], vec![1]].into_iter().collect(),
-            covers: vec![cover_code("co39vc").unwrap(), 0],
-            other_covers: vec![(1, "sc_odd".into())],
+            covers: Covers::from_ids([Some("co39vc"), Some("sc_odd")]),
             flags: vec![flags::MAIN_GAME, flags::MAIN_GAME],
             notability: vec![255, 200],
             aliases: vec![
@@ -732,17 +672,19 @@ mod tests {
     }
 
     #[test]
-    fn cover_ids_pack_into_numbers() {
-        for id in ["co1w60", "co39vc", "co1", "cozzzzzz"] {
-            assert_eq!(cover_image_id(cover_code(id).unwrap()).as_deref(), Some(id));
-        }
-        for odd in ["co01ab", "sc1234", "co", "coABC", "co1234567"] {
-            assert_eq!(cover_code(odd), None, "{odd}");
-        }
+    fn title_shards_hold_covers_or_leave_them_to_a_cover_shard() {
         let shard = tiny_titles();
         assert_eq!(shard.cover(0).as_deref(), Some("co39vc"));
         assert_eq!(shard.cover(1).as_deref(), Some("sc_odd"));
         assert_eq!(shard.cover(5), None);
+        let mut coverless = tiny_titles();
+        coverless.covers = Covers::default();
+        let back = TitleShard::decode(&coverless.encode()).unwrap();
+        assert_eq!((back.len(), back.cover(0)), (2, None));
+        let mut short = tiny_titles();
+        short.covers.codes.pop();
+        let err = TitleShard::decode(&short.encode()).unwrap_err();
+        assert!(err.to_string().contains("covers"), "{err}");
     }
 
     #[test]
@@ -857,7 +799,7 @@ mod tests {
 
     #[test]
     fn files_of_older_formats_are_rejected() {
-        for old in [2u32, 3, 4] {
+        for old in [2u32, 3, 4, 5, 6] {
             let mut bytes = tiny_titles().encode();
             bytes[4..8].copy_from_slice(&old.to_le_bytes());
             let err = TitleShard::decode(&bytes).unwrap_err();

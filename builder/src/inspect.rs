@@ -155,7 +155,7 @@ fn print_feature_bytes(
     dir: &std::path::Path,
     manifest: &playlike_core::format::Manifest,
 ) -> Result<()> {
-    use playlike_core::format::{decode_postings, encode_postings, gzip, Part};
+    use playlike_core::format::{decode_postings, gzip, Part, PostingsWriter};
     // Feature ids are global: a later part has postings for the features earlier parts define.
     let mut families: Vec<u8> = Vec::new();
     for entry in manifest.files_with_role(FileRole::Recommend) {
@@ -171,7 +171,10 @@ fn print_feature_bytes(
                 names[at].push('\n');
             }
         }
-        let mut postings = vec![Vec::new(); Family::ALL.len()];
+        let mut postings: Vec<PostingsWriter> = Family::ALL
+            .iter()
+            .map(|_| PostingsWriter::default())
+            .collect();
         let mut pos = 0;
         for (&count, family) in part.counts.iter().zip(&families) {
             let mut ids = Vec::new();
@@ -183,9 +186,10 @@ fn print_feature_bytes(
                 &mut ids,
             )?;
             if let Some(at) = Family::ALL.iter().position(|&f| f as u8 == *family) {
-                encode_postings(&ids, &mut postings[at]);
+                postings[at].push(&ids, part.games);
             }
         }
+        let postings: Vec<Vec<u8>> = postings.into_iter().map(PostingsWriter::finish).collect();
         let rows: Vec<String> = Family::ALL
             .iter()
             .enumerate()

@@ -14,8 +14,8 @@ use std::collections::{HashMap, HashSet};
 use crate::catalogue::Game;
 use crate::features::{self, Family};
 use crate::format::{
-    self, encode_postings, flags, CoverShard, Covers, DetailsShard, FeatureDef, FeaturePart,
-    FileRole, GameDetails, Manifest, ManifestFile, TitleShard, FORMAT_VERSION,
+    self, flags, CoverShard, Covers, DetailsShard, FeatureDef, FeaturePart, FileRole, GameDetails,
+    Manifest, ManifestFile, PostingsWriter, TitleShard, FORMAT_VERSION,
 };
 use crate::library::{Library, LibraryError};
 use crate::terms::{self, TermOptions};
@@ -331,13 +331,12 @@ fn feature_parts(
     }
     let tier_end = tier_end.min(games.len()) as u32;
     // Features of the first tier first (so its part defines a prefix of the ids), then by
-    // family, most common first: readers and `inspect` like it that way.
+    // family and name, so the stored names share prefixes (see `format::feature_defs`).
     let in_first_tier = |i: usize| postings[i].first().is_some_and(|&g| g < tier_end);
     order.sort_by(|&a, &b| {
         in_first_tier(b)
             .cmp(&in_first_tier(a))
             .then(defs[a].0.cmp(&defs[b].0))
-            .then(postings[b].len().cmp(&postings[a].len()))
             .then(defs[a].1.cmp(&defs[b].1))
     });
     let first_tier_features = order.iter().take_while(|&&i| in_first_tier(i)).count();
@@ -360,14 +359,14 @@ fn feature_parts(
         .filter(|(range, _)| !range.is_empty() || games.is_empty())
         .map(|(range, defined)| {
             let known = &order[..defined.end];
-            let mut bytes = Vec::new();
+            let mut writer = PostingsWriter::default();
             let mut counts = Vec::with_capacity(known.len());
             for &i in known {
                 let list = &postings[i];
                 let from = list.partition_point(|&g| g < range.start);
                 let to = list.partition_point(|&g| g < range.end);
                 let relative: Vec<u32> = list[from..to].iter().map(|g| g - range.start).collect();
-                encode_postings(&relative, &mut bytes);
+                writer.push(&relative, range.len() as u32);
                 counts.push(relative.len() as u32);
             }
             FeaturePart {
@@ -384,7 +383,7 @@ fn feature_parts(
                     })
                     .collect(),
                 counts,
-                postings: bytes,
+                postings: writer.finish(),
                 critic: critic[range.start as usize..range.end as usize].to_vec(),
             }
         })

@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use crate::features::{self, idf, DerivedFeature, Family};
-use crate::format::{decode_postings, FeatureDef, FeaturePart, FormatError};
+use crate::format::{decode_postings, postings_end_at, FeatureDef, FeaturePart, FormatError};
 
 /// Share of a disliked game's vector subtracted from the query.
 const DISLIKE_WEIGHT: f32 = 0.6;
@@ -350,7 +350,7 @@ impl FeatureIndex {
         if parts
             .iter()
             .zip(&pos)
-            .any(|(p, &at)| at != p.postings.len())
+            .any(|(p, &at)| !postings_end_at(&p.postings, at))
         {
             return Err(FormatError::Inconsistent("trailing postings bytes".into()));
         }

@@ -8,7 +8,7 @@
 //! - [`TitleShard`] (role `search`): names, ids, years, platforms and covers of a contiguous
 //!   range of games — enough for title search and result cards. The first shard holds the
 //!   most notable games so search starts before the rest arrives.
-//! - [`FeaturePart`] (role `recommend`): the sparse feature vocabulary, delta-varint postings
+//! - [`FeaturePart`] (role `recommend`): the sparse feature vocabulary, Rice-coded postings
 //!   and the numeric columns the recommender scores with.
 //! - [`DetailsShard`] (role `details`): what only a game page shows, fetched on demand.
 //!
@@ -20,6 +20,7 @@
 mod columns;
 mod covers;
 pub mod envelope;
+mod feature_defs;
 pub mod manifest;
 mod postings;
 
@@ -34,7 +35,10 @@ pub use envelope::PartKind;
 pub use manifest::{
     FileRole, Manifest, ManifestError, ManifestFile, RangeMismatch, Rollout, MAX_GAMES,
 };
-pub use postings::{decode_postings, encode_postings, read_varint, write_varint};
+pub use postings::{
+    decode_ascending, decode_postings, encode_ascending, postings_end_at, read_varint,
+    write_varint, PostingsWriter,
+};
 
 /// Version of every file this crate writes; readers reject any other.
 /// 3: payloads encoded with postcard instead of bincode.
@@ -42,7 +46,8 @@ pub use postings::{decode_postings, encode_postings, read_varint, write_varint};
 /// 5: title names stored as one `'\n'`-joined text.
 /// 6: title parts carry alternative names (searched, never shown).
 /// 7: the later tiers' covers in cover shards (role `covers`), fetched last.
-pub const FORMAT_VERSION: u32 = 7;
+/// 8: Rice-coded postings; feature definitions column by column, names front-coded.
+pub const FORMAT_VERSION: u32 = 8;
 /// Longest alternative name kept, in bytes (as the catalogue's longest title).
 pub const MAX_ALIAS_BYTES: usize = 512;
 /// Cap on decompressed size, so a gzip bomb cannot exhaust memory.
@@ -363,7 +368,7 @@ impl TitleShard {
 
     fn stored(&self) -> StoredTitles {
         let mut igdb_id_deltas = Vec::new();
-        encode_postings(&self.igdb_ids, &mut igdb_id_deltas);
+        encode_ascending(&self.igdb_ids, &mut igdb_id_deltas);
         let mut platform_lists = Vec::new();
         for list in self.platforms.iter() {
             write_varint(list.len() as u32, &mut platform_lists);
@@ -408,7 +413,7 @@ impl TitleShard {
         let names = StrColumn::from_joined(stored.names, n).map_err(|e| in_column("names", e))?;
         let mut igdb_ids = Vec::with_capacity(n);
         let mut pos = 0;
-        decode_postings(&stored.igdb_id_deltas, &mut pos, n, u32::MAX, &mut igdb_ids)
+        decode_ascending(&stored.igdb_id_deltas, &mut pos, n, u32::MAX, &mut igdb_ids)
             .map_err(|e| in_column("igdb_ids", e))?;
         if pos != stored.igdb_id_deltas.len() {
             return Err(FormatError::Inconsistent("trailing IGDB id bytes".into()));
@@ -506,7 +511,7 @@ pub struct FeatureDef {
 /// they have. Feature ids are global: part `k` defines ids `first_feature ..` and has postings
 /// for every id defined so far. Document frequencies (`df`) and `total_games` are those of the
 /// whole index, so a game's weights are the same whichever parts are loaded.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FeaturePart {
     pub first_game: u32,
     pub games: u32,
@@ -520,22 +525,49 @@ pub struct FeaturePart {
     /// games have it.
     pub counts: Vec<u32>,
     /// For each feature in id order, `counts[f]` ascending game ids relative to
-    /// `first_game`, delta-varint encoded.
+    /// `first_game`, Rice-coded into one bit stream (see [`PostingsWriter`]).
     pub postings: Vec<u8>,
     /// Critic rating of this part's games: 0 = none, otherwise rating 0–100 stored as value + 1.
     pub critic: Vec<u8>,
 }
 
+/// How a feature part is stored: the same fields, definitions column by column (see
+/// [`feature_defs`]).
+#[derive(Serialize, Deserialize)]
+struct StoredFeatures {
+    first_game: u32,
+    games: u32,
+    total_games: u32,
+    first_feature: u32,
+    features: feature_defs::StoredDefs,
+    counts: Vec<u32>,
+    postings: Vec<u8>,
+    critic: Vec<u8>,
+}
+
 impl FeaturePart {
     pub fn encode(&self) -> Vec<u8> {
-        encode_part(PartKind::Features, self)
+        let stored = StoredFeatures {
+            first_game: self.first_game,
+            games: self.games,
+            total_games: self.total_games,
+            first_feature: self.first_feature,
+            features: feature_defs::StoredDefs::new(&self.features),
+            counts: self.counts.clone(),
+            postings: self.postings.clone(),
+            critic: self.critic.clone(),
+        };
+        encode_part(PartKind::Features, &stored)
     }
 
     /// Each stored column on its own (postcard bytes, before compression).
     pub fn stored_columns(&self) -> Vec<(&'static str, Vec<u8>)> {
         let bytes = |value: &dyn erased::Encode| value.postcard();
         vec![
-            ("features", bytes(&self.features)),
+            (
+                "features",
+                bytes(&feature_defs::StoredDefs::new(&self.features)),
+            ),
             ("counts", bytes(&self.counts)),
             ("postings", bytes(&self.postings)),
             ("critic", bytes(&self.critic)),
@@ -544,7 +576,17 @@ impl FeaturePart {
 
     /// Decodes and checks ranges and column lengths; postings are checked when expanded.
     pub fn decode(bytes: &[u8]) -> Result<Self, FormatError> {
-        let part: FeaturePart = decode_part(PartKind::Features, bytes)?;
+        let stored: StoredFeatures = decode_part(PartKind::Features, bytes)?;
+        let part = FeaturePart {
+            first_game: stored.first_game,
+            games: stored.games,
+            total_games: stored.total_games,
+            first_feature: stored.first_feature,
+            features: stored.features.load()?,
+            counts: stored.counts,
+            postings: stored.postings,
+            critic: stored.critic,
+        };
         let inconsistent = |what: String| Err(FormatError::Inconsistent(what));
         let n = part.games as usize;
         if u64::from(part.first_game) + u64::from(part.games) > u64::from(part.total_games) {
@@ -567,7 +609,8 @@ impl FeaturePart {
             ));
         }
         let total: u64 = part.counts.iter().map(|&c| u64::from(c)).sum();
-        if total > part.postings.len() as u64 || part.counts.iter().any(|&c| c > part.games) {
+        // Every posting takes at least one bit.
+        if total > 8 * part.postings.len() as u64 || part.counts.iter().any(|&c| c > part.games) {
             return inconsistent(format!(
                 "{total} postings cannot fit in {} bytes for {n} games",
                 part.postings.len()
@@ -799,7 +842,7 @@ mod tests {
 
     #[test]
     fn files_of_older_formats_are_rejected() {
-        for old in [2u32, 3, 4, 5, 6] {
+        for old in [2u32, 3, 4, 5, 6, 7] {
             let mut bytes = tiny_titles().encode();
             bytes[4..8].copy_from_slice(&old.to_le_bytes());
             let err = TitleShard::decode(&bytes).unwrap_err();

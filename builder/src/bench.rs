@@ -8,7 +8,12 @@ use std::time::Instant;
 use anyhow::{bail, Result};
 use playlike_core::bench::{self, Timings, MARKDOWN_HEADER};
 
-use crate::index_dir;
+use crate::{heap, index_dir};
+
+/// Bytes as MiB.
+fn mib(bytes: usize) -> String {
+    format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
+}
 
 #[derive(clap::Args)]
 pub struct BenchArgs {
@@ -31,9 +36,20 @@ pub struct BenchArgs {
 }
 
 pub fn run(args: BenchArgs) -> Result<()> {
+    heap::reset_peak();
+    let heap_before = heap::live();
     let started = Instant::now();
     let (manifest, library) = index_dir::load_library(&args.index)?;
     let load_ms = started.elapsed().as_secs_f64() * 1e3;
+    let heap_line = match (heap_before, heap::live(), heap::peak()) {
+        (Some(before), Some(live), Some(peak)) => format!(
+            "heap of the loaded library (native; wasm32 has half-width pointers): {} live, \
+             {} at the peak of loading",
+            mib(live.saturating_sub(before)),
+            mib(peak.saturating_sub(before))
+        ),
+        _ => "heap: not counted (the counting allocator is not installed)".into(),
+    };
     println!(
         "index {} ({} games) from {}; native, {} cores",
         manifest.version,
@@ -41,7 +57,8 @@ pub fn run(args: BenchArgs) -> Result<()> {
         args.index.display(),
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
-    println!("load (read, verify, gunzip, decode, build search and features): {load_ms:.0} ms\n");
+    println!("load (read, verify, gunzip, decode, build search and features): {load_ms:.0} ms");
+    println!("{heap_line}\n");
     let first = index_dir::load_first_part(&args.index)?;
     let (overlap, compared) =
         bench::first_answer_overlap(&first, &library, args.overlap_games, args.seed);

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod eval;
 pub mod eval_search;
 pub mod fetch;
+pub mod heap;
 pub mod index_dir;
 pub mod ingest;
 pub mod inspect;

@@ -155,9 +155,9 @@ struct TermMatch {
 }
 
 impl TermMatch {
-    /// Matches dictionary words only: no initials, no split compound, required.
+    /// Matches words or initials, not a split compound, and is required.
     fn is_plain(&self) -> bool {
-        self.acronyms.is_empty() && self.splits.is_empty() && !self.optional
+        self.splits.is_empty() && !self.optional
     }
 }
 
@@ -470,7 +470,9 @@ impl TitleIndex {
                 .iter()
                 .map(|&(w, _)| self.rows_with(w).len())
                 .sum::<usize>();
-            if !word.optional {
+            // A word the dictionary has (or starts) is not split: "daydre" is "daydream"
+            // being typed, not "day" + "dre…"; "deadcells" is no title word, so it is split.
+            if !word.optional && self.postings_of(&term.ranges[0]) == 0 {
                 term.splits = self.split_compound(word);
                 term.postings += term
                     .splits
@@ -785,35 +787,46 @@ impl TitleIndex {
         }
     }
 
-    /// Full matches of a one-word query that only matches dictionary words (no initials, no
-    /// split compound): each row's quality comes from the postings, read best word first, so
-    /// the rows' own word lists are never read — the costly part of scoring the thousands of
-    /// rows of a short prefix.
+    /// Full matches of a one-word query with no split compound: each row's quality comes
+    /// from the postings (its words, then its initials), read best first, so the rows' own
+    /// word lists are never read — the costly part of scoring the thousands of rows of a
+    /// short prefix.
     fn one_word_matches(&self, term: &TermMatch, form: &Form, hits: &mut Vec<RowHit>) {
-        let mut words: Vec<(u32, f32)> = term
+        // `None` stands for the rows whose initials the word is; at equal quality, words
+        // come first (as in `row_quality`).
+        let mut sources: Vec<(Option<u32>, f32)> = term
             .ranges
             .iter()
             .flat_map(|range| range.clone())
-            .map(|w| (w, self.quality(term, w)))
-            .chain(term.others.iter().copied())
+            .map(|w| (Some(w), self.quality(term, w)))
+            .chain(term.others.iter().map(|&(w, quality)| (Some(w), quality)))
             .collect();
-        words.sort_by(|a, b| b.1.total_cmp(&a.1));
+        if !term.acronyms.is_empty() {
+            sources.push((None, ACRONYM_QUALITY));
+        }
+        sources.sort_by(|a, b| b.1.total_cmp(&a.1));
         let mut seen = vec![0u64; (self.games + self.alias_game.len()).div_ceil(64)];
-        for (w, quality) in words {
-            for &row in self.rows_with(w) {
-                let (at, bit) = (row as usize / 64, 1u64 << (row % 64));
-                if seen[at] & bit == 0 {
-                    seen[at] |= bit;
-                    let c = Coverage {
-                        quality,
-                        counted: 1,
-                        matched: 1,
-                        covered: 1,
-                        ..Coverage::default()
-                    };
-                    let score = self.scored_full(row, &c, form);
-                    hits.push(RowHit { row, score });
-                }
+        let mut score = |row: u32, quality: f32, covered: usize| {
+            let (at, bit) = (row as usize / 64, 1u64 << (row % 64));
+            if seen[at] & bit == 0 {
+                seen[at] |= bit;
+                let c = Coverage {
+                    quality,
+                    counted: 1,
+                    matched: 1,
+                    covered,
+                    ..Coverage::default()
+                };
+                let score = self.scored_full(row, &c, form);
+                hits.push(RowHit { row, score });
+            }
+        };
+        for (source, quality) in sources {
+            match source {
+                Some(w) => self.rows_with(w).iter().for_each(|&r| score(r, quality, 1)),
+                None => self.acronyms[term.acronyms.clone()]
+                    .iter()
+                    .for_each(|&(_, r)| score(r, quality, term.acronym_letters)),
             }
         }
     }

@@ -6,16 +6,17 @@
 //! parameter in turn tries a few values around its current one and keeps the best if it beats
 //! the current objective by more than `--min-gain`; a round visits every parameter. The
 //! objective is the mean of recall@10 over all candidates and recall@10 within the truth's
-//! universe. At the end the shipped and the fitted parameters are scored on the whole fit
-//! part and on the held-out part, which no step looked at, and the fitted parameters are
-//! printed for copying into [`Scoring::default`].
+//! universe. At the end the starting (shipped, or `--set`) and the fitted parameters are
+//! scored on the whole fit part and on the held-out part, which no step looked at, and the
+//! fitted parameters are printed for copying into [`Scoring::default`]. `--params` fits only
+//! some parameters; `--quick` stops after the ascent.
 //!
 //! Only global parameters are fitted (family weights, bonuses, the prior, normalisation,
 //! candidate rules): nothing per game is derived from the truth.
 
 use std::path::PathBuf;
 
-use anyhow::{ensure, Result};
+use anyhow::{ensure, Context, Result};
 use playlike_core::features::Family;
 use playlike_core::recommend::{Scoring, MAX_K};
 use playlike_core::Library;
@@ -39,6 +40,16 @@ pub struct TuneArgs {
     /// Smallest gain of the objective a step must bring to be kept.
     #[arg(long, default_value_t = 0.0003)]
     pub min_gain: f64,
+    /// Fit only these parameters (names as printed, e.g. `Prior,PriorScale,weight.genre`);
+    /// the others keep their shipped values. Default: all.
+    #[arg(long, value_delimiter = ',')]
+    pub params: Vec<String>,
+    /// Start from the shipped parameters with these replaced (`NAME=VALUE`, repeatable).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Only the ascent on the sample: skip scoring the start and the fit on the whole halves.
+    #[arg(long)]
+    pub quick: bool,
 }
 
 /// One fitted parameter.
@@ -48,6 +59,7 @@ enum Param {
     GenreBonus,
     Prior,
     PriorPower,
+    HubPenalty,
     YearBonus,
     YearScale,
     NormPower,
@@ -69,6 +81,7 @@ impl Param {
             Param::GenreBonus => s.genre_bonus,
             Param::Prior => s.prior,
             Param::PriorPower => s.prior_power,
+            Param::HubPenalty => s.hub_penalty,
             Param::YearBonus => s.year_bonus,
             Param::YearScale => s.year_scale,
             Param::NormPower => s.norm_power,
@@ -83,6 +96,7 @@ impl Param {
             Param::GenreBonus => s.genre_bonus = value,
             Param::Prior => s.prior = value,
             Param::PriorPower => s.prior_power = value,
+            Param::HubPenalty => s.hub_penalty = value,
             Param::YearBonus => s.year_bonus = value,
             Param::YearScale => s.year_scale = value,
             Param::NormPower => s.norm_power = value,
@@ -95,6 +109,8 @@ impl Param {
     fn tries(self, value: f32) -> Vec<f32> {
         match self {
             Param::Weight(_) | Param::GenreBonus | Param::Prior | Param::YearBonus => scaled(value),
+            Param::HubPenalty if value == 0.0 => vec![0.5, 1.0, 2.0, 4.0],
+            Param::HubPenalty => scaled(value),
             Param::YearScale | Param::CommonShare | Param::PriorPower => positive(value),
             Param::NormPower => stepped(value),
             Param::MinCandidates => candidate_counts(value),
@@ -151,6 +167,7 @@ fn params(library: &Library) -> Vec<Param> {
             Param::GenreBonus,
             Param::Prior,
             Param::PriorPower,
+            Param::HubPenalty,
             Param::YearBonus,
             Param::YearScale,
             Param::NormPower,
@@ -158,6 +175,41 @@ fn params(library: &Library) -> Vec<Param> {
             Param::MinCandidates,
         ])
         .collect()
+}
+
+/// The parameters `--params` names (all when it names none); an unknown name is an error.
+fn chosen_params(library: &Library, names: &[String]) -> Result<Vec<Param>> {
+    let all = params(library);
+    if let Some(unknown) = names.iter().find(|n| !all.iter().any(|p| p.name() == **n)) {
+        let known: Vec<String> = all.iter().map(|p| p.name()).collect();
+        anyhow::bail!(
+            "--params: no parameter {unknown} (known: {})",
+            known.join(", ")
+        );
+    }
+    Ok(all
+        .into_iter()
+        .filter(|p| names.is_empty() || names.contains(&p.name()))
+        .collect())
+}
+
+/// `scoring` with the `NAME=VALUE` replacements of `--set`.
+fn with_values(library: &Library, mut scoring: Scoring, set: &[String]) -> Result<Scoring> {
+    let all = params(library);
+    for assignment in set {
+        let (name, value) = assignment
+            .split_once('=')
+            .with_context(|| format!("--set {assignment}: expected NAME=VALUE"))?;
+        let param = all
+            .iter()
+            .find(|p| p.name() == name)
+            .with_context(|| format!("--set {assignment}: no parameter {name}"))?;
+        let value: f32 = value
+            .parse()
+            .with_context(|| format!("--set {assignment}: {value} is not a number"))?;
+        param.set(&mut scoring, value);
+    }
+    Ok(scoring)
 }
 
 /// The objective on some queries: mean of recall@10 over all candidates and in the universe.
@@ -193,9 +245,15 @@ pub fn run(args: TuneArgs) -> Result<()> {
         .features()
         .map(|f| f.scoring().clone())
         .unwrap_or_default();
-    let fitted = ascend(&mut library, &truth, &sample, shipped.clone(), &args);
+    let params = chosen_params(&library, &args.params)?;
+    let start = with_values(&library, shipped, &args.set)?;
+    let fitted = ascend(&mut library, &truth, &sample, start.clone(), &params, &args);
+    if args.quick {
+        println!("\nfitted: {fitted:#?}");
+        return Ok(());
+    }
     println!("\n| parameters | part | all candidates | universe |\n| --- | --- | --- | --- |");
-    for (name, scoring) in [("shipped", &shipped), ("fitted", &fitted)] {
+    for (name, scoring) in [("start", &start), ("fitted", &fitted)] {
         library.set_scoring(scoring.clone());
         for (part, queries) in [("fit", &fit), ("held out", &held)] {
             let (_, all, universe) = objective(&library, &truth, queries);
@@ -216,9 +274,9 @@ fn ascend(
     truth: &Truth,
     sample: &[u64],
     start: Scoring,
+    params: &[Param],
     args: &TuneArgs,
 ) -> Scoring {
-    let params = params(library);
     let mut current = start;
     library.set_scoring(current.clone());
     let (mut best, all, universe) = objective(library, truth, sample);
@@ -229,7 +287,7 @@ fn ascend(
     );
     for round in 1..=args.rounds {
         let mut moved = false;
-        for param in &params {
+        for param in params {
             let value = param.get(&current);
             let mut choice: Option<(f64, f32)> = None;
             for candidate in param.tries(value) {

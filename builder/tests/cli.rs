@@ -448,4 +448,42 @@ fn tune_fits_on_one_part_and_reports_the_other() {
         "1",
     ]);
     assert!(!bad.status.success(), "a split must leave a held-out part");
+    let tune = |extra: &[&str]| -> Output {
+        let mut args = vec![
+            "tune",
+            "--index",
+            out.to_str().unwrap(),
+            "--truth",
+            truth.to_str().unwrap(),
+            "--sample",
+            "0",
+        ];
+        args.extend_from_slice(extra);
+        playlike(&args)
+    };
+    let quick = tune(&["--quick", "--params", "HubPenalty", "--set", "Prior=0.25"]);
+    assert!(quick.status.success(), "{}", text(&quick.stderr));
+    let report = text(&quick.stdout);
+    assert!(
+        report.contains("round 1 HubPenalty") && !report.contains("round 1 Prior "),
+        "only the named parameter moves: {report}"
+    );
+    assert!(report.contains("prior: 0.25,"), "{report}");
+    assert!(!report.contains("| fitted | held out |"), "{report}");
+    for (extra, message) in [
+        (["--params", "NoSuch"], "--params: no parameter NoSuch"),
+        (
+            ["--set", "Prior=lots"],
+            "--set Prior=lots: lots is not a number",
+        ),
+        (["--set", "NoSuch=1"], "--set NoSuch=1: no parameter NoSuch"),
+    ] {
+        let refused = tune(&extra);
+        assert!(!refused.status.success());
+        assert!(
+            text(&refused.stderr).contains(message),
+            "{}",
+            text(&refused.stderr)
+        );
+    }
 }

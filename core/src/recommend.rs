@@ -25,6 +25,9 @@ const HIDDEN_GEMS_PRIOR: f32 = 0.05;
 /// An explanation names a kind of evidence only if it gave at least this share of the
 /// similarity, and within it the items giving at least this share of its strongest one.
 const EXPLAINED_SHARE: f32 = 0.05;
+/// Fewest first-part games the hub penalty's centroid is taken over (see
+/// [`FeatureIndex::hubness`]).
+const HUB_REFERENCE_GAMES: usize = 1_000;
 /// Per-game flags of one query's accumulation.
 const REACHED: u8 = 1;
 const SHARES_GENRE: u8 = 2;
@@ -55,6 +58,11 @@ pub struct Scoring {
     /// Shape of the prior: it grows with the notability byte (0–1) to this power, so above 1
     /// it tells the best-known games apart more than the obscure ones.
     pub prior_power: f32,
+    /// Hub penalty: this multiple of a game's similarity to the centroid of the best-known
+    /// games is taken from its similarity (a one-sided centring), so games that are a little
+    /// like everything (many common genres and platforms) stop appearing in every list.
+    /// 0 is the plain cosine.
+    pub hub_penalty: f32,
     /// Bonus for a release year near the liked games' (`× exp(−|Δyear| / year_scale)`).
     pub year_bonus: f32,
     pub year_scale: f32,
@@ -83,7 +91,7 @@ impl Default for Scoring {
             (Family::Mode, 0.5),
             (Family::Perspective, 0.7),
             (Family::Term, 0.7),
-            (Family::TitleWord, 0.675),
+            (Family::TitleWord, 0.9),
             (Family::Store, 0.0),
             (Family::Descriptor, 1.0),
         ] {
@@ -92,8 +100,9 @@ impl Default for Scoring {
         Scoring {
             family,
             genre_bonus: 0.08,
-            prior: 0.5,
-            prior_power: 1.0,
+            prior: 0.665,
+            prior_power: 0.5625,
+            hub_penalty: 2.25,
             year_bonus: 0.1,
             year_scale: 5.0,
             norm_power: 1.0,
@@ -281,6 +290,11 @@ pub struct FeatureIndex {
     norm: Vec<f32>,
     /// …and what its similarity is divided by (the norm to [`Scoring::norm_power`]).
     divisor: Vec<f32>,
+    /// Games of the first feature part (`0..reference_games`): the best-known games, whose
+    /// centroid [`FeatureIndex::hubness`] measures against, loaded before any answer.
+    reference_games: usize,
+    /// Each game's unit vector · that centroid (see [`Scoring::hub_penalty`]).
+    hubness: Vec<f32>,
     critic: Vec<u8>,
     scoring: Scoring,
 }
@@ -402,6 +416,8 @@ impl FeatureIndex {
             fwd_features,
             norm: Vec::new(),
             divisor: Vec::new(),
+            reference_games: parts.first().map_or(0, |p| p.games as usize),
+            hubness: Vec::new(),
             critic: parts
                 .iter()
                 .flat_map(|p| p.critic.iter().copied())
@@ -455,7 +471,42 @@ impl FeatureIndex {
             .iter()
             .map(|n| n.powf(scoring.norm_power))
             .collect();
+        self.hubness = self.hubness();
         self.scoring = scoring;
+    }
+
+    /// Each game's similarity to the centroid (the mean of the unit vectors) of the first
+    /// part's games, with the game's own divisor: high for games that share what the
+    /// best-known games have in common, low for distinctive ones. Computed from the catalogue
+    /// alone; the first part is always loaded, so later parts do not change it. All zero when
+    /// the first part has fewer than [`HUB_REFERENCE_GAMES`] games: the centroid of a handful
+    /// of games is those games, not what a catalogue has in common.
+    fn hubness(&self) -> Vec<f32> {
+        let reference = self.reference_games;
+        if reference < HUB_REFERENCE_GAMES {
+            return vec![0.0; self.games];
+        }
+        let centroid: Vec<f32> = (0..self.defs.len())
+            .map(|f| {
+                let members: f32 = self
+                    .postings(f as u32)
+                    .iter()
+                    .take_while(|&&g| (g as usize) < reference)
+                    .map(|&g| 1.0 / self.norm[g as usize])
+                    .sum();
+                self.weight[f] * members / reference as f32
+            })
+            .collect();
+        (0..self.games)
+            .map(|g| {
+                let dot: f32 = self
+                    .features_of(g as u32)
+                    .iter()
+                    .map(|&f| centroid[f as usize] * self.weight[f as usize])
+                    .sum();
+                dot / self.divisor[g]
+            })
+            .collect()
     }
 
     /// Families that have at least one feature in this index, in [`Family::ALL`] order.
@@ -558,7 +609,8 @@ impl FeatureIndex {
         let score = |g: usize| {
             let a = acc[g];
             (a > 0.0 && filter.allows(self, g as u32)).then(|| {
-                let sim = a / (self.divisor[g] * query_norm);
+                let sim =
+                    a / (self.divisor[g] * query_norm) - self.scoring.hub_penalty * self.hubness[g];
                 let genre = if flags[g] & SHARES_GENRE != 0 {
                     self.scoring.genre_bonus
                 } else {

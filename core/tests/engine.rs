@@ -599,3 +599,158 @@ fn a_game_of_a_later_part_waits_for_that_part() {
     assert!(err.to_string().contains("not loaded"), "{err}");
     assert!(library().recommend(&Request::like(late)).is_ok());
 }
+
+/// A made-up one-word title per number ("bacaxu"), so no two fillers look like versions of
+/// one game.
+fn filler_name(i: u64) -> String {
+    let syllable = |n: u64| {
+        [
+            "ba", "ca", "du", "fe", "go", "hi", "ju", "ko", "lu", "mo", "xu",
+        ][n as usize % 11]
+    };
+    format!("{}{}{}", syllable(i), syllable(i / 11), syllable(i / 121))
+}
+
+/// A catalogue of 1,200 fillers made of the most common features (the centroid the hub
+/// penalty measures against needs at least 1,000 games), a game with those and the query's
+/// evidence, and a game with the query's evidence and rarer features.
+fn hub_library() -> Library {
+    let spec = |id: u64,
+                name: &'static str,
+                genres: &'static [&'static str],
+                platforms: &'static [&'static str],
+                terms: &'static [&'static str]| Spec {
+        id,
+        name,
+        genres,
+        developer: "Studio",
+        platforms,
+        year: 2015,
+        terms,
+        rating: None,
+        links: 3,
+    };
+    let filler_genres: [&'static [&'static str]; 3] = [
+        &["Adventure", "Indie"],
+        &["Adventure", "Puzzle"],
+        &["Indie", "Platform"],
+    ];
+    let mut games: Vec<Game> = (0..1_200u64)
+        .map(|i| Game {
+            name: filler_name(i),
+            developers: vec![format!("Filler studio {i}")],
+            ..game(&spec(
+                1_000 + i,
+                "",
+                filler_genres[i as usize % 3],
+                &["PC", "Switch"],
+                &[],
+            ))
+        })
+        .collect();
+    for (i, s) in [
+        spec(
+            1,
+            "Colony Builder",
+            &["Strategy", "Indie"],
+            &["PC"],
+            &["colony"],
+        ),
+        spec(
+            2,
+            "Everything Game",
+            &["Adventure", "Indie", "Strategy", "Puzzle", "Platform"],
+            &["PC", "Switch"],
+            &["colony"],
+        ),
+        spec(
+            3,
+            "Colony Niche",
+            &["Strategy"],
+            &["Mac"],
+            &["colony", "trains"],
+        ),
+        spec(4, "Mac Strategy", &["Strategy"], &["Mac"], &["trains"]),
+    ]
+    .iter()
+    .enumerate()
+    {
+        games.push(Game {
+            developers: vec![format!("Studio {i}")],
+            ..game(s)
+        });
+    }
+    build_index(games, &BuildOptions::default())
+        .load()
+        .expect("the built index loads")
+}
+
+#[test]
+fn the_hub_penalty_takes_most_from_games_made_of_common_features() {
+    let (lib, before) = library_scores(hub_library(), 0.0);
+    let (_, after) = library_scores(lib, 2.0);
+    let drop = |name: &str| before[name] - after[name];
+    // Fillers of one kind tie, so which of them make the page varies: compare the best.
+    let best_filler = |scores: &std::collections::HashMap<String, f32>| {
+        (0..1_200)
+            .filter_map(|i| scores.get(&filler_name(i)).copied())
+            .fold(f32::MIN, f32::max)
+    };
+    let filler_drop = best_filler(&before) - best_filler(&after);
+    assert!(
+        filler_drop > drop("Colony Niche") && drop("Everything Game") > drop("Colony Niche"),
+        "{before:?} {after:?}"
+    );
+    // Without the penalty the hub is ahead; with it, the game sharing rarer evidence is.
+    assert!(
+        before["Everything Game"] > before["Colony Niche"],
+        "{before:?}"
+    );
+    assert!(
+        after["Colony Niche"] > after["Everything Game"],
+        "{after:?}"
+    );
+}
+
+#[test]
+fn a_small_first_part_turns_the_hub_penalty_off() {
+    // Five games in the first part: their centroid is those games, not a catalogue's breadth.
+    let mut lib = library();
+    let hades = Request {
+        k: 16,
+        ..Request::like(id(&lib, 1))
+    };
+    let plain = lib.recommend(&hades).unwrap();
+    lib.set_scoring(Scoring {
+        hub_penalty: 0.0,
+        ..Scoring::default()
+    });
+    let games = |recs: Vec<playlike_core::Recommendation>| -> Vec<u32> {
+        recs.iter().map(|r| r.game).collect()
+    };
+    assert_eq!(games(lib.recommend(&hades).unwrap()), games(plain));
+}
+
+/// The library with `hub_penalty` set (and no notability prior, to compare similarities), and
+/// the scores of every game recommended like "Colony Builder", by name.
+fn library_scores(
+    mut lib: Library,
+    hub_penalty: f32,
+) -> (Library, std::collections::HashMap<String, f32>) {
+    lib.set_scoring(Scoring {
+        hub_penalty,
+        prior: 0.0,
+        ..Scoring::default()
+    });
+    let request = Request {
+        k: 200,
+        ..Request::like(id(&lib, 1))
+    };
+    let scores = lib
+        .recommend(&request)
+        .expect("recommendations")
+        .iter()
+        .map(|r| (lib.card(r.game).unwrap().name.to_string(), r.score))
+        .collect();
+    (lib, scores)
+}

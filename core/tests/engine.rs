@@ -668,9 +668,15 @@ fn hub_library() -> Library {
             "Colony Niche",
             &["Strategy"],
             &["Mac"],
-            &["colony", "trains"],
+            &["colony", "trains", "rails"],
         ),
-        spec(4, "Mac Strategy", &["Strategy"], &["Mac"], &["trains"]),
+        spec(
+            4,
+            "Mac Strategy",
+            &["Strategy"],
+            &["Mac"],
+            &["trains", "rails"],
+        ),
     ]
     .iter()
     .enumerate()

@@ -550,6 +550,10 @@ impl TitleIndex {
         let mut joins = vec![Vec::new(); words.len()];
         for i in 1..words.len() {
             let (a, b) = (&words[i - 1], &words[i]);
+            // "In S" being typed is not "ins…": a half-typed second part needs three letters.
+            if b.prefix && b.text.chars().count() < MIN_PART_CHARS {
+                continue;
+            }
             let glued = format!("{}{}", a.text, b.text);
             let range = self.word_range(&glued, b.prefix);
             for w in range.take(MAX_COMPOUND_WORDS) {

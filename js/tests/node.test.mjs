@@ -62,7 +62,10 @@ test('opens the demo index from disk and reports progress', async () => {
 
 test('searches titles', () => {
   const [first] = playlike.search('hollow knight', { k: 5 });
-  assert.deepEqual(Object.keys(first).sort(), ['cover', 'igdb_id', 'main_game', 'name', 'platforms', 'year']);
+  // `also_known_as` is optional: set only when another name of the game matched.
+  const keys = Object.keys(first).filter((key) => first[key] !== undefined).sort();
+  assert.deepEqual(keys, ['cover', 'igdb_id', 'main_game', 'name', 'platforms', 'year']);
+  assert.equal(first.also_known_as, undefined, 'found by its own title');
   assert.equal(first.igdb_id, HOLLOW_KNIGHT);
   assert.equal(first.name, 'Hollow Knight');
   assert.equal(first.year, 2017);
@@ -229,16 +232,19 @@ test('the package resolves by name for import and require, with types that are n
   } finally {
     rmSync(app, { recursive: true, force: true });
   }
-  const fieldsOf = (types, name) => {
+  // The fields an interface declares; without `?` (optional) ones unless asked.
+  const fieldsOf = (types, name, { optional = false } = {}) => {
     const start = types.indexOf(`export interface ${name} {`);
     const body = types.slice(start, types.indexOf('\n}', start));
-    return [...body.matchAll(/^\s+(\w+)\??:/gm)].map((m) => m[1]).sort();
+    const field = optional ? /^\s+(\w+)\?:/gm : /^\s+(\w+):/gm;
+    return [...body.matchAll(field)].map((m) => m[1]).sort();
   };
   for (const flavour of ['web', 'node']) {
     const types = readFileSync(path.join(PACKAGE, flavour, 'playlike.d.ts'), 'utf8');
     // The declared shapes are the shapes returned.
     assert.deepEqual(fieldsOf(types, 'LoadStatus'), Object.keys(playlike.status()).sort());
     assert.deepEqual(fieldsOf(types, 'GameSummary'), Object.keys(playlike.search('hades')[0]).sort());
+    assert.deepEqual(fieldsOf(types, 'GameSummary', { optional: true }), ['also_known_as']);
     assert.deepEqual(fieldsOf(types, 'Recommendation'), Object.keys(playlike.similar(HADES)[0]).sort());
     const start = types.indexOf('export class Playlike');
     const api = types.slice(start, types.indexOf('\n}', start));

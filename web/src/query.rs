@@ -106,6 +106,7 @@ impl ViewQuery {
     pub fn active_count(&self) -> usize {
         [
             !self.platforms.is_empty(),
+            !self.stores.is_empty(),
             self.year_from.is_some() || self.year_to.is_some(),
             self.min_rating.is_some(),
             !self.genres.is_empty(),

@@ -59,7 +59,7 @@ pub const FULL_MATCH: f32 = 10.0;
 /// Above this many candidate rows, the driving word is scanned in notability order instead.
 const SCAN_THRESHOLD: usize = 5_000;
 /// Matches collected by a scan before it stops.
-const SCAN_CAP: usize = 200;
+const SCAN_CAP: usize = 50;
 /// Games a scan looks at, at most: every word of such a query is common, so the player most
 /// likely means a well-known game, and the next keystroke narrows the search anyway. This
 /// bounds the worst keystroke.

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  BIN, ROOT, copyDist, launch, newContext, screenshot, serve, waitForApp, waitForRecommendReady,
+  BIN, ROOT, copyDist, launch, newContext, screenshot, serve, waitForApp, waitForIndexSaved, waitForRecommendReady,
   waitForSearchReady, watchErrors, withPage,
 } from './helpers.mjs';
 
@@ -248,6 +248,7 @@ test('a second visit works offline, from the browser cache', { timeout: 120000 }
     await page.goto(own.url);
     await waitForApp(page);
     await waitForRecommendReady(page);
+    await waitForIndexSaved(page);
     await page.evaluate(() => navigator.serviceWorker.ready);
     // A second online visit, so the service worker has seen every asset.
     await page.goto(`${own.url}game/${GAME.igdbId}`);
@@ -338,6 +339,7 @@ test('a newer but corrupt index keeps the cached one in use and says so', { time
       await page.goto(own.url);
       await waitForApp(page);
       await waitForRecommendReady(page);
+      await waitForIndexSaved(page);
       const version = await page.getByTestId('index-version').innerText();
       // Publish a "newer" index whose title file is corrupt.
       const manifestPath = path.join(copy.dir, 'index', 'manifest.json');
@@ -467,6 +469,7 @@ test('a newer published index is fetched in the background and offered', { timeo
       await page.goto(own.url);
       await waitForApp(page);
       await waitForRecommendReady(page);
+      await waitForIndexSaved(page);
       // Publish a different index (other shard layout, so other files and version).
       rmSync(indexDir, { recursive: true, force: true });
       const built = spawnSync(BIN, [

@@ -119,6 +119,19 @@ export async function waitForSearchReady(page) {
   );
 }
 
+/**
+ * Waits until the engine has saved the loaded index's manifest in the Cache API — the last
+ * step of a load, after every file (the cover file comes after the recommendation data), so
+ * a reload from here on starts warm from the cache.
+ */
+export async function waitForIndexSaved(page) {
+  await page.waitForFunction(async () => {
+    const cache = await caches.open('playlike-index-v1');
+    const keys = await cache.keys();
+    return keys.some((request) => request.url.includes('/__playlike-cache/manifest'));
+  }, null, { timeout: 30000, polling: 100 });
+}
+
 /** Waits until the whole index is in (recommendations start earlier, from its first part). */
 export async function waitForRecommendReady(page) {
   await page.waitForFunction(

@@ -129,41 +129,6 @@ test('a platform filter changes the results and lands in the URL', { timeout: 12
   await context.close();
 });
 
-test('an "available on" store filter changes the results, lands in the URL and survives a reload', { timeout: 120000 }, async () => {
-  const context = await newContext(browser);
-  await withPage(context, 'store-filter', async (page) => {
-    await page.goto(`${server.url}game/${GAME.igdbId}`);
-    await waitForApp(page);
-    await waitForFinalRecs(page);
-    const before = await recNames(page);
-    await page.getByTestId('filters-toggle').click();
-    const select = page.getByTestId('store-filter');
-    // The controls ask the engine for the store names when the panel opens.
-    await select.locator('option').nth(1).waitFor({ state: 'attached' });
-    const stores = (await select.locator('option').evaluateAll((os) => os.map((o) => o.value))).filter((v) => v);
-    assert.ok(stores.includes('Steam') && stores.includes('GOG'), `stores offered: ${stores.join(', ')}`);
-    let changed = null;
-    for (const store of stores) {
-      await select.selectOption(store);
-      await page.waitForURL((url) => url.searchParams.get('store') === store);
-      await page.waitForFunction((old) => {
-        const names = [...document.querySelectorAll('[data-testid=recommendations] .rec-name')].map((n) => n.innerText);
-        return JSON.stringify(names) !== JSON.stringify(old) || document.querySelector('[data-testid=recs-empty]');
-      }, before, { timeout: 5000 }).then(() => { changed = store; }, () => {});
-      if (changed) break;
-    }
-    assert.ok(changed, 'some store filter changes the recommendations');
-    assert.match(await page.getByTestId('filters-active').innerText(), /1 on/);
-    await page.reload();
-    await waitForApp(page);
-    await waitForFinalRecs(page);
-    await page.getByTestId('filters-toggle').click();
-    await page.getByTestId('store-filter').locator('option').nth(1).waitFor({ state: 'attached' });
-    assert.equal(await page.getByTestId('store-filter').inputValue(), changed, 'the filter comes back from the URL');
-  });
-  await context.close();
-});
-
 test('liked games drive the For you page', { timeout: 120000 }, async () => {
   const context = await newContext(browser);
   await withPage(context, 'for-you', async (page) => {

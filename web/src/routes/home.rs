@@ -102,8 +102,11 @@ fn Showcase() -> impl IntoView {
                     </p>
                     <GridSkeleton count=SHOWCASE/>
                 }.into_any(),
-                Some(games) if games.is_empty() => view! {
+                Some(games) if games.is_empty() && genre.with(Option::is_some) => view! {
                     <p class="empty-line">"None of the well-known games has this genre. Pick another genre, or search for a game by name."</p>
+                }.into_any(),
+                Some(games) if games.is_empty() => view! {
+                    <p class="empty-line">"Well-known games appear here once the catalogue has downloaded."</p>
                 }.into_any(),
                 Some(games) => view! {
                     <p class="status-line"></p>

@@ -72,26 +72,6 @@ pub fn recommendations(ask: impl Fn() -> Option<RecQuery> + 'static) -> Signal<R
 #[component]
 pub fn RecResults(#[prop(into)] state: Signal<RecState>) -> impl IntoView {
     let status = expect_context::<Status>();
-    let status_line = move || match state.get() {
-        None
-        | Some(Err(EngineError {
-            code: ErrorCode::NotLoaded,
-            ..
-        })) => status.with(|s| {
-            if s.error.is_some() {
-                "The catalogue did not download: press Retry above.".to_string()
-            } else {
-                format!(
-                    "Picking games as the catalogue downloads ({:.0}%)…",
-                    s.percent()
-                )
-            }
-        }),
-        Some(Ok(RecAnswer {
-            complete: false, ..
-        })) => "First picks; refining as the rest of the catalogue arrives…".to_string(),
-        _ => String::new(),
-    };
     // What the area shows changes rarely (loading → list); the list's rows change when the
     // answer is refined. Kept apart so a refined answer updates rows in the one list instead of
     // building a new list (and re-requesting every cover).
@@ -107,6 +87,33 @@ pub fn RecResults(#[prop(into)] state: Signal<RecState>) -> impl IntoView {
             Some(Ok(_)) => Shown::List,
         })
     });
+    let refining = Memo::new(move |_| {
+        state.with(|state| {
+            matches!(
+                state,
+                Some(Ok(RecAnswer {
+                    complete: false,
+                    ..
+                }))
+            )
+        })
+    });
+    let status_line = move || match shown.get() {
+        Shown::Loading => status.with(|s| {
+            if s.error.is_some() {
+                "The catalogue did not download: press Retry above.".to_string()
+            } else {
+                format!(
+                    "Picking games as the catalogue downloads ({:.0}%)…",
+                    s.percent()
+                )
+            }
+        }),
+        _ if refining.get() => {
+            "First picks; refining as the rest of the catalogue arrives…".to_string()
+        }
+        _ => String::new(),
+    };
     let items = Memo::new(move |_| {
         state.with(|state| match state {
             Some(Ok(answer)) => answer.items.clone(),

@@ -35,7 +35,7 @@ pub fn FilterPanel() -> impl IntoView {
                 </span>
             </summary>
             <Show when=move || opened.get()>
-                <FilterControls/>
+                <FilterControls current=current/>
             </Show>
         </details>
     }
@@ -43,10 +43,9 @@ pub fn FilterPanel() -> impl IntoView {
 
 /// The filter and knob controls: each change becomes a new address.
 #[component]
-fn FilterControls() -> impl IntoView {
+fn FilterControls(current: Memo<ViewQuery>) -> impl IntoView {
     let progress = expect_context::<Progress>();
-    let edits = ViewEdits::new();
-    let current = edits.current;
+    let edits = ViewEdits::new(current);
 
     // Platform, store and genre names come from the engine, again when more of the index
     // arrives.
@@ -110,11 +109,11 @@ struct ViewEdits {
 }
 
 impl ViewEdits {
-    fn new() -> ViewEdits {
-        let query_map = use_query_map();
+    /// Edits of `current`, the view's filters as read from the address.
+    fn new(current: Memo<ViewQuery>) -> ViewEdits {
         ViewEdits {
-            current: Memo::new(move |_| ViewQuery::from_params(&query_map.read())),
-            query_map,
+            current,
+            query_map: use_query_map(),
             pathname: use_location().pathname,
             navigate: navigate_fn(),
         }

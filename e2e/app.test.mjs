@@ -172,6 +172,7 @@ test('liked games drive the For you page', { timeout: 120000 }, async () => {
 test('deep links reload to the same view and Back/Forward work', { timeout: 120000 }, async () => {
   const context = await newContext(browser);
   await withPage(context, 'deep-link', async (page) => {
+    // `pop` is the spelling of `popularity` in links shared before the one vocabulary: they still work.
     await page.goto(`${server.url}game/${GAME.igdbId}?from=2000&pop=0.5`);
     await waitForApp(page);
     await waitForFinalRecs(page);
@@ -500,13 +501,13 @@ test('years, genres and the popularity knob shape the results at once', { timeou
     assert.ok(years.length > 0 && years.every((m) => Number(m.slice(0, 4)) >= 2015), years.join(' | '));
     // Leaving out a genre: it no longer appears among the shared reasons.
     await page.getByTestId('genre-exclude').selectOption('Indie');
-    await page.waitForURL((url) => url.searchParams.get('without') === 'Indie');
+    await page.waitForURL((url) => url.searchParams.get('not_genre') === 'Indie');
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=recommendations] .why')]
       .every((w) => !/\bIndie\b/.test(w.innerText)));
     // Popularity knob all the way to hidden gems: the list changes.
     const before = await recNames(page);
     await page.getByTestId('popularity-knob').fill('-1');
-    await page.waitForURL((url) => url.searchParams.get('pop') === '-1.0');
+    await page.waitForURL((url) => url.searchParams.get('popularity') === '-1');
     await page.waitForFunction(
       (b) => JSON.stringify([...document.querySelectorAll('[data-testid=recommendations] .rec-name')]
         .map((n) => n.innerText)) !== b,

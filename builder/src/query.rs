@@ -5,9 +5,8 @@ use std::io::{BufRead, BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use playlike_core::catalogue::Store;
 use playlike_core::protocol::GameSummary;
-use playlike_core::{Filters, Knobs, Library, Request};
+use playlike_core::{Filters, Library, Request, View};
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -37,42 +36,15 @@ pub struct QueryArgs {
     pub json: bool,
 }
 
-/// Filters and knobs shared by query and bench.
+/// Filters and knobs (core's one vocabulary, [`View`]: `--platform`, `--from`, `--not-genre`,
+/// `--all-types`, `--popularity`, …) and the games never to recommend.
 #[derive(clap::Args, Clone, Default)]
 pub struct FilterArgs {
-    /// Only games on this platform (repeatable; any of them).
-    #[arg(long)]
-    pub platform: Vec<String>,
-    /// Only games sold on this store, e.g. Steam, GOG, itch.io (repeatable; any of them).
-    #[arg(long, value_parser = parse_store)]
-    pub store: Vec<String>,
-    /// Released in or after this year.
-    #[arg(long)]
-    pub from: Option<u16>,
-    /// Released in or before this year.
-    #[arg(long)]
-    pub to: Option<u16>,
-    /// Minimum critic rating (0-100).
-    #[arg(long)]
-    pub min_rating: Option<u8>,
-    /// Only games with this genre or theme (repeatable; any of them).
-    #[arg(long)]
-    pub genre: Vec<String>,
-    /// No games with this genre or theme (repeatable).
-    #[arg(long)]
-    pub not_genre: Vec<String>,
+    #[command(flatten)]
+    pub view: View,
     /// IGDB ids never to recommend (e.g. owned), comma separated.
     #[arg(long, value_delimiter = ',')]
     pub exclude: Vec<u64>,
-    /// Also recommend DLC, packs, editions and other non-main games.
-    #[arg(long)]
-    pub all_types: bool,
-    /// -1 hidden gems … +1 well-known games.
-    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
-    pub popularity: f32,
-    /// -1 older … +1 newer games.
-    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
-    pub recency: f32,
 }
 
 impl FilterArgs {
@@ -83,41 +55,22 @@ impl FilterArgs {
         dislike: Vec<u32>,
         k: usize,
     ) -> Request {
+        let exclude_games = self
+            .exclude
+            .iter()
+            .filter_map(|&id| library.find_igdb(id))
+            .collect();
         Request {
             like,
             dislike,
             filters: Filters {
-                platforms: self.platform.clone(),
-                stores: self.store.clone(),
-                year_from: self.from,
-                year_to: self.to,
-                min_rating: self.min_rating,
-                include_genres: self.genre.clone(),
-                exclude_genres: self.not_genre.clone(),
-                exclude_games: self
-                    .exclude
-                    .iter()
-                    .filter_map(|&id| library.find_igdb(id))
-                    .collect(),
-                main_only: !self.all_types,
+                exclude_games,
+                ..self.view.filters.clone()
             },
-            knobs: Knobs {
-                popularity: self.popularity,
-                recency: self.recency,
-            },
+            knobs: self.view.knobs,
             k,
         }
     }
-}
-
-/// A store name as the index spells it, or an error listing the known ones.
-fn parse_store(name: &str) -> Result<String, String> {
-    Store::from_name(name)
-        .map(|s| s.name().to_string())
-        .ok_or_else(|| {
-            let known: Vec<&str> = Store::ALL.iter().map(|s| s.name()).collect();
-            format!("unknown store {name:?} (known: {})", known.join(", "))
-        })
 }
 
 fn dense_ids(library: &Library, ids: &[u64]) -> Result<Vec<u32>> {
@@ -298,5 +251,80 @@ fn truncate(text: &str, max: usize) -> String {
     } else {
         let cut: String = text.chars().take(max - 1).collect();
         format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+    use playlike_core::{Knobs, View};
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        filters: FilterArgs,
+    }
+
+    /// The flags for `view` under the one vocabulary: `--name value` per list item, a bare
+    /// `--name` for a flag.
+    fn flags(view: &View) -> Vec<String> {
+        let defaults = serde_json::to_value(View::default()).unwrap();
+        let mut args = vec!["playlike".to_string()];
+        for (key, value) in view.to_query() {
+            let flag = format!("--{}", key.replace('_', "-"));
+            if defaults[key].is_boolean() {
+                args.push(flag);
+                continue;
+            }
+            let items: Vec<&str> = if defaults[key].is_array() {
+                value.split(',').collect()
+            } else {
+                vec![value.as_str()]
+            };
+            for item in items {
+                args.push(flag.clone());
+                args.push(item.to_string());
+            }
+        }
+        args
+    }
+
+    #[test]
+    fn a_view_round_trips_through_the_command_line() {
+        let view = View {
+            filters: Filters {
+                platform: vec!["PC (Microsoft Windows)".into(), "Nintendo Switch".into()],
+                store: vec!["GOG".into()],
+                from: Some(2001),
+                to: Some(2019),
+                min_rating: Some(75),
+                genre: vec!["Role-playing (RPG)".into()],
+                not_genre: vec!["Indie".into(), "Puzzle".into()],
+                all_types: true,
+                exclude_games: Vec::new(),
+            },
+            knobs: Knobs {
+                popularity: -0.3,
+                recency: 1.0,
+            },
+        };
+        let args = flags(&view);
+        assert!(args.contains(&"--not-genre".to_string()) && args.contains(&"--all-types".into()));
+        let parsed = Cli::try_parse_from(&args).unwrap();
+        assert_eq!(parsed.filters.view, view);
+        let none = Cli::try_parse_from(["playlike"]).unwrap();
+        assert_eq!(none.filters.view, View::default());
+    }
+
+    #[test]
+    fn store_names_are_checked_and_spelt_as_the_index_does() {
+        let parsed = Cli::try_parse_from(["playlike", "--store", "gog"]).unwrap();
+        assert_eq!(parsed.filters.view.filters.store, ["GOG"]);
+        let Err(error) = Cli::try_parse_from(["playlike", "--store", "Nowhere"]) else {
+            panic!("an unknown store was accepted");
+        };
+        assert!(error.to_string().contains("unknown store"), "{error}");
     }
 }

@@ -6,8 +6,9 @@
 //! one-typo variant of each title, and asks for "games like" each game, plain and filtered.
 //! The clock is passed in, because `std::time::Instant` does not exist on wasm32.
 
+use crate::filters::Filters;
 use crate::library::Library;
-use crate::recommend::{Filters, Request};
+use crate::recommend::Request;
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -141,8 +142,8 @@ pub fn run(library: &Library, suite: &Suite, now: &dyn Fn() -> f64) -> Vec<Timin
             let request = Request {
                 like: vec![suite.games[i]],
                 filters: Filters {
-                    platforms: platforms.clone(),
-                    year_from: Some(2010),
+                    platform: platforms.clone(),
+                    from: Some(2010),
                     ..Filters::default()
                 },
                 ..Request::default()

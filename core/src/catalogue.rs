@@ -157,6 +157,17 @@ impl Store {
             .find(|s| s.name().eq_ignore_ascii_case(name.trim()))
     }
 
+    /// The index's spelling of a store name given in any case, or an error listing the known
+    /// ones (the `playlike` command's `--store`).
+    pub fn parse_name(name: &str) -> Result<String, String> {
+        Store::from_name(name)
+            .map(|s| s.name().to_string())
+            .ok_or_else(|| {
+                let known: Vec<&str> = Store::ALL.iter().map(|s| s.name()).collect();
+                format!("unknown store {name:?} (known: {})", known.join(", "))
+            })
+    }
+
     /// Domain labels that identify the store's hosts (`store.steampowered.com`,
     /// `amazon.co.uk`, `zachtronics.itch.io`, …).
     fn labels(self) -> &'static [&'static str] {

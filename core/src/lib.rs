@@ -12,6 +12,7 @@ pub mod build;
 pub mod catalogue;
 pub mod descriptors;
 pub mod features;
+pub mod filters;
 pub mod format;
 pub mod library;
 mod parallel;
@@ -24,7 +25,8 @@ pub mod text;
 
 pub use catalogue::Game;
 pub use features::Family;
+pub use filters::{Filters, Knobs, View};
 pub use library::{GameCard, GameId, Library, LibraryError};
-pub use recommend::{Explanation, Filters, Knobs, Reason, Recommendation, Request};
+pub use recommend::{Explanation, Reason, Recommendation, Request};
 pub use search::SearchHit;
 pub use showcase::ShowcaseChoice;

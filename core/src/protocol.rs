@@ -8,9 +8,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::filters::{Filters, Knobs};
 use crate::format::GameDetails;
 use crate::library::{GameId, Library};
-use crate::recommend::{Filters, Knobs, Recommendation};
+use crate::recommend::Recommendation;
 
 /// A call from the page, answered by exactly one [`Reply`] with the same `id`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -359,7 +360,7 @@ mod tests {
                 dislike: vec![],
                 exclude: vec![113112],
                 filters: Filters {
-                    stores: vec!["GOG".into(), "Steam".into()],
+                    store: vec!["GOG".into(), "Steam".into()],
                     ..Filters::default()
                 },
                 knobs: Knobs {
@@ -370,7 +371,8 @@ mod tests {
             }),
         };
         let text = serde_json::to_string(&call).unwrap();
-        assert!(text.contains(r#""stores":["GOG","Steam"]"#), "{text}");
+        assert!(text.contains(r#""store":["GOG","Steam"]"#), "{text}");
+        assert!(!text.contains("exclude_games"), "dense ids stay out: {text}");
         assert_eq!(serde_json::from_str::<Call>(&text).unwrap(), call);
 
         let event = EngineEvent::Reply(Reply {

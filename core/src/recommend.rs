@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 
 use crate::features::{self, idf, DerivedFeature, Family};
+use crate::filters::{Filters, Knobs};
 use crate::format::{decode_postings, postings_end_at, FeatureDef, FeaturePart, FormatError};
 
 /// Share of a disliked game's vector subtracted from the query.
@@ -130,55 +131,6 @@ impl Scoring {
 
 /// Largest page.
 pub const MAX_K: usize = 200;
-
-/// Which games may be recommended.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct Filters {
-    /// Platform names; a game must be on at least one (empty = any).
-    pub platforms: Vec<String>,
-    /// Store names ([`crate::catalogue::Store::name`]); a game must be sold on at least one
-    /// (empty = any).
-    pub stores: Vec<String>,
-    pub year_from: Option<u16>,
-    pub year_to: Option<u16>,
-    /// Minimum critic rating 0–100; unrated games are dropped when set.
-    pub min_rating: Option<u8>,
-    /// Genre or theme names a game must have at least one of (empty = any).
-    pub include_genres: Vec<String>,
-    /// Genre or theme names a game must not have.
-    pub exclude_genres: Vec<String>,
-    /// Games never to recommend (e.g. owned).
-    pub exclude_games: Vec<u32>,
-    /// Only main games (no DLC, packs, editions, soundtracks).
-    pub main_only: bool,
-}
-
-impl Default for Filters {
-    fn default() -> Self {
-        Filters {
-            platforms: Vec::new(),
-            stores: Vec::new(),
-            year_from: None,
-            year_to: None,
-            min_rating: None,
-            include_genres: Vec::new(),
-            exclude_genres: Vec::new(),
-            exclude_games: Vec::new(),
-            main_only: true,
-        }
-    }
-}
-
-/// Ranking preferences.
-#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct Knobs {
-    /// -1 favours hidden gems, +1 well-known games, 0 is balanced.
-    pub popularity: f32,
-    /// -1 favours older games, +1 newer ones.
-    pub recency: f32,
-}
 
 /// A recommendation request.
 #[derive(Debug, Clone, PartialEq)]
@@ -919,18 +871,18 @@ impl<'a> CompiledFilter<'a> {
                 Some(previous) => previous.iter().zip(any).map(|(a, b)| *a && b).collect(),
             });
         };
-        if !f.platforms.is_empty() {
-            require_any(index.feature_ids(&[Family::Platform], &f.platforms));
+        if !f.platform.is_empty() {
+            require_any(index.feature_ids(&[Family::Platform], &f.platform));
         }
-        if !f.stores.is_empty() {
-            require_any(index.feature_ids(&[Family::Store], &f.stores));
+        if !f.store.is_empty() {
+            require_any(index.feature_ids(&[Family::Store], &f.store));
         }
-        if !f.include_genres.is_empty() {
-            require_any(index.feature_ids(&[Family::Genre, Family::Theme], &f.include_genres));
+        if !f.genre.is_empty() {
+            require_any(index.feature_ids(&[Family::Genre, Family::Theme], &f.genre));
         }
-        if !f.exclude_genres.is_empty() {
+        if !f.not_genre.is_empty() {
             let allowed = allowed.get_or_insert_with(|| vec![true; index.games]);
-            for feature in index.feature_ids(&[Family::Genre, Family::Theme], &f.exclude_genres) {
+            for feature in index.feature_ids(&[Family::Genre, Family::Theme], &f.not_genre) {
                 for &g in index.postings(feature) {
                     allowed[g as usize] = false;
                 }
@@ -950,12 +902,12 @@ impl<'a> CompiledFilter<'a> {
         if self.allowed.as_ref().is_some_and(|a| !a[i]) || self.excluded.binary_search(&g).is_ok() {
             return false;
         }
-        if f.main_only && !self.facts.main.get(i).copied().unwrap_or(true) {
+        if !f.all_types && !self.facts.main.get(i).copied().unwrap_or(true) {
             return false;
         }
         let year = self.facts.year.get(i).copied().unwrap_or(0);
-        if f.year_from.is_some_and(|from| year == 0 || year < from)
-            || f.year_to.is_some_and(|to| year == 0 || year > to)
+        if f.from.is_some_and(|from| year == 0 || year < from)
+            || f.to.is_some_and(|to| year == 0 || year > to)
         {
             return false;
         }

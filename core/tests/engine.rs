@@ -338,7 +338,7 @@ fn filters_restrict_results() {
         )
     };
     let ps4 = with(Filters {
-        platforms: vec!["PS4".into()],
+        platform: vec!["PS4".into()],
         ..Filters::default()
     });
     assert!(!ps4.is_empty());
@@ -347,8 +347,8 @@ fn filters_restrict_results() {
         assert!(spec.platforms.contains(&"PS4"), "{name} is not on PS4");
     }
     let recent = with(Filters {
-        year_from: Some(2018),
-        year_to: Some(2019),
+        from: Some(2018),
+        to: Some(2019),
         ..Filters::default()
     });
     for name in &recent {
@@ -374,7 +374,7 @@ fn filters_restrict_results() {
         "{rated:?}"
     );
     let no_platformers = with(Filters {
-        exclude_genres: vec!["platform".into()],
+        not_genre: vec!["platform".into()],
         ..Filters::default()
     });
     assert!(
@@ -384,7 +384,7 @@ fn filters_restrict_results() {
         "{no_platformers:?}"
     );
     let shooters = with(Filters {
-        include_genres: vec!["Shooter".into()],
+        genre: vec!["Shooter".into()],
         ..Filters::default()
     });
     assert_eq!(shooters, vec!["Enter the Gungeon"]);
@@ -394,7 +394,7 @@ fn filters_restrict_results() {
     });
     assert!(!owned.contains(&"Hades II".to_string()));
     let everything = with(Filters {
-        main_only: false,
+        all_types: true,
         ..Filters::default()
     });
     assert!(

@@ -128,18 +128,21 @@ export interface Game {
 /** Which games may be recommended. Every field is optional. */
 export interface Filters {
   /** Platform names; a game must be on at least one. */
-  platforms?: string[];
+  platform?: string[];
   /** Store names (e.g. "Steam", "GOG"); a game must be sold on at least one. */
-  stores?: string[];
-  year_from?: number;
-  year_to?: number;
+  store?: string[];
+  /** Released in or after this year. */
+  from?: number;
+  /** Released in or before this year. */
+  to?: number;
   /** 0–100; unrated games are dropped when set. */
   min_rating?: number;
   /** Genre or theme names a game must have at least one of. */
-  include_genres?: string[];
-  exclude_genres?: string[];
-  /** Only main games (default true). */
-  main_only?: boolean;
+  genre?: string[];
+  /** Genre or theme names a game must not have. */
+  not_genre?: string[];
+  /** Also DLC, packs, editions and other non-main games (default false: main games only). */
+  all_types?: boolean;
 }
 
 export interface SearchOptions {
@@ -287,8 +290,10 @@ const SEARCH_KEYS: &[&str] = &["k"];
 #[derive(Deserialize, Default)]
 struct RecommendOptions {
     k: Option<usize>,
+    /// Core's one vocabulary (its dense-id exclusion list is not part of it: the engine fills
+    /// that in from the taste's `owned` IGDB ids).
     #[serde(default)]
-    filters: FilterOptionsIn,
+    filters: Filters,
     #[serde(default)]
     popularity: f32,
     #[serde(default)]
@@ -296,74 +301,6 @@ struct RecommendOptions {
 }
 
 const RECOMMEND_KEYS: &[&str] = &["k", "filters", "popularity", "recency"];
-
-/// The filters JavaScript may set: all of [`Filters`] but the dense-id exclusion list (the
-/// engine fills that from IGDB ids).
-#[derive(Deserialize)]
-#[serde(default)]
-struct FilterOptionsIn {
-    platforms: Vec<String>,
-    stores: Vec<String>,
-    year_from: Option<u16>,
-    year_to: Option<u16>,
-    min_rating: Option<u8>,
-    include_genres: Vec<String>,
-    exclude_genres: Vec<String>,
-    main_only: bool,
-}
-
-impl Default for FilterOptionsIn {
-    fn default() -> Self {
-        let Filters {
-            platforms,
-            stores,
-            year_from,
-            year_to,
-            min_rating,
-            include_genres,
-            exclude_genres,
-            main_only,
-            exclude_games: _,
-        } = Filters::default();
-        FilterOptionsIn {
-            platforms,
-            stores,
-            year_from,
-            year_to,
-            min_rating,
-            include_genres,
-            exclude_genres,
-            main_only,
-        }
-    }
-}
-
-impl From<FilterOptionsIn> for Filters {
-    fn from(f: FilterOptionsIn) -> Filters {
-        Filters {
-            platforms: f.platforms,
-            stores: f.stores,
-            year_from: f.year_from,
-            year_to: f.year_to,
-            min_rating: f.min_rating,
-            include_genres: f.include_genres,
-            exclude_genres: f.exclude_genres,
-            exclude_games: Vec::new(),
-            main_only: f.main_only,
-        }
-    }
-}
-
-const FILTER_KEYS: &[&str] = &[
-    "platforms",
-    "stores",
-    "year_from",
-    "year_to",
-    "min_rating",
-    "include_genres",
-    "exclude_genres",
-    "main_only",
-];
 
 #[derive(Deserialize, Default)]
 struct TasteIn {
@@ -401,7 +338,7 @@ impl RecommendOptions {
             like: taste.like,
             dislike: taste.dislike,
             exclude: taste.owned,
-            filters: self.filters.into(),
+            filters: self.filters,
             knobs: Knobs {
                 popularity: knob(self.popularity, "popularity")?,
                 recency: knob(self.recency, "recency")?,
@@ -595,7 +532,7 @@ impl Playlike {
             .and_then(|o| Reflect::get(o, &"filters".into()).ok())
             .filter(|f| !f.is_undefined())
         {
-            check_keys(&filters, "filters", FILTER_KEYS)?;
+            check_keys(&filters, "filters", Filters::KEYS)?;
         }
         let options: RecommendOptions =
             self::options(options, "recommend options", RECOMMEND_KEYS)?;

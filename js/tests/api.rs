@@ -88,7 +88,7 @@ async fn similar_and_taste_explain_and_respect_the_lists() {
         .all(|r| ![HADES, HOLLOW_KNIGHT, owned].contains(&r.game.igdb_id)));
 
     // Filters and knobs use the index's names.
-    let filters = object(&[("year_from", 2015.into()), ("main_only", true.into())]);
+    let filters = object(&[("from", 2015.into()), ("all_types", false.into())]);
     let options = object(&[
         ("k", 20.into()),
         ("filters", filters),
@@ -151,7 +151,8 @@ async fn bad_ids_and_bad_arguments_are_errors_with_codes() {
         object(&[("popularity", 2.into())]),
         object(&[("recency", f64::NAN.into())]),
         object(&[("filters", object(&[("yearFrom", 2000.into())]))]),
-        object(&[("filters", object(&[("year_from", (-3).into())]))]),
+        object(&[("filters", object(&[("from", (-3).into())]))]),
+        object(&[("filters", object(&[("year_from", 2000.into())]))]),
         object(&[("filters", 7.into())]),
         object(&[("count", 3.into())]),
         JsValue::from("k=3"),

@@ -87,7 +87,7 @@ test('recommends games like one, with explanations', () => {
   const forHades = playlike.similar(HADES, { k: 8 });
   assert.notDeepEqual(forHades.map((r) => r.game.igdb_id), recs.map((r) => r.game.igdb_id));
   // Knobs and filters change the answer and are kept.
-  const recent = playlike.similar(HOLLOW_KNIGHT, { k: 8, filters: { year_from: 2019, platforms: ['PC (Microsoft Windows)'] } });
+  const recent = playlike.similar(HOLLOW_KNIGHT, { k: 8, filters: { from: 2019, platform: ['PC (Microsoft Windows)'] } });
   assert.ok(recent.length > 0);
   assert.ok(recent.every((r) => r.game.year >= 2019 && r.game.platforms.includes('PC (Microsoft Windows)')));
   const gems = playlike.similar(HOLLOW_KNIGHT, { k: 8, popularity: -1 });
@@ -111,7 +111,7 @@ test('a game page brings its details, fetched on demand', async () => {
   const options = playlike.filterOptions();
   assert.ok(options.platforms.includes('Nintendo Switch') && options.genres.length > 5);
   assert.ok(options.stores.includes('Steam') && options.stores.includes('GOG'), options.stores.join());
-  const onGog = playlike.similar(HADES, { k: 5, filters: { stores: ['GOG'] } });
+  const onGog = playlike.similar(HADES, { k: 5, filters: { store: ['GOG'] } });
   assert.ok(onGog.length > 0);
   assert.notDeepEqual(onGog, playlike.similar(HADES, { k: 5 }), 'the store filter changes the page');
 });

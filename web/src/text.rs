@@ -17,27 +17,6 @@ pub fn join_ids(ids: &[u64]) -> String {
     ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
 }
 
-/// A comma-separated URL value as a list of trimmed, non-empty names.
-pub fn split_list(value: &str) -> Vec<String> {
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect()
-}
-
-/// A knob value from the URL: a finite number clamped to −1…1, else 0 (neutral).
-pub fn parse_knob(value: &str) -> f32 {
-    value
-        .trim()
-        .parse::<f32>()
-        .ok()
-        .filter(|v| v.is_finite())
-        .map(|v| v.clamp(-1.0, 1.0))
-        .unwrap_or(0.0)
-}
-
 /// A release year typed by the player, if plausible.
 pub fn parse_year(value: &str) -> Option<u16> {
     value
@@ -45,11 +24,6 @@ pub fn parse_year(value: &str) -> Option<u16> {
         .parse::<u16>()
         .ok()
         .filter(|y| (1950..=2100).contains(y))
-}
-
-/// A minimum critic rating from the URL (0–100).
-pub fn parse_rating(value: &str) -> Option<u8> {
-    value.trim().parse::<u8>().ok().filter(|r| *r <= 100)
 }
 
 /// Up to two initials of the first words: "The Legend of Zelda" → "TL".
@@ -130,21 +104,9 @@ mod tests {
     }
 
     #[test]
-    fn url_values_are_parsed_defensively() {
-        assert_eq!(
-            split_list(" PC, ,Nintendo Switch,"),
-            vec!["PC", "Nintendo Switch"]
-        );
-        assert_eq!(parse_knob("0.5"), 0.5);
-        assert_eq!(parse_knob("7"), 1.0);
-        assert_eq!(parse_knob("-3"), -1.0);
-        assert_eq!(parse_knob("NaN"), 0.0);
-        assert_eq!(parse_knob("inf"), 0.0);
-        assert_eq!(parse_knob("popular"), 0.0);
+    fn typed_years_must_be_plausible() {
         assert_eq!(parse_year("2015"), Some(2015));
         assert_eq!(parse_year("15"), None);
-        assert_eq!(parse_rating("80"), Some(80));
-        assert_eq!(parse_rating("101"), None);
     }
 
     #[test]

@@ -8,9 +8,10 @@ use leptos_router::hooks::{use_location, use_query_map};
 use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
 use playlike_core::protocol::FilterOptions;
+use playlike_core::View;
 
 use crate::api::{self, Progress};
-use crate::query::{href, navigate_fn, Navigate, ViewQuery};
+use crate::query::{href, navigate_fn, view_of, Navigate};
 use crate::text::parse_year;
 
 /// Query keys that belong to the page, not the filters, and survive filter changes.
@@ -19,7 +20,7 @@ const PAGE_KEYS: [&str; 2] = ["like", "dislike"];
 #[component]
 pub fn FilterPanel() -> impl IntoView {
     let query_map = use_query_map();
-    let current = Memo::new(move |_| ViewQuery::from_params(&query_map.read()));
+    let current = Memo::new(move |_| view_of(&query_map.read()));
     // The controls are built when the panel is first opened: closed, it costs the page nothing
     // while the index loads (its lists of platforms and genres would change with every part).
     let (opened, set_opened) = signal(false);
@@ -28,7 +29,7 @@ pub fn FilterPanel() -> impl IntoView {
             <summary class="filters-toggle" data-testid="filters-toggle">
                 "Filters"
                 <span class="filters-active" data-testid="filters-active">
-                    {move || match current.with(ViewQuery::active_count) {
+                    {move || match current.with(View::active_count) {
                         0 => String::new(),
                         n => format!(" · {n} on"),
                     }}
@@ -43,7 +44,7 @@ pub fn FilterPanel() -> impl IntoView {
 
 /// The filter and knob controls: each change becomes a new address.
 #[component]
-fn FilterControls(current: Memo<ViewQuery>) -> impl IntoView {
+fn FilterControls(current: Memo<View>) -> impl IntoView {
     let progress = expect_context::<Progress>();
     let edits = ViewEdits::new(current);
 
@@ -73,25 +74,25 @@ fn FilterControls(current: Memo<ViewQuery>) -> impl IntoView {
     view! {
         <div class="filter-grid">
             <OneOf label="Platform" any="Any platform" testid="platform-filter" names=platforms edits=edits
-                get=|q| &q.platforms set=|q, list| q.platforms = list
+                get=|q| &q.filters.platform set=|q, list| q.filters.platform = list
             />
             <OneOf label="Available on" any="Any store" testid="store-filter" names=stores edits=edits
-                get=|q| &q.stores set=|q, list| q.stores = list
+                get=|q| &q.filters.store set=|q, list| q.filters.store = list
             />
             <YearRange edits=edits/>
             <RatingAndKind edits=edits/>
             <GenrePicker label="Must have" testid="genre-include" names=genres
-                chosen=Signal::derive(move || current.with(|q| q.genres.clone()))
-                on_change=Callback::new(move |list: Vec<String>| edits.change(move |q| q.genres = list.clone()))
+                chosen=Signal::derive(move || current.with(|q| q.filters.genre.clone()))
+                on_change=Callback::new(move |list: Vec<String>| edits.change(move |q| q.filters.genre = list.clone()))
             />
             <GenrePicker label="Leave out" testid="genre-exclude" names=genres
-                chosen=Signal::derive(move || current.with(|q| q.without.clone()))
-                on_change=Callback::new(move |list: Vec<String>| edits.change(move |q| q.without = list.clone()))
+                chosen=Signal::derive(move || current.with(|q| q.filters.not_genre.clone()))
+                on_change=Callback::new(move |list: Vec<String>| edits.change(move |q| q.filters.not_genre = list.clone()))
             />
             <KnobSliders edits=edits/>
             <button type="button" class="button subtle reset"
-                disabled=move || current.with(ViewQuery::is_default)
-                on:click=move |_| edits.change(|q| *q = ViewQuery::default())
+                disabled=move || current.with(|q| *q == View::default())
+                on:click=move |_| edits.change(|q| *q = View::default())
             >"Reset filters"</button>
         </div>
     }
@@ -102,7 +103,7 @@ fn FilterControls(current: Memo<ViewQuery>) -> impl IntoView {
 /// not flood the history.
 #[derive(Clone, Copy)]
 struct ViewEdits {
-    current: Memo<ViewQuery>,
+    current: Memo<View>,
     query_map: Memo<ParamsMap>,
     pathname: Memo<String>,
     navigate: StoredValue<Navigate, LocalStorage>,
@@ -110,7 +111,7 @@ struct ViewEdits {
 
 impl ViewEdits {
     /// Edits of `current`, the view's filters as read from the address.
-    fn new(current: Memo<ViewQuery>) -> ViewEdits {
+    fn new(current: Memo<View>) -> ViewEdits {
         ViewEdits {
             current,
             query_map: use_query_map(),
@@ -119,15 +120,15 @@ impl ViewEdits {
         }
     }
 
-    fn change(self, edit: impl Fn(&mut ViewQuery)) {
+    fn change(self, edit: impl Fn(&mut View)) {
         self.apply(edit, false);
     }
 
-    fn slide(self, edit: impl Fn(&mut ViewQuery)) {
+    fn slide(self, edit: impl Fn(&mut View)) {
         self.apply(edit, true);
     }
 
-    fn apply(self, edit: impl Fn(&mut ViewQuery), replace: bool) {
+    fn apply(self, edit: impl Fn(&mut View), replace: bool) {
         let mut q = self.current.get_untracked();
         edit(&mut q);
         let params = self.query_map.get_untracked();
@@ -135,7 +136,7 @@ impl ViewEdits {
             .iter()
             .filter_map(|&key| Some((key, params.get(key)?)))
             .collect();
-        pairs.extend(q.pairs());
+        pairs.extend(q.to_query());
         let target = href(&self.pathname.get_untracked(), &pairs);
         let options = NavigateOptions {
             replace,
@@ -154,10 +155,10 @@ fn OneOf(
     testid: &'static str,
     names: Memo<Vec<String>>,
     edits: ViewEdits,
-    get: fn(&ViewQuery) -> &Vec<String>,
-    set: fn(&mut ViewQuery, Vec<String>),
+    get: fn(&View) -> &Vec<String>,
+    set: fn(&mut View, Vec<String>),
 ) -> impl IntoView {
-    let chosen = move |q: &ViewQuery| get(q).first().cloned().unwrap_or_default();
+    let chosen = move |q: &View| get(q).first().cloned().unwrap_or_default();
     view! {
         <label class="field">
             <span>{label}</span>
@@ -188,13 +189,13 @@ fn YearRange(edits: ViewEdits) -> impl IntoView {
             <span>"Released"</span>
             <div class="inline">
                 <input type="number" inputmode="numeric" min="1950" max="2100" placeholder="from" aria-label="Released from year"
-                    prop:value=move || current.with(|q| shown(q.year_from))
-                    on:change=move |ev| { let y = parse_year(&event_target_value(&ev)); edits.change(move |q| q.year_from = y); }
+                    prop:value=move || current.with(|q| shown(q.filters.from))
+                    on:change=move |ev| { let y = parse_year(&event_target_value(&ev)); edits.change(move |q| q.filters.from = y); }
                 />
                 <span aria-hidden="true">"–"</span>
                 <input type="number" inputmode="numeric" min="1950" max="2100" placeholder="to" aria-label="Released up to year"
-                    prop:value=move || current.with(|q| shown(q.year_to))
-                    on:change=move |ev| { let y = parse_year(&event_target_value(&ev)); edits.change(move |q| q.year_to = y); }
+                    prop:value=move || current.with(|q| shown(q.filters.to))
+                    on:change=move |ev| { let y = parse_year(&event_target_value(&ev)); edits.change(move |q| q.filters.to = y); }
                 />
             </div>
         </div>
@@ -207,22 +208,22 @@ fn RatingAndKind(edits: ViewEdits) -> impl IntoView {
     let current = edits.current;
     view! {
         <label class="field">
-            <span>{move || match current.with(|q| q.min_rating) {
+            <span>{move || match current.with(|q| q.filters.min_rating) {
                 Some(r) => format!("Critic rating ≥ {r}"),
                 None => "Critic rating: any".to_string(),
             }}</span>
             <input type="range" min="0" max="95" step="5"
-                prop:value=move || current.with(|q| q.min_rating.unwrap_or(0).to_string())
+                prop:value=move || current.with(|q| q.filters.min_rating.unwrap_or(0).to_string())
                 on:input=move |ev| {
                     let r = event_target_value(&ev).parse::<u8>().ok().filter(|r| *r > 0);
-                    edits.slide(move |q| q.min_rating = r);
+                    edits.slide(move |q| q.filters.min_rating = r);
                 }
             />
         </label>
         <label class="field check">
             <input type="checkbox"
-                prop:checked=move || !current.with(|q| q.include_all)
-                on:change=move |ev| { let main_only = event_target_checked(&ev); edits.change(move |q| q.include_all = !main_only); }
+                prop:checked=move || !current.with(|q| q.filters.all_types)
+                on:change=move |ev| { let main_only = event_target_checked(&ev); edits.change(move |q| q.filters.all_types = !main_only); }
             />
             <span>"Main games only (no DLCs, editions, bundles)"</span>
         </label>
@@ -238,15 +239,15 @@ fn KnobSliders(edits: ViewEdits) -> impl IntoView {
         <label class="field knob">
             <span>"Hidden gems ↔ Popular"</span>
             <input type="range" min="-1" max="1" step="0.1" data-testid="popularity-knob"
-                prop:value=move || current.with(|q| format!("{:.1}", q.popularity))
-                on:input=move |ev| { let v = knob(&ev); edits.slide(move |q| q.popularity = v); }
+                prop:value=move || current.with(|q| format!("{:.1}", q.knobs.popularity))
+                on:input=move |ev| { let v = knob(&ev); edits.slide(move |q| q.knobs.popularity = v); }
             />
         </label>
         <label class="field knob">
             <span>"Older ↔ Newer"</span>
             <input type="range" min="-1" max="1" step="0.1"
-                prop:value=move || current.with(|q| format!("{:.1}", q.recency))
-                on:input=move |ev| { let v = knob(&ev); edits.slide(move |q| q.recency = v); }
+                prop:value=move || current.with(|q| format!("{:.1}", q.knobs.recency))
+                on:input=move |ev| { let v = knob(&ev); edits.slide(move |q| q.knobs.recency = v); }
             />
         </label>
     }

@@ -11,7 +11,7 @@ use crate::components::cards::{recommendations, taste_query, GameGrid, RecResult
 use crate::components::filters::FilterPanel;
 use crate::components::share::ShareButton;
 use crate::prefs::{parse_ids, Taste};
-use crate::query::ViewQuery;
+use crate::query::{rec_query, view_of};
 
 #[component]
 pub fn ForYou() -> impl IntoView {
@@ -46,7 +46,7 @@ pub fn ForYou() -> impl IntoView {
             liked_ids.get(),
             disliked_ids.get(),
             taste.owned.get(),
-            ViewQuery::from_params(&query.read()).rec_query(RECS),
+            rec_query(&view_of(&query.read()), RECS),
         )
     });
 

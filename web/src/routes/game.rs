@@ -19,7 +19,7 @@ use crate::components::filters::FilterPanel;
 use crate::components::share::ShareButton;
 use crate::components::taste::TasteButtons;
 use crate::prefs::Taste;
-use crate::query::ViewQuery;
+use crate::query::{rec_query, view_of};
 
 /// Details as the page holds them: `None` until asked for.
 type DetailsState = Option<Result<Option<GameDetails>, EngineError>>;
@@ -70,7 +70,7 @@ pub fn GamePage() -> impl IntoView {
             like: vec![igdb_id.get()?],
             dislike: Vec::new(),
             exclude: taste.owned.get(),
-            ..ViewQuery::from_params(&query.read()).rec_query(RECS)
+            ..rec_query(&view_of(&query.read()), RECS)
         })
     });
 

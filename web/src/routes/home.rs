@@ -11,11 +11,12 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use playlike_core::protocol::{EngineError, ErrorCode, GameSummary, RecAnswer};
+use playlike_core::View;
 
 use crate::api::{self, Progress, Status};
 use crate::components::cards::{recommendations, taste_query, GameGrid, GridSkeleton};
 use crate::prefs::Taste;
-use crate::query::{href, ViewQuery};
+use crate::query::{href, rec_query, view_of};
 
 /// Well-known games shown (full rows at 3, 4, 6 and 8 columns).
 const SHOWCASE: usize = 24;
@@ -46,12 +47,7 @@ fn Showcase() -> impl IntoView {
     let progress = expect_context::<Progress>();
     let status = expect_context::<Status>();
     let query = use_query_map();
-    let genre = Memo::new(move |_| {
-        ViewQuery::from_params(&query.read())
-            .genres
-            .first()
-            .cloned()
-    });
+    let genre = Memo::new(move |_| view_of(&query.read()).filters.genre.first().cloned());
     // One engine call per index step: the games from the first title shard on; genres (and so
     // genre views and entry points) once the feature part is in.
     let showcase = LocalResource::new(move || {
@@ -126,7 +122,7 @@ fn ForYouRow() -> impl IntoView {
             taste.liked.get(),
             taste.disliked.get(),
             taste.owned.get(),
-            ViewQuery::default().rec_query(FOR_YOU),
+            rec_query(&View::default(), FOR_YOU),
         )
     });
     view! {

@@ -372,7 +372,10 @@ mod tests {
         };
         let text = serde_json::to_string(&call).unwrap();
         assert!(text.contains(r#""store":["GOG","Steam"]"#), "{text}");
-        assert!(!text.contains("exclude_games"), "dense ids stay out: {text}");
+        assert!(
+            !text.contains("exclude_games"),
+            "dense ids stay out: {text}"
+        );
         assert_eq!(serde_json::from_str::<Call>(&text).unwrap(), call);
 
         let event = EngineEvent::Reply(Reply {

@@ -1,5 +1,5 @@
-//! Compact storage helpers of the title index: many short strings in one allocation, and a
-//! fast hasher for interning words at load time.
+//! Compact storage helpers of the title index: many short strings in one allocation, the word
+//! hash of the typo lookup and a bounded edit distance.
 
 /// Many short strings in one allocation: a per-title `Box<str>` would cost more in allocator
 /// overhead and pointers than the text itself.
@@ -45,43 +45,6 @@ impl TextColumn {
             }
         }
         low
-    }
-}
-
-/// FxHash (rustc's hasher): much faster than SipHash for the many short words interned at
-/// load time, and collisions are harmless here (no untrusted keys choose buckets).
-#[derive(Default, Clone, Copy)]
-pub(super) struct FxBuild;
-
-#[derive(Default)]
-pub(super) struct FxHasher(u64);
-
-impl std::hash::BuildHasher for FxBuild {
-    type Hasher = FxHasher;
-    fn build_hasher(&self) -> FxHasher {
-        FxHasher(0)
-    }
-}
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
 

@@ -28,8 +28,10 @@ mod query;
 
 use std::collections::HashMap;
 
+use rustc_hash::FxBuildHasher;
+
 use crate::text;
-use column::{bounded_distance, hash_chars, FxBuild, TextColumn};
+use column::{bounded_distance, hash_chars, TextColumn};
 use query::{Form, QueryWord};
 
 /// One search result of a [`crate::Library`].
@@ -231,7 +233,7 @@ impl TitleIndex {
 
     /// Builds the dictionary, the postings and the per-row word lists.
     fn index_words(&mut self, rows: &[&str]) {
-        let mut ids: HashMap<String, u32, FxBuild> = HashMap::default();
+        let mut ids: HashMap<String, u32, FxBuildHasher> = HashMap::default();
         let mut raw_starts: Vec<u32> = Vec::with_capacity(rows.len() + 1);
         let mut raw_words: Vec<u32> = Vec::with_capacity(rows.len() * 5);
         let mut row_len = Vec::with_capacity(rows.len());
@@ -295,7 +297,7 @@ impl TitleIndex {
     }
 
     /// Sorts the interned words into the dictionary; returns new id by old id.
-    fn sorted_dictionary(&mut self, ids: HashMap<String, u32, FxBuild>) -> Vec<u32> {
+    fn sorted_dictionary(&mut self, ids: HashMap<String, u32, FxBuildHasher>) -> Vec<u32> {
         let mut by_text: Vec<(String, u32)> = ids.into_iter().collect();
         by_text.sort_unstable();
         let mut renumber = vec![0u32; by_text.len()];
@@ -883,8 +885,8 @@ impl TitleIndex {
             take
         });
         // Row → (sum of weighted best qualities, last word seen, its best quality).
-        let mut sums: HashMap<u32, (f32, usize, f32), FxBuild> =
-            HashMap::with_capacity_and_hasher(read.min(PARTIAL_BUDGET), FxBuild);
+        let mut sums: HashMap<u32, (f32, usize, f32), FxBuildHasher> =
+            HashMap::with_capacity_and_hasher(read.min(PARTIAL_BUDGET), FxBuildHasher);
         for t in order {
             let term = &terms[t];
             self.for_each_posting(term, &mut |row, quality| {

@@ -21,9 +21,6 @@ use crate::components::taste::TasteButtons;
 use crate::prefs::Taste;
 use crate::query::{rec_query, view_of};
 
-/// Details as the page holds them: `None` until asked for.
-type DetailsState = Option<Result<Option<GameDetails>, EngineError>>;
-
 #[component]
 pub fn GamePage() -> impl IntoView {
     let progress = expect_context::<Progress>();
@@ -50,20 +47,9 @@ pub fn GamePage() -> impl IntoView {
     });
     let game = Memo::new(move |_| header.get().and_then(Result::ok).flatten());
 
-    // Details come from a shard fetched on demand, once recommendations can be shown (so it
-    // does not compete with the index for bandwidth; the panel shows below them).
+    // The details shard is fetched once recommendations can be shown (so it does not compete
+    // with the index for bandwidth; the panel shows below them).
     let index_settled = Memo::new(move |_| progress.recommend_ready.get() || progress.failed.get());
-    let details = LocalResource::new(move || {
-        let id = game.with(|g| g.as_ref().map(|g| g.summary.igdb_id));
-        let settled = index_settled.get();
-        async move {
-            match id {
-                Some(id) if settled => Some(api::details(id).await),
-                _ => None,
-            }
-        }
-    });
-    let details = Signal::derive(move || details.get().flatten());
 
     let recommendations = recommendations(move || {
         Some(RecQuery {
@@ -100,7 +86,7 @@ pub fn GamePage() -> impl IntoView {
                     </section>
                 </div>
                 <aside class="split-aside">
-                    <AboutPanel game=game.into() details=details/>
+                    <AboutPanel game=game settled=index_settled/>
                 </aside>
             </div>
         </Show>
@@ -176,55 +162,95 @@ fn GameSkeleton() -> impl IntoView {
 }
 
 /// Everything else known about the game: the facts of the feature part, then what only the
-/// details shard holds. Drawn in one go once both are in (placeholder lines until then), so
-/// no row is pushed down by a longer one arriving above it.
+/// details shard holds. Placeholder lines until the game's features are in and the index has
+/// settled; then the details are a resource shown through `Suspense` (the same placeholder while
+/// the shard downloads) and an `ErrorBoundary` (the facts alone and a note when it fails). Drawn
+/// in one go, so no row is pushed down by a longer one arriving above it.
 #[component]
-fn AboutPanel(game: Signal<Option<GameInfo>>, details: Signal<DetailsState>) -> impl IntoView {
-    let fact = |label: &'static str, values: Vec<String>| {
-        (!values.is_empty()).then(|| {
-            view! { <div class="fact"><dt>{label}</dt><dd>{values.join(", ")}</dd></div> }
-        })
-    };
-    let content = move || {
-        let game = game.get().filter(|g| g.features_loaded)?;
-        let details = details.get()?;
-        let more = details.as_ref().ok().cloned().flatten().unwrap_or_default();
-        let note = match &details {
-            Err(_) => Some("The description could not be downloaded. Check your connection and reload the page to try again."),
-            Ok(None) => Some("There is no description of this game yet."),
-            Ok(Some(_)) => None,
-        };
-        Some(view! {
-            <dl class="facts">
-                {fact("Genres", game.genres)}
-                {fact("Platforms", game.summary.platforms)}
-                {fact("Developers", game.developers)}
-                {fact("Themes", more.themes)}
-                {fact("Modes", more.game_modes)}
-                {fact("Perspectives", more.perspectives)}
-                {fact("Series", more.series)}
-                {fact("Publishers", more.publishers)}
-            </dl>
-            {more.summary.map(|text| view! { <p class="summary">{text}</p> })}
-            {note.map(|text| view! { <p class="muted">{text}</p> })}
-        })
+fn AboutPanel(game: Memo<Option<GameInfo>>, settled: Memo<bool>) -> impl IntoView {
+    let asked = Memo::new(move |_| {
+        let id = game.with(|g| g.as_ref().map(|g| g.summary.igdb_id));
+        id.filter(|_| settled.get())
+    });
+    let details = LocalResource::new(move || {
+        let id = asked.get();
+        async move { Some(api::details(id?).await) }
+    });
+    let features = Memo::new(move |_| game.get().filter(|g| g.features_loaded));
+    let shown = move || features.with(Option::is_some) && asked.with(Option::is_some);
+    let failed = move |_| {
+        view! {
+            <Facts game=features.get() more=GameDetails::default()/>
+            <p class="muted">"The description could not be downloaded. Check your connection and reload the page to try again."</p>
+        }
     };
     view! {
         <section class="panel about" data-testid="game-details"
-            data-details=move || match details.get() {
+            data-details=move || match details.get().flatten() {
                 None => "loading",
                 Some(Ok(_)) => "ready",
                 Some(Err(_)) => "error",
             }
         >
             <h2>"About this game"</h2>
-            {move || content().map(IntoAny::into_any).unwrap_or_else(|| view! {
-                <div aria-hidden="true">
-                    <p class="skeleton-line wide"></p>
-                    <p class="skeleton-line"></p>
-                    <p class="skeleton-line"></p>
-                </div>
-            }.into_any())}
+            <Show when=shown fallback=AboutSkeleton>
+                <Suspense fallback=AboutSkeleton>
+                    <ErrorBoundary fallback=failed>
+                        {move || Suspend::new(async move {
+                            let Some(answer) = details.await else {
+                                return Ok(view! { <AboutSkeleton/> }.into_any());
+                            };
+                            let more = answer?;
+                            let note = more.is_none().then(|| view! {
+                                <p class="muted">"There is no description of this game yet."</p>
+                            });
+                            let mut more = more.unwrap_or_default();
+                            let summary = more.summary.take();
+                            Ok::<_, EngineError>(view! {
+                                <Facts game=features.get() more=more/>
+                                {summary.map(|text| view! { <p class="summary">{text}</p> })}
+                                {note}
+                            }.into_any())
+                        })}
+                    </ErrorBoundary>
+                </Suspense>
+            </Show>
         </section>
+    }
+}
+
+/// The facts list: the feature part's genres, platforms and developers, then the details'.
+#[component]
+fn Facts(game: Option<GameInfo>, more: GameDetails) -> impl IntoView {
+    let fact = |label: &'static str, values: Vec<String>| {
+        (!values.is_empty()).then(|| {
+            view! { <div class="fact"><dt>{label}</dt><dd>{values.join(", ")}</dd></div> }
+        })
+    };
+    let (genres, platforms, developers) = game
+        .map(|g| (g.genres, g.summary.platforms, g.developers))
+        .unwrap_or_default();
+    view! {
+        <dl class="facts">
+            {fact("Genres", genres)}
+            {fact("Platforms", platforms)}
+            {fact("Developers", developers)}
+            {fact("Themes", more.themes)}
+            {fact("Modes", more.game_modes)}
+            {fact("Perspectives", more.perspectives)}
+            {fact("Series", more.series)}
+            {fact("Publishers", more.publishers)}
+        </dl>
+    }
+}
+
+#[component]
+fn AboutSkeleton() -> impl IntoView {
+    view! {
+        <div aria-hidden="true">
+            <p class="skeleton-line wide"></p>
+            <p class="skeleton-line"></p>
+            <p class="skeleton-line"></p>
+        </div>
     }
 }

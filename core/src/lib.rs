@@ -14,6 +14,8 @@ pub mod descriptors;
 pub mod features;
 pub mod filters;
 pub mod format;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod library;
 mod parallel;
 pub mod protocol;

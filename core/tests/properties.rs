@@ -1,8 +1,9 @@
 //! Property tests of every reader on hostile input, the quick counterpart of the fuzz targets
 //! in `fuzz/`: random payloads sealed in a valid envelope (so they get past the checksum and
 //! reach the decoders), mutations of valid parts and manifests, arbitrary catalogue lines
-//! and arbitrary search queries. Nothing may panic; what is accepted must hold the
-//! invariants readers rely on.
+//! and arbitrary search queries and recommendation requests. Nothing may panic; what is
+//! accepted must hold the invariants readers rely on. Where a property feeds a fuzz target's
+//! input, it calls that target's body (`playlike_core::fuzzing`), which checks them.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::sync::OnceLock;
@@ -10,10 +11,8 @@ use std::sync::OnceLock;
 use playlike_core::build::{build_index, BuildOptions, BuiltIndex};
 use playlike_core::catalogue::parse_game_line;
 use playlike_core::format::envelope::{open, seal, PartKind};
-use playlike_core::format::{
-    gunzip, CoverShard, DetailsShard, FeaturePart, FileRole, Manifest, TitleShard,
-};
-use playlike_core::{Game, Library};
+use playlike_core::format::{gunzip, FeaturePart, FileRole, Manifest, TitleShard};
+use playlike_core::{fuzzing, Game, Library};
 use proptest::prelude::*;
 
 /// A small real index, built once.
@@ -80,70 +79,28 @@ fn edits() -> impl Strategy<Value = Vec<(usize, u8, u8)>> {
     proptest::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 1..8)
 }
 
-/// What a reader relies on in a title shard it accepted.
-fn assert_title_invariants(shard: &TitleShard) {
-    let n = shard.len();
-    assert_eq!(shard.igdb_ids.len(), n);
-    assert_eq!(shard.years.len(), n);
-    assert_eq!(shard.platforms.len(), n);
-    assert_eq!(shard.flags.len(), n);
-    assert_eq!(shard.notability.len(), n);
-    let platforms = shard.platform_names.len();
-    assert!(shard
-        .platforms
-        .flat()
-        .iter()
-        .all(|&p| (p as usize) < platforms));
-    for i in 0..n {
-        let _ = shard.cover(i);
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
+    /// The fuzz targets' bodies: each checks what it accepts (see `playlike_core::fuzzing`).
     #[test]
     fn sealed_random_payloads_never_panic_a_decoder(
         payload in proptest::collection::vec(any::<u8>(), 0..1024)
     ) {
-        if let Ok(shard) = TitleShard::decode(&seal(PartKind::Titles, &payload)) {
-            assert_title_invariants(&shard);
-        }
-        if let Ok(part) = FeaturePart::decode(&seal(PartKind::Features, &payload)) {
-            prop_assert_eq!(part.critic.len(), part.games as usize);
-        }
-        if let Ok(shard) = DetailsShard::decode(&seal(PartKind::Details, &payload)) {
-            let _ = shard.get(shard.first_game);
-        }
-        if let Ok(shard) = CoverShard::decode(&seal(PartKind::Covers, &payload)) {
-            for row in 0..shard.len().min(64) {
-                let _ = shard.covers.get(row);
-            }
-        }
+        fuzzing::titles(&payload);
+        fuzzing::features(&payload);
+        fuzzing::details(&payload);
+        fuzzing::covers(&payload);
     }
 
     #[test]
     fn mutated_cover_shards_decode_consistently_or_not_at_all(edits in edits()) {
-        let bytes = mutate(payload(FileRole::Covers, PartKind::Covers), &edits);
-        if let Ok(shard) = CoverShard::decode(&seal(PartKind::Covers, &bytes)) {
-            let first = shard.first_game;
-            let mut library = Library::new();
-            if library.add_covers(shard).is_ok() {
-                let _ = library.card(first);
-            }
-        }
+        fuzzing::covers(&mutate(payload(FileRole::Covers, PartKind::Covers), &edits));
     }
 
     #[test]
     fn mutated_title_shards_decode_consistently_or_not_at_all(edits in edits()) {
-        let bytes = mutate(payload(FileRole::Search, PartKind::Titles), &edits);
-        if let Ok(shard) = TitleShard::decode(&seal(PartKind::Titles, &bytes)) {
-            assert_title_invariants(&shard);
-            let mut library = Library::new();
-            if library.add_titles(shard).is_ok() {
-                let _ = library.search("game ages", 5);
-            }
-        }
+        fuzzing::titles(&mutate(payload(FileRole::Search, PartKind::Titles), &edits));
     }
 
     #[test]
@@ -168,10 +125,7 @@ proptest! {
 
     #[test]
     fn mutated_details_shards_never_panic(edits in edits()) {
-        let bytes = mutate(payload(FileRole::Details, PartKind::Details), &edits);
-        if let Ok(shard) = DetailsShard::decode(&seal(PartKind::Details, &bytes)) {
-            let _ = shard.get(shard.first_game);
-        }
+        fuzzing::details(&mutate(payload(FileRole::Details, PartKind::Details), &edits));
     }
 
     #[test]
@@ -206,7 +160,14 @@ proptest! {
 
     #[test]
     fn manifest_text_never_panics_the_parser(text in "\\PC{0,400}") {
-        let _ = Manifest::from_json(&text);
+        fuzzing::manifest(text.as_bytes());
+    }
+
+    #[test]
+    fn arbitrary_requests_never_panic_the_recommender(
+        bytes in proptest::collection::vec(any::<u8>(), 0..64)
+    ) {
+        fuzzing::recommend(&bytes);
     }
 
     #[test]

@@ -1,31 +1,10 @@
-//! Feeds arbitrary bytes to every index reader: none may panic, hang or over-allocate; each
-//! must return a value or a `FormatError`.
+//! Arbitrary bytes (gunzipped when gzip) through the envelope and every part reader.
+//! The body is `playlike_core::fuzzing::decode`, which `core/tests/fuzz_corpora.rs` also runs
+//! on the committed corpus.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use playlike_core::format::{gunzip, CoverShard, DetailsShard, FeaturePart, Manifest, TitleShard};
-use playlike_core::Library;
 
 fuzz_target!(|data: &[u8]| {
-    let raw = gunzip(data).unwrap_or_else(|_| data.to_vec());
-    if let Ok(shard) = TitleShard::decode(&raw) {
-        let mut library = Library::new();
-        if library.add_titles(shard).is_ok() {
-            let _ = library.search("a", 5);
-        }
-    }
-    if let Ok(part) = FeaturePart::decode(&raw) {
-        let mut library = Library::new();
-        let _ = library.add_features(part);
-    }
-    let _ = DetailsShard::decode(&raw);
-    if let Ok(shard) = CoverShard::decode(&raw) {
-        let mut library = Library::new();
-        if library.add_covers(shard).is_ok() {
-            let _ = library.card(0);
-        }
-    }
-    if let Ok(text) = std::str::from_utf8(data) {
-        let _ = Manifest::from_json(text);
-    }
+    playlike_core::fuzzing::decode(data);
 });

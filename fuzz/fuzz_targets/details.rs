@@ -1,13 +1,10 @@
-//! The details shard decoder on arbitrary sealed payloads, and a lookup in an accepted shard.
+//! The details shard decoder on arbitrary sealed payloads, and lookups in an accepted shard.
+//! The body is `playlike_core::fuzzing::details`, which `core/tests/fuzz_corpora.rs` also runs
+//! on the committed corpus.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use playlike_core::format::envelope::{seal, PartKind};
-use playlike_core::format::DetailsShard;
 
-fuzz_target!(|payload: &[u8]| {
-    if let Ok(shard) = DetailsShard::decode(&seal(PartKind::Details, payload)) {
-        let _ = shard.get(shard.first_game);
-        let _ = shard.get(u32::MAX);
-    }
+fuzz_target!(|data: &[u8]| {
+    playlike_core::fuzzing::details(data);
 });

@@ -1,21 +1,11 @@
-//! The title shard decoder on arbitrary payloads sealed in a valid envelope (so the bytes get
-//! past the checksum and reach the decoder), then what a reader does with a shard it accepts:
-//! add it to a library, search it, show a card.
+//! The title shard decoder on arbitrary payloads sealed in a valid envelope (so they get past
+//! the checksum), then what a reader does with an accepted shard: add it, search it, show a card.
+//! The body is `playlike_core::fuzzing::titles`, which `core/tests/fuzz_corpora.rs` also runs
+//! on the committed corpus.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use playlike_core::format::envelope::{seal, PartKind};
-use playlike_core::format::TitleShard;
-use playlike_core::Library;
 
-fuzz_target!(|payload: &[u8]| {
-    let Ok(shard) = TitleShard::decode(&seal(PartKind::Titles, payload)) else {
-        return;
-    };
-    let first = shard.first_game;
-    let mut library = Library::new();
-    if library.add_titles(shard).is_ok() {
-        let _ = library.search("the a 2", 5);
-        let _ = library.card(first);
-    }
+fuzz_target!(|data: &[u8]| {
+    playlike_core::fuzzing::titles(data);
 });

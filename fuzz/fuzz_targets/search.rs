@@ -5,6 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+// Links in the allocation cap.
+use playlike_fuzz as _;
 
 fuzz_target!(|data: &[u8]| {
     playlike_core::fuzzing::search(data);

@@ -19,9 +19,9 @@ use crate::format::envelope::{seal, PartKind};
 use crate::format::{
     gunzip, open_part, CoverShard, Covers, DetailsShard, FeaturePart, Manifest, TitleShard,
 };
-use crate::recommend::{Filters, Knobs, MAX_K};
+use crate::recommend::MAX_K;
 use crate::search::TitleIndex;
-use crate::{Game, Library, Request};
+use crate::{Filters, Game, Knobs, Library, Request};
 
 /// A target's body: whether it accepted the input.
 pub type Entry = fn(&[u8]) -> bool;
@@ -404,15 +404,15 @@ fn read_request(choices: &mut Choices, library: &Library) -> Request {
         .map(String::as_str)
         .collect();
     let filters = Filters {
-        platforms: choices.names(&platforms, 2),
-        stores: choices.names(&library.store_names(), 2),
-        year_from: (set & 1 != 0).then(|| choices.u16()),
-        year_to: (set & 2 != 0).then(|| choices.u16()),
+        platform: choices.names(&platforms, 2),
+        store: choices.names(&library.store_names(), 2),
+        from: (set & 1 != 0).then(|| choices.u16()),
+        to: (set & 2 != 0).then(|| choices.u16()),
         min_rating: (set & 4 != 0).then(|| choices.byte()),
-        include_genres: choices.names(&library.genre_names(), 2),
-        exclude_genres: choices.names(&library.genre_names(), 2),
+        genre: choices.names(&library.genre_names(), 2),
+        not_genre: choices.names(&library.genre_names(), 2),
         exclude_games: choices.games(3),
-        main_only: set & 8 != 0,
+        all_types: set & 8 != 0,
     };
     Request {
         like,

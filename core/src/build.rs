@@ -117,17 +117,10 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
     let games = dedup_by_id(games, &mut stats);
     let (games, notability) = order_games(games, options);
     stats.games = games.len();
-    let n = games.len() as u32;
     let main: Vec<bool> = games.iter().map(features::is_main_game).collect();
     stats.main_games = main.iter().filter(|m| **m).count();
 
-    let mut game_terms = descriptive_terms(&games, &options.terms);
-    // The least notable games (obscure games, add-ons) keep only their strongest terms: they
-    // are rarely asked about, and their postings would cost more bytes than any other part.
-    let tail = tail_start(games.len(), options);
-    for terms in &mut game_terms[tail..] {
-        terms.truncate(options.tail_terms);
-    }
+    let game_terms = tiered_terms(&games, options);
     let chunks = title_chunks(games.len(), options);
     let first_tier_end = chunks.first().map_or(0, |(_, range)| range.end);
     let feature_parts = feature_parts(&games, &game_terms, first_tier_end, &mut stats);
@@ -136,15 +129,68 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
     // Up-front parts in the order a reader wants them: the first title shard and the first
     // feature part (first answers), the other title shards (complete search), the rest of
     // the features (complete recommendations), then the later tiers' covers.
-    let mut parts: Vec<EncodedPart> = chunks
+    let titles = TitleRows {
+        games: &games,
+        main: &main,
+        notability: &notability,
+    };
+    let mut parts = title_parts(titles, chunks, &platform_names);
+    for (tier, part) in feature_parts.iter().enumerate() {
+        let at = if tier == 0 {
+            parts.len().min(1)
+        } else {
+            parts.len()
+        };
+        parts.insert(at, feature_part(part));
+    }
+    parts.extend(cover_part(&games, first_tier_end));
+    parts.extend(details_parts(&games, options));
+    let (entries, files): (Vec<ManifestFile>, Vec<(String, Vec<u8>)>) =
+        crate::parallel::map(&parts, |part| {
+            let compress = if part.role == FileRole::Details {
+                format::gzip
+            } else {
+                options.compress
+            };
+            part.store(compress)
+        })
+        .into_iter()
+        .unzip();
+    BuiltIndex {
+        manifest: manifest(entries, games.len() as u32, options),
+        files,
+        stats,
+    }
+}
+
+/// Each game's descriptive terms; the least notable games (obscure games, add-ons) keep only
+/// their strongest: they are rarely asked about, and their postings would cost more bytes than
+/// any other part.
+fn tiered_terms(games: &[Game], options: &BuildOptions) -> Vec<Vec<String>> {
+    let mut game_terms = descriptive_terms(games, &options.terms);
+    let tail = tail_start(games.len(), options);
+    for terms in &mut game_terms[tail..] {
+        terms.truncate(options.tail_terms);
+    }
+    game_terms
+}
+
+/// One title shard per chunk of `rows`; only the first keeps its covers (the others' come
+/// last, in the cover part).
+fn title_parts(
+    rows: TitleRows,
+    chunks: Vec<(u32, std::ops::Range<usize>)>,
+    platform_names: &[String],
+) -> Vec<EncodedPart> {
+    chunks
         .into_iter()
         .map(|(first, chunk)| {
             let rows = TitleRows {
-                games: &games[chunk.clone()],
-                main: &main[chunk.clone()],
-                notability: &notability[chunk],
+                games: &rows.games[chunk.clone()],
+                main: &rows.main[chunk.clone()],
+                notability: &rows.notability[chunk],
             };
-            let mut shard = title_shard(rows, first, &platform_names);
+            let mut shard = title_shard(rows, first, platform_names);
             if first > 0 {
                 shard.covers = Covers::default();
             }
@@ -156,27 +202,24 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
                 first,
             }
         })
-        .collect();
-    for (tier, part) in feature_parts.iter().enumerate() {
-        let encoded = EncodedPart {
-            stem: format!("features-{}", part.first_game),
-            role: FileRole::Recommend,
-            raw: part.encode(),
-            games: part.games as usize,
-            first: part.first_game,
-        };
-        let at = if tier == 0 {
-            parts.len().min(1)
-        } else {
-            parts.len()
-        };
-        parts.insert(at, encoded);
+        .collect()
+}
+
+fn feature_part(part: &FeaturePart) -> EncodedPart {
+    EncodedPart {
+        stem: format!("features-{}", part.first_game),
+        role: FileRole::Recommend,
+        raw: part.encode(),
+        games: part.games as usize,
+        first: part.first_game,
     }
-    parts.extend(cover_part(&games, first_tier_end));
-    // On-demand parts: details shards.
+}
+
+/// The on-demand details shards.
+fn details_parts(games: &[Game], options: &BuildOptions) -> Vec<EncodedPart> {
     let shard_size = options.details_shard_size.max(1) as usize;
     let chunks: Vec<(usize, &[Game])> = games.chunks(shard_size).enumerate().collect();
-    parts.extend(crate::parallel::map(&chunks, |&(index, chunk)| {
+    crate::parallel::map(&chunks, |&(index, chunk)| {
         let first = (index * shard_size) as u32;
         let shard = DetailsShard {
             first_game: first,
@@ -192,40 +235,28 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
             games: chunk.len(),
             first,
         }
-    }));
-    let (entries, files): (Vec<ManifestFile>, Vec<(String, Vec<u8>)>) =
-        crate::parallel::map(&parts, |part| {
-            let compress = if part.role == FileRole::Details {
-                format::gzip
-            } else {
-                options.compress
-            };
-            part.store(compress)
-        })
-        .into_iter()
-        .unzip();
+    })
+}
 
+/// The manifest of stored files `entries`; its version is the build time and a hash of the
+/// files' hashes.
+fn manifest(entries: Vec<ManifestFile>, games: u32, options: &BuildOptions) -> Manifest {
     let content_id: String = entries.iter().map(|e| e.sha256.as_str()).collect();
     let version = format!(
         "{}-{}",
         compact_timestamp(&options.built_at),
         &format::sha256_hex(content_id.as_bytes())[..8]
     );
-    let manifest = Manifest {
+    Manifest {
         format_version: FORMAT_VERSION,
         version,
         built_at: options.built_at.clone(),
         source: options.source.clone(),
-        games: n,
+        games,
         details_shard_size: options.details_shard_size.max(1),
         files: entries,
         rollout: None,
         attribution: ATTRIBUTION.into(),
-    };
-    BuiltIndex {
-        manifest,
-        files,
-        stats,
     }
 }
 
@@ -297,53 +328,11 @@ fn feature_parts(
     tier_end: usize,
     stats: &mut BuildStats,
 ) -> Vec<FeaturePart> {
-    let mut ids: HashMap<(Family, String), usize> = HashMap::new();
-    let mut defs: Vec<(Family, String)> = Vec::new();
-    let mut postings: Vec<Vec<u32>> = Vec::new();
-    for (dense, (game, terms)) in games.iter().zip(game_terms).enumerate() {
-        let mut features = features::direct_features(game);
-        features.retain(|(family, _)| {
-            !features::DERIVED_FAMILIES.contains(family)
-                && !features::UNSHIPPED_FAMILIES.contains(family)
-        });
-        features.extend(terms.iter().map(|t| (Family::Term, t.clone())));
-        features.sort();
-        features.dedup();
-        for key in features {
-            let id = *ids.entry(key).or_insert_with_key(|key| {
-                defs.push(key.clone());
-                postings.push(Vec::new());
-                defs.len() - 1
-            });
-            postings[id].push(dense as u32);
-        }
-    }
-    // A feature of one game links nothing, but genres, themes and stores are also filters:
-    // keep them.
-    let filterable =
-        |family: Family| matches!(family, Family::Genre | Family::Theme | Family::Store);
-    let mut order: Vec<usize> = (0..defs.len())
-        .filter(|&i| postings[i].len() >= 2 || filterable(defs[i].0))
-        .collect();
-    stats.features_dropped_singletons = defs.len() - order.len();
-    for family in Family::ALL {
-        let in_family = order.iter().filter(|&&i| defs[i].0 == family);
-        let (count, total) = in_family.fold((0, 0), |(c, t), &i| (c + 1, t + postings[i].len()));
-        if count > 0 {
-            stats.families.push((family, count, total));
-        }
-    }
+    let interned = Interned::new(games, game_terms);
     let tier_end = tier_end.min(games.len()) as u32;
-    // Features of the first tier first (so its part defines a prefix of the ids), then by
-    // family and name, so the stored names share prefixes (see `format::feature_defs`).
-    let in_first_tier = |i: usize| postings[i].first().is_some_and(|&g| g < tier_end);
-    order.sort_by(|&a, &b| {
-        in_first_tier(b)
-            .cmp(&in_first_tier(a))
-            .then(defs[a].0.cmp(&defs[b].0))
-            .then(defs[a].1.cmp(&defs[b].1))
-    });
-    let first_tier_features = order.iter().take_while(|&&i| in_first_tier(i)).count();
+    let order = interned.kept_in_order(tier_end, stats);
+    let in_first_tier = |&i: &usize| interned.postings[i].first().is_some_and(|&g| g < tier_end);
+    let first_tier_features = order.iter().take_while(|i| in_first_tier(i)).count();
     let critic: Vec<u8> = games
         .iter()
         .map(|g| {
@@ -351,47 +340,126 @@ fn feature_parts(
                 .map_or(0, |r| r.round().clamp(0.0, 100.0) as u8 + 1)
         })
         .collect();
+    let total = games.len() as u32;
     let tiers = [
         (0..tier_end, 0..first_tier_features),
-        (
-            tier_end..games.len() as u32,
-            first_tier_features..order.len(),
-        ),
+        (tier_end..total, first_tier_features..order.len()),
     ];
     tiers
         .into_iter()
         .filter(|(range, _)| !range.is_empty() || games.is_empty())
         .map(|(range, defined)| {
-            let known = &order[..defined.end];
-            let mut writer = PostingsWriter::default();
-            let mut counts = Vec::with_capacity(known.len());
-            for &i in known {
-                let list = &postings[i];
-                let from = list.partition_point(|&g| g < range.start);
-                let to = list.partition_point(|&g| g < range.end);
-                let relative: Vec<u32> = list[from..to].iter().map(|g| g - range.start).collect();
-                writer.push(&relative, range.len() as u32);
-                counts.push(relative.len() as u32);
-            }
-            FeaturePart {
-                first_game: range.start,
-                games: range.len() as u32,
-                total_games: games.len() as u32,
-                first_feature: defined.start as u32,
-                features: order[defined]
-                    .iter()
-                    .map(|&i| FeatureDef {
-                        family: defs[i].0 as u8,
-                        name: defs[i].1.clone(),
-                        df: postings[i].len() as u32,
-                    })
-                    .collect(),
-                counts,
-                postings: writer.finish(),
-                critic: critic[range.start as usize..range.end as usize].to_vec(),
-            }
+            let critic = critic[range.start as usize..range.end as usize].to_vec();
+            interned.part(&order, range, defined, total, critic)
         })
         .collect()
+}
+
+/// Every feature of every game, interned: its family and name, and the dense ids of the games
+/// that have it (ascending).
+struct Interned {
+    defs: Vec<(Family, String)>,
+    postings: Vec<Vec<u32>>,
+}
+
+impl Interned {
+    fn new(games: &[Game], game_terms: &[Vec<String>]) -> Interned {
+        let mut ids: HashMap<(Family, String), usize> = HashMap::new();
+        let mut interned = Interned {
+            defs: Vec::new(),
+            postings: Vec::new(),
+        };
+        for (dense, (game, terms)) in games.iter().zip(game_terms).enumerate() {
+            let mut features = features::direct_features(game);
+            features.retain(|(family, _)| {
+                !features::DERIVED_FAMILIES.contains(family)
+                    && !features::UNSHIPPED_FAMILIES.contains(family)
+            });
+            features.extend(terms.iter().map(|t| (Family::Term, t.clone())));
+            features.sort();
+            features.dedup();
+            for key in features {
+                let id = *ids.entry(key).or_insert_with_key(|key| {
+                    interned.defs.push(key.clone());
+                    interned.postings.push(Vec::new());
+                    interned.defs.len() - 1
+                });
+                interned.postings[id].push(dense as u32);
+            }
+        }
+        interned
+    }
+
+    /// The features kept (shared by two games, or usable as a filter), counted into `stats`:
+    /// those of the first tier first (so its part defines a prefix of the ids), then by family
+    /// and name, so the stored names share prefixes (see `format::feature_defs`).
+    fn kept_in_order(&self, tier_end: u32, stats: &mut BuildStats) -> Vec<usize> {
+        let (defs, postings) = (&self.defs, &self.postings);
+        // A feature of one game links nothing, but genres, themes and stores are also filters:
+        // keep them.
+        let filterable =
+            |family: Family| matches!(family, Family::Genre | Family::Theme | Family::Store);
+        let mut order: Vec<usize> = (0..defs.len())
+            .filter(|&i| postings[i].len() >= 2 || filterable(defs[i].0))
+            .collect();
+        stats.features_dropped_singletons = defs.len() - order.len();
+        for family in Family::ALL {
+            let in_family = order.iter().filter(|&&i| defs[i].0 == family);
+            let (count, total) =
+                in_family.fold((0, 0), |(c, t), &i| (c + 1, t + postings[i].len()));
+            if count > 0 {
+                stats.families.push((family, count, total));
+            }
+        }
+        let in_first_tier = |i: usize| postings[i].first().is_some_and(|&g| g < tier_end);
+        order.sort_by(|&a, &b| {
+            in_first_tier(b)
+                .cmp(&in_first_tier(a))
+                .then(defs[a].0.cmp(&defs[b].0))
+                .then(defs[a].1.cmp(&defs[b].1))
+        });
+        order
+    }
+
+    /// The feature part of the games in `range`: postings of the features known so far
+    /// (`order[..defined.end]`), definitions of those it adds (`order[defined]`).
+    fn part(
+        &self,
+        order: &[usize],
+        range: std::ops::Range<u32>,
+        defined: std::ops::Range<usize>,
+        total_games: u32,
+        critic: Vec<u8>,
+    ) -> FeaturePart {
+        let known = &order[..defined.end];
+        let mut writer = PostingsWriter::default();
+        let mut counts = Vec::with_capacity(known.len());
+        for &i in known {
+            let list = &self.postings[i];
+            let from = list.partition_point(|&g| g < range.start);
+            let to = list.partition_point(|&g| g < range.end);
+            let relative: Vec<u32> = list[from..to].iter().map(|g| g - range.start).collect();
+            writer.push(&relative, range.len() as u32);
+            counts.push(relative.len() as u32);
+        }
+        FeaturePart {
+            first_game: range.start,
+            games: range.len() as u32,
+            total_games,
+            first_feature: defined.start as u32,
+            features: order[defined]
+                .iter()
+                .map(|&i| FeatureDef {
+                    family: self.defs[i].0 as u8,
+                    name: self.defs[i].1.clone(),
+                    df: self.postings[i].len() as u32,
+                })
+                .collect(),
+            counts,
+            postings: writer.finish(),
+            critic,
+        }
+    }
 }
 
 /// First dense id of the tail: the first tier that starts at or past `tail_share` of `n`.

@@ -1,8 +1,13 @@
-// Playlike's painted shell, run before the first paint (a small blocking script, kept in a
-// file so the Content-Security-Policy needs no 'unsafe-inline'):
+// Playlike's painted shell and engine start, run before the first paint (a small blocking
+// script, kept in a file so the Content-Security-Policy needs no 'unsafe-inline'):
 //  - names the page the address is for on <html data-view>, so the shell in index.html shows
 //    that page's placeholder until the app takes over;
-//  - "/" anywhere outside a text field focuses the search box, in the shell and in the app.
+//  - "/" anywhere outside a text field focuses the search box, in the shell and in the app;
+//  - starts the engine worker and, as soon as it runs, asks it to open the index this page
+//    names, so the index downloads while the app's own wasm still does. The app adopts the
+//    worker (`playlikeEngine`), the messages it sent so far (`playlikeEngineEarly`) and the
+//    open call in flight (`playlikeEngineOpening`, call id 0); `playlikeIndexPlace` is what
+//    this page says about its index, decided on by the engine (playlike_core IndexPlace).
 (function () {
   var path = location.pathname;
   document.documentElement.dataset.view = path === '/' ? 'home'
@@ -21,4 +26,54 @@
     search.focus();
     search.select();
   });
+
+  function absolute(raw) {
+    try { return new URL(raw, location.href).href; } catch (e) { return null; }
+  }
+  function meta(name) {
+    var tag = document.querySelector('meta[name="' + name + '"]');
+    var content = tag && tag.getAttribute('content');
+    return content && content.trim() ? content.trim() : null;
+  }
+  var linked = new URLSearchParams(location.search).get('index');
+  var place = {
+    origin: location.origin,
+    default_url: absolute(meta('playlike-index') || '/index/manifest.json') || absolute('/index/manifest.json'),
+    extra_allowed: (meta('playlike-index-allow') || '').split(/\s+/).filter(Boolean),
+    linked: linked ? absolute(linked) : null,
+  };
+  window.playlikeIndexPlace = place;
+
+  // The staged-rollout bucket (0-99), stable per browser; the app reads the same key.
+  function rolloutBucket() {
+    try {
+      var stored = Number.parseInt(localStorage.getItem('playlike.bucket'), 10);
+      if (stored >= 0 && stored < 100) return stored;
+      var bucket = Math.floor(Math.random() * 100);
+      localStorage.setItem('playlike.bucket', String(bucket));
+      return bucket;
+    } catch (e) {
+      return Math.floor(Math.random() * 100);
+    }
+  }
+
+  try {
+    var engine = new Worker('/engine/engine-worker.js', { type: 'module' });
+    var early = [];
+    engine.onmessage = function (event) {
+      early.push(event.data);
+      if (event.data && event.data.kind === 'ready' && !window.playlikeEngineOpening) {
+        engine.postMessage({ id: 0, request: { kind: 'open_place', place: place, rollout_bucket: rolloutBucket() } });
+        window.playlikeEngineOpening = true;
+      }
+    };
+    engine.onerror = function (event) {
+      event.preventDefault();
+      early.push({ kind: 'failed', message: event.message || 'its code did not load' });
+    };
+    window.playlikeEngine = engine;
+    window.playlikeEngineEarly = early;
+  } catch (error) {
+    console.warn('engine worker:', error); // the app reports it when it starts one itself
+  }
 }());

@@ -33,6 +33,12 @@ pub enum EngineRequest {
         rollout_bucket: u8,
         allowed: Vec<String>,
     },
+    /// [`EngineRequest::Open`] for the index a page names (see [`IndexPlace::resolve`]):
+    /// what the page's first script sends, before the app's code has arrived.
+    OpenPlace {
+        place: IndexPlace,
+        rollout_bucket: u8,
+    },
     /// Title search over the loaded titles.
     Search { query: String, k: usize },
     /// Recommendations from liked/disliked games.
@@ -52,6 +58,57 @@ pub enum EngineRequest {
         #[serde(default)]
         genre: Option<String>,
     },
+}
+
+/// Where a page says its index is, as its first script (`static/shell.js`) reads it: URLs
+/// absolute (resolved against the page), nothing decided yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexPlace {
+    /// The page's origin.
+    pub origin: String,
+    /// `<meta name="playlike-index">`, or `/index/manifest.json` on the page's origin.
+    pub default_url: String,
+    /// The prefixes of `<meta name="playlike-index-allow">`.
+    #[serde(default)]
+    pub extra_allowed: Vec<String>,
+    /// The page's `?index=`, when it has one.
+    #[serde(default)]
+    pub linked: Option<String>,
+}
+
+/// Which index a page opens, and where indexes may come from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexLocation {
+    pub manifest_url: String,
+    /// The page's origin, the folder of its default index and its extra prefixes.
+    pub allowed: Vec<String>,
+    /// Set when a `?index=` link was refused.
+    pub notice: Option<String>,
+}
+
+/// Shown when a link's `?index=` is not one the page allows.
+pub const REFUSED_INDEX_NOTICE: &str = "This link asked for a game index from another site, which this page does not allow; showing the usual catalogue instead.";
+
+impl IndexPlace {
+    /// The manifest to open: the linked one when it lies where the page allows indexes (see
+    /// [`index_url_allowed`]), else the default one (with a notice if a link was refused).
+    pub fn resolve(&self) -> IndexLocation {
+        let mut allowed = vec![self.origin.clone(), self.default_url.clone()];
+        allowed.extend(self.extra_allowed.iter().cloned());
+        let (manifest_url, notice) = match &self.linked {
+            Some(url) if index_url_allowed(url, &allowed) => (url.clone(), None),
+            Some(_) => (
+                self.default_url.clone(),
+                Some(REFUSED_INDEX_NOTICE.to_string()),
+            ),
+            None => (self.default_url.clone(), None),
+        };
+        IndexLocation {
+            manifest_url,
+            allowed,
+            notice,
+        }
+    }
 }
 
 /// Whether an index file at `url` may be used by a page that allows the URL prefixes
@@ -350,6 +407,41 @@ pub struct FilterOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn place(linked: Option<&str>) -> IndexPlace {
+        IndexPlace {
+            origin: "https://play.example".into(),
+            default_url: "https://cdn.example/idx/manifest.json".into(),
+            extra_allowed: vec!["https://storage.example/bucket/".into()],
+            linked: linked.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_page_opens_its_own_index_unless_a_link_names_an_allowed_one() {
+        let plain = place(None).resolve();
+        assert_eq!(plain.manifest_url, "https://cdn.example/idx/manifest.json");
+        assert_eq!(plain.notice, None);
+        for allowed in [
+            "https://play.example/other/manifest.json",
+            "https://cdn.example/idx/canary.json",
+            "https://storage.example/bucket/v2/manifest.json",
+        ] {
+            let linked = place(Some(allowed)).resolve();
+            assert_eq!(linked.manifest_url, allowed);
+            assert_eq!(linked.notice, None);
+        }
+        for refused in [
+            "https://evil.example/manifest.json",
+            "https://cdn.example/other/manifest.json",
+            "https://storage.example/bucket2/manifest.json",
+        ] {
+            let linked = place(Some(refused)).resolve();
+            assert_eq!(linked.manifest_url, "https://cdn.example/idx/manifest.json");
+            assert_eq!(linked.notice.as_deref(), Some(REFUSED_INDEX_NOTICE));
+            assert!(!index_url_allowed(refused, &linked.allowed));
+        }
+    }
 
     #[test]
     fn calls_and_events_round_trip_through_json() {

@@ -107,6 +107,15 @@ impl Engine {
                 .open(&manifest_url, rollout_bucket, &allowed)
                 .await
                 .map(|()| Answer::Opened),
+            EngineRequest::OpenPlace {
+                place,
+                rollout_bucket,
+            } => {
+                let location = place.resolve();
+                self.open(&location.manifest_url, rollout_bucket, &location.allowed)
+                    .await
+                    .map(|()| Answer::Opened)
+            }
             EngineRequest::Search { query, k } => Ok(Answer::Hits(self.search(&query, k))),
             EngineRequest::Recommend(query) => self.recommend(&query).map(Answer::Recs),
             EngineRequest::Game { igdb_id } => self.game(igdb_id).map(Answer::Game),

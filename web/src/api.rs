@@ -1,16 +1,20 @@
 //! The page's side of the engine boundary: the only place the app touches the index.
 //!
 //! The engine (crate `playlike-js`) runs in a dedicated Web Worker started from
-//! `/engine/engine-worker.js` (by `boot.js`, before the app's own wasm arrives): it downloads, verifies, caches and decodes the index, builds the
-//! search and feature indexes and answers queries, so the UI thread only renders. This module
-//! starts it, sends it [`Call`]s (serialized with `serde-wasm-bindgen`, moved by `postMessage`)
-//! and turns its replies into futures and its status events into the reactive [`Status`].
-//! Pages call the typed functions below ([`search`], [`recommend`], [`game`], …), usually
-//! from a `LocalResource` that re-runs when [`IndexStatus::generation`] changes.
+//! `/engine/engine-worker.js` by `shell.js`, the page's first script, which also asks it to
+//! open the index at once: the index downloads while the app's own wasm still does. The
+//! engine downloads, verifies, caches and decodes the index, builds the search and feature
+//! indexes and answers queries, so the UI thread only renders. This module adopts that worker
+//! (or starts one, on Retry), sends it [`Call`]s (serialized with `serde-wasm-bindgen`, moved
+//! by `postMessage`) and turns its replies into futures and its status events into the
+//! reactive [`Status`]. Pages call the typed functions below ([`search`], [`recommend`],
+//! [`game`], …), usually from a `LocalResource` that re-runs when [`IndexStatus::generation`]
+//! changes.
 //!
-//! The manifest URL is `?index=` on the page (only where the page allows indexes: its own
-//! origin, the folder of its `<meta name="playlike-index">` and the prefixes of
-//! `<meta name="playlike-index-allow">`), else that meta, else `/index/manifest.json`.
+//! Which index: [`IndexPlace::resolve`] (in core) on what `shell.js` read of the page —
+//! `?index=` only where the page allows indexes (its own origin, the folder of its
+//! `<meta name="playlike-index">` and the prefixes of `<meta name="playlike-index-allow">`),
+//! else that meta, else `/index/manifest.json`.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -21,8 +25,8 @@ use futures::channel::oneshot;
 use leptos::prelude::*;
 use playlike_core::format::GameDetails;
 use playlike_core::protocol::{
-    index_url_allowed, Answer, Call, EngineError, EngineEvent, EngineRequest, ErrorCode,
-    FilterOptions, GameInfo, GameSummary, LoadStatus, RecAnswer, RecQuery, Showcase,
+    Answer, Call, EngineError, EngineEvent, EngineRequest, ErrorCode, FilterOptions, GameInfo,
+    GameSummary, IndexPlace, LoadStatus, RecAnswer, RecQuery, Showcase,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -103,24 +107,29 @@ thread_local! {
     static CLIENT: RefCell<Option<Rc<Client>>> = const { RefCell::new(None) };
 }
 
-/// Starts the engine worker and asks it to open the index.
+/// Starts the engine worker (or adopts the one `shell.js` started) and has it open the index.
 pub fn start(status: Status) {
+    let place = index_place();
+    if let Some(notice) = place.resolve().notice {
+        status.update(|s| s.engine.notice = Some(notice));
+    }
     match spawn_worker(status) {
-        Ok(client) => {
-            CLIENT.with(|c| *c.borrow_mut() = Some(client));
-            let location = IndexLocation::of_page();
-            if let Some(notice) = location.notice {
-                status.update(|s| s.engine.notice = Some(notice));
-            }
-            let open = EngineRequest::Open {
-                manifest_url: location.manifest_url,
-                rollout_bucket: prefs::rollout_bucket(),
-                allowed: location.allowed,
+        Ok((client, opening)) => {
+            CLIENT.with(|c| *c.borrow_mut() = Some(client.clone()));
+            let opened = if opening {
+                // shell.js sent the open call already: only its reply is awaited.
+                expect_reply(&client, EARLY_OPEN_ID)
+            } else {
+                let open = EngineRequest::OpenPlace {
+                    place,
+                    rollout_bucket: prefs::rollout_bucket(),
+                };
+                send(&client, open)
             };
             // Loading reports through status events; the reply only matters when it failed
             // before any status said so.
             leptos::task::spawn_local(async move {
-                if let Err(e) = call(open).await {
+                if let Err(e) = replied(opened).await {
                     // Unless a more precise error (the worker failed) is already shown.
                     if status.with_untracked(|s| s.error.is_none()) {
                         fail(status, e.message);
@@ -156,32 +165,43 @@ fn fail(status: Status, message: String) {
     });
 }
 
-/// The worker `boot.js` started before the app (taken once), with the messages it sent
-/// before anyone listened.
-fn adopt_early_worker() -> Option<(web_sys::Worker, Vec<JsValue>)> {
+/// The id of the open call `shell.js` sends (the app's own calls count from 1).
+const EARLY_OPEN_ID: u32 = 0;
+
+/// The worker `shell.js` started before the app (taken once), with the messages it sent
+/// before anyone listened and whether it was asked to open the index already.
+fn adopt_early_worker() -> Option<(web_sys::Worker, Vec<JsValue>, bool)> {
     let window: JsValue = window().into();
     let worker = js_sys::Reflect::get(&window, &"playlikeEngine".into()).ok()?;
     let worker: web_sys::Worker = worker.dyn_into().ok()?;
     let early = js_sys::Reflect::get(&window, &"playlikeEngineEarly".into()).ok();
+    let opening =
+        js_sys::Reflect::get(&window, &"playlikeEngineOpening".into()).is_ok_and(|v| v.is_truthy());
     let target: &js_sys::Object = window.unchecked_ref();
-    let _ = js_sys::Reflect::delete_property(target, &"playlikeEngine".into());
-    let _ = js_sys::Reflect::delete_property(target, &"playlikeEngineEarly".into());
+    for name in [
+        "playlikeEngine",
+        "playlikeEngineEarly",
+        "playlikeEngineOpening",
+    ] {
+        let _ = js_sys::Reflect::delete_property(target, &name.into());
+    }
     let early = early
         .filter(js_sys::Array::is_array)
         .map(|a| js_sys::Array::from(&a).to_vec())
         .unwrap_or_default();
-    Some((worker, early))
+    Some((worker, early, opening))
 }
 
-fn spawn_worker(status: Status) -> Result<Rc<Client>, String> {
-    let (worker, early) = match adopt_early_worker() {
+/// The engine's client, and whether the index is being opened already.
+fn spawn_worker(status: Status) -> Result<(Rc<Client>, bool), String> {
+    let (worker, early, opening) = match adopt_early_worker() {
         Some(adopted) => adopted,
         None => {
             let options = web_sys::WorkerOptions::new();
             options.set_type(web_sys::WorkerType::Module);
             let worker = web_sys::Worker::new_with_options(WORKER_URL, &options)
                 .map_err(|e| format!("The search engine could not start: {}", js_message(&e)))?;
-            (worker, Vec::new())
+            (worker, Vec::new(), false)
         }
     };
     let on_message =
@@ -203,14 +223,15 @@ fn spawn_worker(status: Status) -> Result<Rc<Client>, String> {
             }
         });
     }
-    Ok(Rc::new(Client {
+    let client = Client {
         worker,
-        next_id: Cell::new(1),
+        next_id: Cell::new(EARLY_OPEN_ID + 1),
         pending: RefCell::new(HashMap::new()),
         queued: RefCell::new(Some(Vec::new())),
         _on_message: on_message,
         _on_error: on_error,
-    }))
+    };
+    Ok((Rc::new(client), opening))
 }
 
 fn handle_message(status: Status, message: JsValue) {
@@ -311,31 +332,48 @@ fn post(client: &Client, call: &Call) {
     }
 }
 
+fn not_running() -> EngineError {
+    EngineError::new(ErrorCode::NotLoaded, "the engine is not running")
+}
+
 /// Sends one call to the engine and waits for its reply.
 async fn call(request: EngineRequest) -> Replied {
-    let not_running = || EngineError::new(ErrorCode::NotLoaded, "the engine is not running");
     let Some(client) = CLIENT.with(|c| c.borrow().clone()) else {
         return Err(not_running());
     };
+    replied(send(&client, request)).await
+}
+
+/// Sends one call (queued until the worker is ready); its reply arrives on the receiver.
+fn send(client: &Client, request: EngineRequest) -> oneshot::Receiver<Replied> {
     let id = client.next_id.get();
-    client.next_id.set(id.wrapping_add(1));
-    let (sender, receiver) = oneshot::channel();
-    client.pending.borrow_mut().insert(id, sender);
+    // Never the early open call's id, even after wrapping around.
+    client
+        .next_id
+        .set(id.wrapping_add(1).max(EARLY_OPEN_ID + 1));
+    let receiver = expect_reply(client, id);
     let call = Call { id, request };
-    let queued = {
-        let mut queued = client.queued.borrow_mut();
-        match queued.as_mut() {
-            Some(queue) => {
-                queue.push(call.clone());
-                true
-            }
-            None => false,
+    let queued = match client.queued.borrow_mut().as_mut() {
+        Some(queue) => {
+            queue.push(call.clone());
+            true
         }
+        None => false,
     };
     if !queued {
-        post(&client, &call);
+        post(client, &call);
     }
-    drop(client);
+    receiver
+}
+
+/// Where the reply to call `id` will arrive.
+fn expect_reply(client: &Client, id: u32) -> oneshot::Receiver<Replied> {
+    let (sender, receiver) = oneshot::channel();
+    client.pending.borrow_mut().insert(id, sender);
+    receiver
+}
+
+async fn replied(receiver: oneshot::Receiver<Replied>) -> Replied {
     receiver.await.unwrap_or_else(|_| Err(not_running()))
 }
 
@@ -405,71 +443,22 @@ pub async fn filter_options() -> Result<FilterOptions, EngineError> {
     }
 }
 
-/// Where this page's index is, and where indexes may come from.
-struct IndexLocation {
-    manifest_url: String,
-    /// This page's origin, the folder of its `<meta name="playlike-index">` and the prefixes
-    /// in `<meta name="playlike-index-allow">` (space separated).
-    allowed: Vec<String>,
-    /// Set when a `?index=` link was refused.
-    notice: Option<String>,
-}
-
-impl IndexLocation {
-    /// The manifest URL: `?index=` on the page when it lies where the page allows indexes,
-    /// else `<meta name="playlike-index">`, else `/index/manifest.json` on this origin.
-    fn of_page() -> IndexLocation {
-        let window = window();
-        let href = window.location().href().unwrap_or_default();
-        let absolute = |raw: &str| {
-            web_sys::Url::new_with_base(raw, &href)
-                .map(|u| u.href())
-                .ok()
-        };
-        let meta = |name: &str| {
-            window
-                .document()?
-                .query_selector(&format!("meta[name={name}]"))
-                .ok()??
-                .get_attribute("content")
-                .filter(|c| !c.trim().is_empty())
-        };
-        let default_url = meta("playlike-index")
-            .and_then(|raw| absolute(&raw))
-            .or_else(|| absolute("/index/manifest.json"))
-            .unwrap_or_default();
-        let mut allowed = vec![
-            window.location().origin().unwrap_or_default(),
-            default_url.clone(),
-        ];
-        if let Some(extra) = meta("playlike-index-allow") {
-            allowed.extend(extra.split_whitespace().map(str::to_string));
-        }
-        let linked = web_sys::Url::new(&href)
-            .ok()
-            .and_then(|u| u.search_params().get("index"))
-            .and_then(|raw| absolute(&raw));
-        match linked {
-            Some(url) if index_url_allowed(&url, &allowed) => IndexLocation {
-                manifest_url: url,
-                allowed,
-                notice: None,
-            },
-            Some(_) => IndexLocation {
-                manifest_url: default_url,
-                allowed,
-                notice: Some(
-                    "This link asked for a game index from another site, which this page does not allow; showing the usual catalogue instead."
-                        .into(),
-                ),
-            },
-            None => IndexLocation {
-                manifest_url: default_url,
-                allowed,
-                notice: None,
-            },
-        }
-    }
+/// What the page says about its index, as `shell.js` read it (the one reader of the page's
+/// metas and `?index=`); the default index on this origin if that script did not run.
+fn index_place() -> IndexPlace {
+    let window = window();
+    js_sys::Reflect::get(&window, &"playlikeIndexPlace".into())
+        .ok()
+        .and_then(|place| serde_wasm_bindgen::from_value(place).ok())
+        .unwrap_or_else(|| {
+            let origin = window.location().origin().unwrap_or_default();
+            IndexPlace {
+                default_url: format!("{origin}/index/manifest.json"),
+                origin,
+                extra_allowed: Vec::new(),
+                linked: None,
+            }
+        })
 }
 
 fn js_message(e: &JsValue) -> String {

@@ -3,8 +3,9 @@
 //  - names the page the address is for on <html data-view>, so the shell in index.html shows
 //    that page's placeholder until the app takes over;
 //  - "/" anywhere outside a text field focuses the search box, in the shell and in the app;
-//  - starts the engine worker and, as soon as it runs, asks it to open the index this page
-//    names, so the index downloads while the app's own wasm still does. The app adopts the
+//  - starts the engine worker and asks it to open the index this page names (the worker
+//    keeps the call until its engine runs), so the index downloads while the app's own wasm
+//    still does, and no step waits for this busy thread. The app adopts the
 //    worker (`playlikeEngine`), the messages it sent so far (`playlikeEngineEarly`) and the
 //    open call in flight (`playlikeEngineOpening`, call id 0); `playlikeIndexPlace` is what
 //    this page says about its index, decided on by the engine (playlike_core IndexPlace).
@@ -60,13 +61,10 @@
   try {
     var engine = new Worker('/engine/engine-worker.js', { type: 'module' });
     var early = [];
-    engine.onmessage = function (event) {
-      early.push(event.data);
-      if (event.data && event.data.kind === 'ready' && !window.playlikeEngineOpening) {
-        engine.postMessage({ id: 0, request: { kind: 'open_place', place: place, rollout_bucket: rolloutBucket() } });
-        window.playlikeEngineOpening = true;
-      }
-    };
+    engine.onmessage = function (event) { early.push(event.data); };
+    // The worker keeps calls that arrive before its engine runs (engine-worker.js).
+    engine.postMessage({ id: 0, request: { kind: 'open_place', place: place, rollout_bucket: rolloutBucket() } });
+    window.playlikeEngineOpening = true;
     engine.onerror = function (event) {
       event.preventDefault();
       early.push({ kind: 'failed', message: event.message || 'its code did not load' });

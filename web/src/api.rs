@@ -97,8 +97,6 @@ struct Client {
     worker: web_sys::Worker,
     next_id: Cell<u32>,
     pending: RefCell<HashMap<u32, oneshot::Sender<Replied>>>,
-    /// Calls made before the worker said it is ready.
-    queued: RefCell<Option<Vec<Call>>>,
     _on_message: Closure<dyn Fn(web_sys::MessageEvent)>,
     _on_error: Closure<dyn Fn(web_sys::ErrorEvent)>,
 }
@@ -227,7 +225,6 @@ fn spawn_worker(status: Status) -> Result<(Rc<Client>, bool), String> {
         worker,
         next_id: Cell::new(EARLY_OPEN_ID + 1),
         pending: RefCell::new(HashMap::new()),
-        queued: RefCell::new(Some(Vec::new())),
         _on_message: on_message,
         _on_error: on_error,
     };
@@ -267,14 +264,8 @@ fn drop_pending(client: &Client, why: &str) {
 
 fn on_event(status: Status, event: EngineEvent) {
     match event {
-        EngineEvent::Ready => {
-            let client = CLIENT.with(|c| c.borrow().clone());
-            if let Some(client) = client {
-                for call in client.queued.take().unwrap_or_default() {
-                    post(&client, &call);
-                }
-            }
-        }
+        // Calls need not wait for it: the worker keeps them until its engine runs.
+        EngineEvent::Ready => {}
         EngineEvent::Failed { message } => engine_failed(status, message),
         EngineEvent::Status(engine) => apply_status(status, engine),
         EngineEvent::Reply(reply) => {
@@ -344,7 +335,8 @@ async fn call(request: EngineRequest) -> Replied {
     replied(send(&client, request)).await
 }
 
-/// Sends one call (queued until the worker is ready); its reply arrives on the receiver.
+/// Sends one call (the worker keeps it until its engine runs); its reply arrives on the
+/// receiver.
 fn send(client: &Client, request: EngineRequest) -> oneshot::Receiver<Replied> {
     let id = client.next_id.get();
     // Never the early open call's id, even after wrapping around.
@@ -352,17 +344,7 @@ fn send(client: &Client, request: EngineRequest) -> oneshot::Receiver<Replied> {
         .next_id
         .set(id.wrapping_add(1).max(EARLY_OPEN_ID + 1));
     let receiver = expect_reply(client, id);
-    let call = Call { id, request };
-    let queued = match client.queued.borrow_mut().as_mut() {
-        Some(queue) => {
-            queue.push(call.clone());
-            true
-        }
-        None => false,
-    };
-    if !queued {
-        post(client, &call);
-    }
+    post(client, &Call { id, request });
     receiver
 }
 

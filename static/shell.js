@@ -59,7 +59,7 @@
   }
 
   try {
-    var engine = new Worker('/engine/engine-worker.js', { type: 'module' });
+    var engine = new Worker('/engine/engine-worker.js');
     var early = [];
     engine.onmessage = function (event) { early.push(event.data); };
     // The worker keeps calls that arrive before its engine runs (engine-worker.js).

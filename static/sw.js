@@ -8,7 +8,7 @@
 // older shells. Only shell files are stored, never arbitrary same-origin responses.
 const VERSION = new URL(self.location.href).searchParams.get('v') || 'unversioned';
 const SHELL = `playlike-shell-${VERSION}`;
-const ENGINE = ['/engine/engine-worker.js', '/engine/playlike.js', '/engine/playlike_bg.wasm'];
+const ENGINE = ['/engine/engine-worker.js', '/engine/playlike_bg.wasm'];
 
 // On install, save the page, every same-origin asset it names (Trunk hashes the names) and
 // the engine worker's files.

@@ -195,9 +195,7 @@ fn spawn_worker(status: Status) -> Result<(Rc<Client>, bool), String> {
     let (worker, early, opening) = match adopt_early_worker() {
         Some(adopted) => adopted,
         None => {
-            let options = web_sys::WorkerOptions::new();
-            options.set_type(web_sys::WorkerType::Module);
-            let worker = web_sys::Worker::new_with_options(WORKER_URL, &options)
+            let worker = web_sys::Worker::new(WORKER_URL)
                 .map_err(|e| format!("The search engine could not start: {}", js_message(&e)))?;
             (worker, Vec::new(), false)
         }

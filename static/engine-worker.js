@@ -15,6 +15,7 @@ wasm_bindgen({ module_or_path: new URL('playlike_bg.wasm', self.location.href) }
   .then((engine) => {
     // The engine's memory, for the soak test and the benchmarks (read-only diagnostics).
     self.playlikeMemory = engine.memory;
+    performance.mark('playlike:engine-started');
     wasm_bindgen.runWorker();
     for (const data of waiting.splice(0)) self.dispatchEvent(new MessageEvent('message', { data }));
   })

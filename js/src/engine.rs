@@ -13,7 +13,7 @@
 //! unreachable index is an error in the status (the page offers Retry); a usable cached index
 //! stays in use when an update fails.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -51,9 +51,14 @@ struct Inner {
     details: RefCell<HashMap<String, Rc<DetailsShard>>>,
     status: RefCell<LoadStatus>,
     notify: Box<dyn Fn(&LoadStatus)>,
+    /// When downloaded bytes were last reported (see [`PROGRESS_EVERY_MS`]).
+    progress_sent: Cell<f64>,
     /// Aborts the downloads of `open` (set by the npm API's `signal` option).
     abort: RefCell<Option<web_sys::AbortSignal>>,
 }
+
+/// Byte-count progress is reported at most this often (every other change at once).
+const PROGRESS_EVERY_MS: f64 = 250.0;
 
 fn error(code: ErrorCode, message: impl Into<String>) -> EngineError {
     EngineError::new(code, message)
@@ -69,6 +74,7 @@ impl Engine {
                 details: RefCell::new(HashMap::new()),
                 status: RefCell::new(LoadStatus::default()),
                 notify: Box::new(notify),
+                progress_sent: Cell::new(f64::NEG_INFINITY),
                 abort: RefCell::new(None),
             }),
         }
@@ -93,7 +99,18 @@ impl Engine {
             change(&mut status);
             status.clone()
         };
+        self.inner.progress_sent.set(net::now());
         (self.inner.notify)(&status);
+    }
+
+    /// Counts downloaded bytes; reported with the next change, or on their own at most every
+    /// [`PROGRESS_EVERY_MS`]. On a slow link bytes arrive in thousands of small chunks, and an
+    /// event for each kept the page's thread busy for seconds.
+    fn add_loaded_bytes(&self, bytes: u64) {
+        self.inner.status.borrow_mut().loaded_bytes += bytes;
+        if net::now() - self.inner.progress_sent.get() >= PROGRESS_EVERY_MS {
+            self.update(|_| {});
+        }
     }
 
     /// Answers one call.
@@ -300,7 +317,9 @@ impl Engine {
             allowed: allowed.to_vec(),
             signal: self.abort_signal(),
         };
+        let started = net::now();
         let cache = IndexCache::open().await;
+        net::measure("playlike:open cache", started);
         if let Some(cache) = &cache {
             if self.open_cached(manifest_url, cache).await {
                 let engine = self.clone();
@@ -337,12 +356,14 @@ impl Engine {
     /// A warm start from the last complete index in the cache; false when there is none or
     /// it is incomplete (then everything is reset for a network load).
     async fn open_cached(&self, manifest_url: &str, cache: &IndexCache) -> bool {
+        let started = net::now();
         let Some((text, from_url)) = cache.manifest(manifest_url).await else {
             return false;
         };
         let Ok(manifest) = net::parse_manifest(&text) else {
             return false;
         };
+        net::measure("playlike:cached manifest", started);
         let loaded = Rc::new(Loaded {
             manifest,
             url: from_url,
@@ -421,7 +442,9 @@ impl Engine {
                     _ => "Downloading recommendation data…".into(),
                 }
             });
+            let waited = net::now();
             let (stored, from_cache) = next.take().expect("one file is pending").wait().await?;
+            net::measure(&format!("playlike:wait {}", entry.path), waited);
             if let Some(following) = files.get(i + 1) {
                 let pending = self.start_fetch(loaded, following, cache, cache_only);
                 pending.sent().await;
@@ -431,6 +454,7 @@ impl Engine {
             let raw = gunzip::open_stored(entry, &stored)
                 .await
                 .map_err(|e| describe(entry, e))?;
+            net::measure(&format!("playlike:gunzip {}", entry.path), started);
             self.add_file(entry, &raw)?;
             net::measure(&format!("playlike:add {}", entry.path), started);
             if entry.role == FileRole::Search {
@@ -506,7 +530,7 @@ impl Engine {
             if let Some(bytes) = cache.file(&entry.sha256).await {
                 // A warm start verifies while decoding; a cold one must not reuse a bad copy.
                 if cache_only || verify_file(entry, &bytes).is_ok() {
-                    self.update(|s| s.loaded_bytes += entry.bytes);
+                    self.add_loaded_bytes(entry.bytes);
                     return Ok((bytes, true));
                 }
             }
@@ -530,7 +554,7 @@ impl Engine {
                 let n = n.min(entry.bytes);
                 let delta = n.saturating_sub(seen);
                 seen = n;
-                self.update(|s| s.loaded_bytes += delta)
+                self.add_loaded_bytes(delta)
             },
         )
         .await

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  BIN, ROOT, copyDist, launch, newContext, screenshot, serve, waitForApp, waitForIndexSaved, waitForRecommendReady,
+  BIN, ROOT, copyDist, copyDistWithTiers, launch, newContext, screenshot, serve, waitForApp, waitForIndexSaved, waitForRecommendReady,
   waitForSearchReady, watchErrors, withPage,
 } from './helpers.mjs';
 
@@ -362,15 +362,7 @@ test('a staged rollout sends the canary share of browsers to the canary manifest
 });
 
 test('with a split index, search works from the first title shard while the rest downloads', { timeout: 120000 }, async () => {
-  const copy = copyDist();
-  const indexDir = path.join(copy.dir, 'index');
-  rmSync(indexDir, { recursive: true, force: true });
-  const built = spawnSync(BIN, [
-    'build', '--input', path.join(ROOT, 'data/sample/games.jsonl.gz'), '--out', indexDir,
-    '--head-titles', '1000',
-  ], { encoding: 'utf8' });
-  assert.equal(built.status, 0, built.stderr);
-  const manifest = JSON.parse(readFileSync(path.join(indexDir, 'manifest.json'), 'utf8'));
+  const { copy, manifest } = copyDistWithTiers(1000);
   assert.ok(manifest.files.filter((f) => f.role === 'search').length >= 2, 'the index has several title shards');
   // 2 Mbit/s: the first shard arrives in a blink, the rest takes a few seconds.
   const own = await serve(copy.dir, ['--throttle-kbps', '2000']);

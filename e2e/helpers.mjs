@@ -1,8 +1,8 @@
 // Shared pieces of the end-to-end tests: the `playlike serve` server on a free loopback
 // port, the system Chromium through playwright-core (no browser download), and screenshots
 // into target/e2e-artifacts/.
-import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +59,27 @@ export function copyDist() {
   const dir = mkdtempSync(path.join(tmpdir(), 'playlike-e2e-'));
   cpSync(DIST, dir, { recursive: true });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A copy of dist/ whose index is the sample built again with a first tier of `headTitles`
+ * games, so it has later parts (several title shards, a second feature part). Returns the copy
+ * (`dir`, `remove`) and the index's manifest.
+ */
+export function copyDistWithTiers(headTitles) {
+  const copy = copyDist();
+  const indexDir = path.join(copy.dir, 'index');
+  rmSync(indexDir, { recursive: true, force: true });
+  const built = spawnSync(BIN, [
+    'build', '--input', path.join(ROOT, 'data/sample/games.jsonl.gz'), '--out', indexDir,
+    '--head-titles', String(headTitles),
+  ], { encoding: 'utf8' });
+  if (built.status !== 0) {
+    copy.remove();
+    throw new Error(`playlike build failed: ${built.stderr}`);
+  }
+  const manifest = JSON.parse(readFileSync(path.join(indexDir, 'manifest.json'), 'utf8'));
+  return { copy, manifest };
 }
 
 export async function launch() {

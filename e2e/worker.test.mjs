@@ -3,11 +3,10 @@
 // index locations the page allows (issues 10 and 13).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  BIN, DIST, ROOT, copyDist, launch, newContext, serve, waitForApp, waitForRecommendReady, watchErrors, withPage,
+  DIST, copyDist, copyDistWithTiers, launch, newContext, serve, waitForApp, waitForRecommendReady, watchErrors, withPage,
 } from './helpers.mjs';
 
 const GAME_ID = 14593; // Hollow Knight, in the demo index
@@ -180,15 +179,7 @@ test('each deploy gets its own shell cache and the older one is deleted', { time
 
 test('a deep link shows ten recommendations from the first part of the index, then refines them', { timeout: 120000 }, async () => {
   // An index of several tiers, so there is a "rest" to hold back.
-  const copy = copyDist();
-  const indexDir = path.join(copy.dir, 'index');
-  rmSync(indexDir, { recursive: true, force: true });
-  const built = spawnSync(BIN, [
-    'build', '--input', path.join(ROOT, 'data/sample/games.jsonl.gz'), '--out', indexDir,
-    '--head-titles', '3000',
-  ], { encoding: 'utf8' });
-  assert.equal(built.status, 0, built.stderr);
-  const manifest = JSON.parse(readFileSync(path.join(indexDir, 'manifest.json'), 'utf8'));
+  const { copy, manifest } = copyDistWithTiers(3000);
   const firstOf = (role) => manifest.files.find((f) => f.role === role).path;
   const early = new Set([firstOf('search'), firstOf('recommend')]);
   const held = manifest.files.filter((f) => f.role !== 'details' && !early.has(f.path)).map((f) => f.path);

@@ -293,23 +293,23 @@ mod tests {
 
     #[test]
     fn a_view_round_trips_through_the_command_line() {
-        let view = View {
-            filters: Filters {
-                platform: vec!["PC (Microsoft Windows)".into(), "Nintendo Switch".into()],
-                store: vec!["GOG".into()],
-                from: Some(2001),
-                to: Some(2019),
-                min_rating: Some(75),
-                genre: vec!["Role-playing (RPG)".into()],
-                not_genre: vec!["Indie".into(), "Puzzle".into()],
-                all_types: true,
-                exclude_games: Vec::new(),
-            },
-            knobs: Knobs {
-                popularity: -0.3,
-                recency: 1.0,
-            },
-        };
+        // Every filter and knob set (read from a link, so the two spellings meet here too).
+        let view = View::from_query([
+            ("platform", "PC (Microsoft Windows),Nintendo Switch"),
+            ("store", "GOG"),
+            ("from", "2001"),
+            ("to", "2019"),
+            ("min_rating", "75"),
+            ("genre", "Role-playing (RPG)"),
+            ("not_genre", "Indie,Puzzle"),
+            ("all_types", "1"),
+            ("popularity", "-0.3"),
+            ("recency", "1"),
+        ]);
+        assert_eq!(
+            view.to_query().len(),
+            Filters::KEYS.len() + Knobs::KEYS.len()
+        );
         let args = flags(&view);
         assert!(args.contains(&"--not-genre".to_string()) && args.contains(&"--all-types".into()));
         let parsed = Cli::try_parse_from(&args).unwrap();

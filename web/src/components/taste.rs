@@ -4,47 +4,83 @@ use leptos::prelude::*;
 
 use crate::prefs::{Opinion, Taste};
 
+/// One of the three toggles: what it does to a game's standing in the taste lists.
+#[derive(Clone, Copy, PartialEq)]
+enum Toggle {
+    Like,
+    Dislike,
+    Own,
+}
+
+impl Toggle {
+    /// CSS class, symbol, label and tooltip.
+    fn looks(self) -> (&'static str, &'static str, &'static str, &'static str) {
+        match self {
+            Toggle::Like => (
+                "chip like",
+                "♥",
+                "Like",
+                "I like this: recommend games like it",
+            ),
+            Toggle::Dislike => (
+                "chip dislike",
+                "✕",
+                "Not for me",
+                "Not for me: steer away from games like it",
+            ),
+            Toggle::Own => (
+                "chip own",
+                "✓",
+                "I own this",
+                "I own this: leave it out of recommendations",
+            ),
+        }
+    }
+
+    fn is_on(self, taste: Taste, igdb_id: u64) -> bool {
+        match self {
+            Toggle::Like => taste.opinion(igdb_id) == Some(Opinion::Liked),
+            Toggle::Dislike => taste.opinion(igdb_id) == Some(Opinion::Disliked),
+            Toggle::Own => taste.owns(igdb_id),
+        }
+    }
+
+    fn flip(self, taste: Taste, igdb_id: u64) {
+        match self {
+            Toggle::Like => taste.toggle(igdb_id, Opinion::Liked),
+            Toggle::Dislike => taste.toggle(igdb_id, Opinion::Disliked),
+            Toggle::Own => taste.toggle_owned(igdb_id),
+        }
+    }
+}
+
 #[component]
 pub fn TasteButtons(igdb_id: u64, #[prop(optional)] compact: bool) -> impl IntoView {
-    let taste = expect_context::<Taste>();
-    let liked = move || taste.opinion(igdb_id) == Some(Opinion::Liked);
-    let disliked = move || taste.opinion(igdb_id) == Some(Opinion::Disliked);
-    let owned = move || taste.owns(igdb_id);
     view! {
         <div class="taste" class:compact=compact role="group" aria-label="Your taste">
-            <button
-                type="button"
-                class="chip like"
-                aria-pressed=move || liked().to_string()
-                title="I like this: recommend games like it"
-                on:click=move |_| taste.toggle(igdb_id, Opinion::Liked)
-            >
-                <span aria-hidden="true">"♥"</span>
-                {(!compact).then_some(" Like")}
-                {compact.then(|| view! { <span class="sr-only">"Like"</span> })}
-            </button>
-            <button
-                type="button"
-                class="chip dislike"
-                aria-pressed=move || disliked().to_string()
-                title="Not for me: steer away from games like it"
-                on:click=move |_| taste.toggle(igdb_id, Opinion::Disliked)
-            >
-                <span aria-hidden="true">"✕"</span>
-                {(!compact).then_some(" Not for me")}
-                {compact.then(|| view! { <span class="sr-only">"Not for me"</span> })}
-            </button>
-            <button
-                type="button"
-                class="chip own"
-                aria-pressed=move || owned().to_string()
-                title="I own this: leave it out of recommendations"
-                on:click=move |_| taste.toggle_owned(igdb_id)
-            >
-                <span aria-hidden="true">"✓"</span>
-                {(!compact).then_some(" I own this")}
-                {compact.then(|| view! { <span class="sr-only">"I own this"</span> })}
-            </button>
+            <TasteToggle toggle=Toggle::Like igdb_id=igdb_id compact=compact/>
+            <TasteToggle toggle=Toggle::Dislike igdb_id=igdb_id compact=compact/>
+            <TasteToggle toggle=Toggle::Own igdb_id=igdb_id compact=compact/>
         </div>
+    }
+}
+
+/// One toggle button; compact ones show only the symbol (the label stays for screen readers).
+#[component]
+fn TasteToggle(toggle: Toggle, igdb_id: u64, compact: bool) -> impl IntoView {
+    let taste = expect_context::<Taste>();
+    let (class, symbol, label, title) = toggle.looks();
+    view! {
+        <button
+            type="button"
+            class=class
+            aria-pressed=move || toggle.is_on(taste, igdb_id).to_string()
+            title=title
+            on:click=move |_| toggle.flip(taste, igdb_id)
+        >
+            <span aria-hidden="true">{symbol}</span>
+            {(!compact).then(|| format!(" {label}"))}
+            {compact.then(|| view! { <span class="sr-only">{label}</span> })}
+        </button>
     }
 }

@@ -123,8 +123,8 @@ pub struct TitleIndex {
     normalized: TextColumn,
     /// `(hash of initials, row)`, sorted.
     acronyms: Vec<(u32, u32)>,
-    /// Ranking prior per game, 0–1.
-    prior: Vec<f32>,
+    /// Notability byte per game (the ranking prior is it over 255; see [`TitleIndex::prior`]).
+    notability: Vec<u8>,
     /// Games, best known first.
     by_notability: Vec<u32>,
     /// `(hash of a word with one char deleted, word id)`, sorted.
@@ -220,14 +220,14 @@ impl TitleIndex {
         index.index_typos();
         index.main = main_game.to_vec();
         index.main.resize(games, true);
-        let byte = |g: usize| notability.get(g).copied().unwrap_or(0);
-        index.prior = (0..games).map(|g| f32::from(byte(g)) / 255.0).collect();
-        index.by_notability = (0..games as u32)
+        index.notability = notability.to_vec();
+        index.notability.resize(games, 0);
+        let mut by_notability: Vec<u32> = (0..games as u32)
             .filter(|&g| titles[g as usize].is_some())
             .collect();
-        index
-            .by_notability
-            .sort_by_key(|&g| std::cmp::Reverse(byte(g as usize)));
+        by_notability.sort_by_key(|&g| std::cmp::Reverse(index.notability[g as usize]));
+        by_notability.shrink_to_fit();
+        index.by_notability = by_notability;
         index
     }
 
@@ -362,6 +362,11 @@ impl TitleIndex {
         deletes.dedup();
         deletes.shrink_to_fit();
         self.deletes = deletes;
+    }
+
+    /// Ranking prior of a game, 0–1: how well known it is.
+    fn prior(&self, game: usize) -> f32 {
+        f32::from(self.notability[game]) / 255.0
     }
 
     /// Number of distinct words indexed.
@@ -860,7 +865,7 @@ impl TitleIndex {
             + 0.5 * coverage
             + exact
             + 0.3 * f32::from(u8::from(starts))
-            + 0.8 * self.prior[g]
+            + 0.8 * self.prior(g)
             + 0.1 * f32::from(u8::from(self.main[g]))
     }
 
@@ -949,7 +954,7 @@ impl TitleIndex {
     fn best_rows(&self, rows: Vec<(f32, u32)>, n: usize) -> Vec<u32> {
         let mut rows: Vec<(f32, u32)> = rows
             .into_iter()
-            .map(|(sum, row)| (sum + self.prior[self.game_of(row)], row))
+            .map(|(sum, row)| (sum + self.prior(self.game_of(row)), row))
             .collect();
         let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         if rows.len() > n {
@@ -975,7 +980,7 @@ impl TitleIndex {
             3.0 * share
                 + 0.5 * coverage
                 + f32::from(u8::from(contained))
-                + 0.8 * self.prior[g]
+                + 0.8 * self.prior(g)
                 + 0.1 * f32::from(u8::from(self.main[g])),
         )
     }

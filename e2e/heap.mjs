@@ -30,7 +30,7 @@ try {
     const page = await context.newPage();
     await page.goto(`${server.url}game/${GAME}`);
     await waitForRecommendReady(page);
-    const engine = () => page.workers().find((w) => w.url().endsWith('/engine/engine-worker.js'));
+    const engine = () => page.workers().find((w) => /\/engine\/engine-worker(-[0-9a-f]+)?\.js$/.test(w.url()));
     const added = async () => (await engine()?.evaluate(
       () => performance.getEntriesByType('measure').filter((m) => m.name.startsWith('playlike:add ')).length,
     )) ?? 0;

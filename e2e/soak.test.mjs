@@ -48,7 +48,7 @@ async function memory(page, cdp) {
   await cdp.send('HeapProfiler.collectGarbage');
   const { usedSize } = await cdp.send('Runtime.getHeapUsage');
   const pageWasm = await page.evaluate(() => window.playlikeMemory?.buffer.byteLength ?? 0);
-  const engine = page.workers().find((w) => w.url().endsWith('/engine/engine-worker.js'));
+  const engine = page.workers().find((w) => /\/engine\/engine-worker(-[0-9a-f]+)?\.js$/.test(w.url()));
   const engineWasm = engine ? await engine.evaluate(() => self.playlikeMemory?.buffer.byteLength ?? 0) : 0;
   return { total: usedSize + pageWasm + engineWasm, usedSize, pageWasm, engineWasm };
 }

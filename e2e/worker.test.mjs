@@ -3,7 +3,7 @@
 // index locations the page allows (issues 10 and 13).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   DIST, copyDist, copyDistWithTiers, launch, newContext, serve, waitForApp, waitForRecommendReady, watchErrors, withPage,
@@ -47,7 +47,7 @@ test('the index is fetched and queried by the engine worker, not the page', { ti
       await page.goto(`${server.url}game/${GAME_ID}`);
       await waitForApp(page);
       await waitForTenRecs(page);
-      const engine = page.workers().find((w) => w.url().endsWith('/engine/engine-worker.js'));
+      const engine = page.workers().find((w) => /\/engine\/engine-worker(-[0-9a-f]+)?\.js$/.test(w.url()));
       assert.ok(engine, `workers: ${page.workers().map((w) => w.url())}`);
       // Each context's resource timing lists only its own downloads.
       const indexFiles = (entries) => entries.filter((url) => /\/index\/.*(\.gz|manifest\.json)$/.test(url));
@@ -66,7 +66,8 @@ test('the index is fetched and queried by the engine worker, not the page', { ti
 
 test('an engine that cannot start shows a clear error with Retry, and Retry recovers', { timeout: 120000 }, async () => {
   const copy = copyDist();
-  const wasm = path.join(copy.dir, 'engine', 'playlike_bg.wasm');
+  const engineDir = path.join(copy.dir, 'engine');
+  const wasm = path.join(engineDir, readdirSync(engineDir).find((name) => name.endsWith('.wasm')));
   const good = readFileSync(wasm);
   writeFileSync(wasm, Buffer.from('this is not WebAssembly'));
   const server = await serve(copy.dir);
@@ -150,7 +151,8 @@ test('each deploy gets its own shell cache and the older one is deleted', { time
       // The first deploy's shell is complete (the page, the app and the engine are saved).
       await until(() => page.evaluate(async () => {
         const name = (await caches.keys()).find((n) => n.startsWith('playlike-shell-'));
-        return name !== undefined && (await (await caches.open(name)).match('/engine/playlike_bg.wasm')) !== undefined;
+        const engine = document.querySelector('script[data-playlike-engine-wasm]').dataset.playlikeEngineWasm;
+        return name !== undefined && (await (await caches.open(name)).match(engine)) !== undefined;
       }));
       const [first] = await shells();
       // A "new deploy": the same app under a new content hash.

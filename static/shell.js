@@ -59,7 +59,7 @@
   }
 
   try {
-    var engine = new Worker('/engine/engine-worker.js');
+    var engine = new Worker(document.currentScript.dataset.playlikeEngine || '/engine/engine-worker.js');
     var early = [];
     engine.onmessage = function (event) { early.push(event.data); };
     // The worker keeps calls that arrive before its engine runs (engine-worker.js).

@@ -8,10 +8,9 @@
 // older shells. Only shell files are stored, never arbitrary same-origin responses.
 const VERSION = new URL(self.location.href).searchParams.get('v') || 'unversioned';
 const SHELL = `playlike-shell-${VERSION}`;
-const ENGINE = ['/engine/engine-worker.js', '/engine/playlike_bg.wasm'];
 
-// On install, save the page, every same-origin asset it names (Trunk hashes the names) and
-// the engine worker's files.
+// On install, save the page and every same-origin asset it names (the app, its styles, the
+// shell script and the engine worker's files: all with hashed names).
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(SHELL);
@@ -19,8 +18,8 @@ self.addEventListener('install', (event) => {
     if (!page.ok) return;
     const html = await page.clone().text();
     await cache.put('/', page);
-    const assets = new Set(ENGINE);
-    for (const m of html.matchAll(/(?:href|src|data-playlike-js|data-playlike-wasm)="(\/[^"/][^"]*)"/g)) {
+    const assets = new Set();
+    for (const m of html.matchAll(/(?:href|src|data-playlike-[a-z-]+)="(\/[^"/][^"]*)"/g)) {
       assets.add(m[1]);
     }
     await Promise.all([...assets].map(async (url) => {

@@ -33,8 +33,15 @@ use wasm_bindgen::JsCast;
 
 use crate::prefs;
 
-/// The engine worker's loader script (copied into the build by Trunk).
-const WORKER_URL: &str = "/engine/engine-worker.js";
+/// The engine worker's script: the one `index.html` names on the shell script's tag (with its
+/// content hash in a release build), else its unhashed name.
+fn worker_url() -> String {
+    window()
+        .document()
+        .and_then(|d| d.query_selector("script[data-playlike-engine]").ok().flatten())
+        .and_then(|tag| tag.get_attribute("data-playlike-engine"))
+        .unwrap_or_else(|| "/engine/engine-worker.js".into())
+}
 
 /// What the pages know about the index, reactively: the engine's status plus a counter.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -195,7 +202,7 @@ fn spawn_worker(status: Status) -> Result<(Rc<Client>, bool), String> {
     let (worker, early, opening) = match adopt_early_worker() {
         Some(adopted) => adopted,
         None => {
-            let worker = web_sys::Worker::new(WORKER_URL)
+            let worker = web_sys::Worker::new(&worker_url())
                 .map_err(|e| format!("The search engine could not start: {}", js_message(&e)))?;
             (worker, Vec::new(), false)
         }

@@ -38,7 +38,11 @@ use crate::prefs;
 fn worker_url() -> String {
     window()
         .document()
-        .and_then(|d| d.query_selector("script[data-playlike-engine]").ok().flatten())
+        .and_then(|d| {
+            d.query_selector("script[data-playlike-engine]")
+                .ok()
+                .flatten()
+        })
         .and_then(|tag| tag.get_attribute("data-playlike-engine"))
         .unwrap_or_else(|| "/engine/engine-worker.js".into())
 }

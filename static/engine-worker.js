@@ -9,7 +9,21 @@
 // Calls that arrive while the engine's wasm still loads (the page's open call is sent at once)
 // wait here and are handed to the engine when it runs.
 const waiting = [];
-self.onmessage = (event) => waiting.push(event.data);
+self.onmessage = (event) => {
+  waiting.push(event.data);
+  prefetchManifest(event.data);
+};
+
+// The page's own manifest (not a linked one: the engine checks those first) is requested while
+// the engine's wasm still downloads; the engine takes this response instead of asking again
+// (`playlikeManifest`, read once by js/src/net.rs).
+function prefetchManifest(call) {
+  const place = call?.request?.kind === 'open_place' ? call.request.place : null;
+  if (!place || place.linked || self.playlikeManifest) return;
+  const response = fetch(place.default_url, { cache: 'no-cache' });
+  response.catch(() => {}); // a failure is the engine's to report, when it takes the response
+  self.playlikeManifest = { url: place.default_url, response };
+}
 
 wasm_bindgen({ module_or_path: new URL('playlike_bg.wasm', self.location.href) })
   .then((engine) => {

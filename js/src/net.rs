@@ -95,6 +95,25 @@ pub fn own_origin() -> Option<String> {
 
 /// Sends the request at once (not on first poll, so callers know it is out) and returns the
 /// response to come; an HTTP error status is an error. An aborted `signal` stops it.
+/// The request for `url` the worker's start code sent before the engine ran
+/// (`self.playlikeManifest` in `static/engine-worker.js`), taken once.
+fn prefetched(url: &str) -> Option<js_sys::Promise> {
+    let global = js_sys::global();
+    let key = JsValue::from_str("playlikeManifest");
+    let prefetch = Reflect::get(&global, &key)
+        .ok()
+        .filter(JsValue::is_object)?;
+    let same = Reflect::get(&prefetch, &"url".into()).ok()?.as_string()? == url;
+    if !same {
+        return None;
+    }
+    let _ = Reflect::delete_property(global.unchecked_ref::<js_sys::Object>(), &key);
+    Reflect::get(&prefetch, &"response".into())
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
 fn fetch_response(
     url: &str,
     no_cache: bool,
@@ -102,7 +121,8 @@ fn fetch_response(
 ) -> impl std::future::Future<Output = Result<web_sys::Response, String>> {
     let read = crate::file::read_in_node(url, signal);
     let from_file = read.is_some();
-    let request = JsFuture::from(read.unwrap_or_else(|| {
+    let sent = read.or_else(|| no_cache.then(|| prefetched(url)).flatten());
+    let request = JsFuture::from(sent.unwrap_or_else(|| {
         let init = web_sys::RequestInit::new();
         if no_cache {
             init.set_cache(web_sys::RequestCache::NoCache);

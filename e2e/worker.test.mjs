@@ -10,6 +10,7 @@ import {
 } from './helpers.mjs';
 
 const GAME_ID = 14593; // Hollow Knight, in the demo index
+const LATER_GAME_ID = 26226; // Celeste: in the demo index, past its 3,000-game first part
 
 let browser;
 
@@ -180,7 +181,7 @@ test('each deploy gets its own shell cache and the older one is deleted', { time
   }
 });
 
-test('a deep link shows ten recommendations from the first part of the index, then refines them', { timeout: 120000 }, async () => {
+test('a deep link shows ten recommendations from the first part of the index, then refines them (For you too, with a liked game still to come)', { timeout: 120000 }, async () => {
   // An index of several tiers, so there is a "rest" to hold back.
   const { copy, manifest } = copyDistWithTiers(3000);
   const firstOf = (role) => manifest.files.find((f) => f.role === role).path;
@@ -201,6 +202,12 @@ test('a deep link shows ten recommendations from the first part of the index, th
       await waitForApp(page);
       await waitForTenRecs(page);
       const refining = page.getByTestId('recs-status');
+      assert.match(await refining.innerText(), /refining/i);
+      // For you with a game of the first part and one of a later part (held back): answered
+      // from the first, refined when the other arrives.
+      await page.goto(`${server.url}for-you?like=${GAME_ID},${LATER_GAME_ID}`);
+      await waitForApp(page);
+      await waitForTenRecs(page);
       assert.match(await refining.innerText(), /refining/i);
       release();
       await waitForRecommendReady(page);

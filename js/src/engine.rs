@@ -188,6 +188,27 @@ impl Engine {
         })
     }
 
+    /// The dense ids of `igdb_ids` whose features are loaded. While the index is still
+    /// arriving, games of later parts are left out (the answer is refined when they come);
+    /// once it is complete, an unknown id is an error.
+    fn loaded_games(
+        &self,
+        library: &Library,
+        igdb_ids: &[u64],
+    ) -> Result<Vec<GameId>, EngineError> {
+        let complete = library.recommendations_complete();
+        let mut games = Vec::with_capacity(igdb_ids.len());
+        for &igdb_id in igdb_ids {
+            match self.find(library, igdb_id) {
+                Ok(game) if complete || library.has_features(game) => games.push(game),
+                Ok(_) => {}
+                Err(e) if e.code == ErrorCode::NotLoaded => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(games)
+    }
+
     /// Recommendations for liked/disliked games.
     pub fn recommend(&self, query: &RecQuery) -> Result<RecAnswer, EngineError> {
         let library = self.inner.library.borrow();
@@ -197,11 +218,14 @@ impl Engine {
                 "recommendations are still loading",
             ));
         }
-        let ids = |igdb: &[u64]| -> Result<Vec<GameId>, EngineError> {
-            igdb.iter().map(|&id| self.find(&library, id)).collect()
-        };
-        let like = ids(&query.like)?;
-        let dislike = ids(&query.dislike)?;
+        let like = self.loaded_games(&library, &query.like)?;
+        if like.is_empty() && !query.like.is_empty() {
+            return Err(error(
+                ErrorCode::NotLoaded,
+                "this game's part of the index is still loading",
+            ));
+        }
+        let dislike = self.loaded_games(&library, &query.dislike)?;
         let mut filters = query.filters.clone();
         // Owned games may be unknown to this index; they just cannot be recommended.
         filters.exclude_games = query

@@ -31,7 +31,7 @@ use std::collections::HashMap;
 use rustc_hash::FxBuildHasher;
 
 use crate::text;
-use column::{bounded_distance, hash_chars, TextColumn};
+use column::{bounded_distance, hash_chars, DeleteTable, TextColumn};
 use query::{Form, QueryWord};
 
 /// One search result of a [`crate::Library`].
@@ -127,8 +127,8 @@ pub struct TitleIndex {
     notability: Vec<u8>,
     /// Games, best known first.
     by_notability: Vec<u32>,
-    /// `(hash of a word with one char deleted, word id)`, sorted.
-    deletes: Vec<(u32, u32)>,
+    /// Words by the hash of their spelling with one char deleted (and whole).
+    deletes: DeleteTable,
     main: Vec<bool>,
 }
 
@@ -358,10 +358,7 @@ impl TitleIndex {
                 }
             }
         }
-        deletes.sort_unstable();
-        deletes.dedup();
-        deletes.shrink_to_fit();
-        self.deletes = deletes;
+        self.deletes = DeleteTable::new(deletes);
     }
 
     /// Ranking prior of a game, 0–1: how well known it is.
@@ -718,11 +715,7 @@ impl TitleIndex {
         probes.dedup();
         let mut found: Vec<(u32, usize)> = Vec::new();
         for probe in probes {
-            let from = self.deletes.partition_point(|&(h, _)| h < probe);
-            for &(h, w) in &self.deletes[from..] {
-                if h != probe {
-                    break;
-                }
+            for w in self.deletes.words(probe) {
                 if found.iter().any(|&(f, _)| f == w) {
                     continue;
                 }

@@ -25,7 +25,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use playlike_core::features::{series_key, Family};
 use playlike_core::recommend::{Scoring, MAX_K};
-use playlike_core::{Library, Request};
+use playlike_core::{IgdbId, Library, Request};
 use rayon::prelude::*;
 
 use crate::index_dir;
@@ -246,7 +246,7 @@ pub fn truth_scores(
 /// IGDB ids of the default recommendations for a game given by IGDB id; none when the game is
 /// not in the index (as `playlike query --ids-file` prints it, so the truth scores it 0).
 pub fn recommend_ids(library: &Library, igdb_id: u64, k: usize) -> Vec<u64> {
-    let Some(game) = library.find_igdb(igdb_id) else {
+    let Some(game) = library.find_igdb(IgdbId(igdb_id)) else {
         return Vec::new();
     };
     let request = Request {
@@ -258,7 +258,7 @@ pub fn recommend_ids(library: &Library, igdb_id: u64, k: usize) -> Vec<u64> {
         .map(|recs| {
             recs.iter()
                 .filter_map(|r| library.card(r.game))
-                .map(|c| c.igdb_id)
+                .map(|c| c.igdb_id.0)
                 .collect()
         })
         .unwrap_or_default()

@@ -162,7 +162,7 @@ fn judge(library: &Library, query: &Query) -> (Score, Option<Miss>) {
     let ids: Vec<u64> = hits
         .iter()
         .filter_map(|h| library.card(h.game))
-        .map(|c| c.igdb_id)
+        .map(|c| c.igdb_id.0)
         .collect();
     let rank = ids.iter().position(|id| query.accept.contains(id));
     let score = Score {

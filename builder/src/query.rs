@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use playlike_core::protocol::GameSummary;
-use playlike_core::{Filters, Library, Request, View};
+use playlike_core::{Filters, IgdbId, Library, Request, View};
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -19,10 +19,10 @@ pub struct QueryArgs {
     pub index: PathBuf,
     /// IGDB ids of liked games, comma separated.
     #[arg(long, value_delimiter = ',')]
-    pub like: Vec<u64>,
+    pub like: Vec<IgdbId>,
     /// IGDB ids of disliked games, comma separated.
     #[arg(long, value_delimiter = ',')]
-    pub dislike: Vec<u64>,
+    pub dislike: Vec<IgdbId>,
     /// A file of IGDB ids, one per line: one JSON line of recommendations per id.
     #[arg(long, conflicts_with_all = ["like", "dislike"])]
     pub ids_file: Option<PathBuf>,
@@ -44,7 +44,7 @@ pub struct FilterArgs {
     pub view: View,
     /// IGDB ids never to recommend (e.g. owned), comma separated.
     #[arg(long, value_delimiter = ',')]
-    pub exclude: Vec<u64>,
+    pub exclude: Vec<IgdbId>,
 }
 
 impl FilterArgs {
@@ -73,7 +73,7 @@ impl FilterArgs {
     }
 }
 
-fn dense_ids(library: &Library, ids: &[u64]) -> Result<Vec<u32>> {
+fn dense_ids(library: &Library, ids: &[IgdbId]) -> Result<Vec<u32>> {
     ids.iter()
         .map(|&id| {
             library
@@ -129,10 +129,10 @@ fn batch_query(library: &Library, args: &QueryArgs, path: &PathBuf) -> Result<()
         .iter()
         .enumerate()
         .map(|(i, line)| {
-            line.parse::<u64>()
+            line.parse::<IgdbId>()
                 .with_context(|| format!("{}:{}: not an IGDB id: {line:?}", path.display(), i + 1))
         })
-        .collect::<Result<Vec<u64>>>()?;
+        .collect::<Result<Vec<IgdbId>>>()?;
     let lines: Vec<String> = ids
         .par_iter()
         .map(|&id| {
@@ -144,7 +144,7 @@ fn batch_query(library: &Library, args: &QueryArgs, path: &PathBuf) -> Result<()
                 .request(library, vec![game], Vec::new(), args.k);
             match library.recommend(&request) {
                 Ok(recs) => {
-                    let ids: Vec<u64> = recs
+                    let ids: Vec<IgdbId> = recs
                         .iter()
                         .filter_map(|r| library.card(r.game))
                         .map(|c| c.igdb_id)
@@ -214,7 +214,7 @@ pub fn run_search(args: SearchArgs) -> Result<()> {
 /// `{"q", "hits": [IGDB ids], "also_known_as": {id: name}}`, the last only when an
 /// alternative name matched.
 fn search_json(query: &str, hits: &[GameSummary]) -> serde_json::Value {
-    let ids: Vec<u64> = hits.iter().map(|h| h.igdb_id).collect();
+    let ids: Vec<IgdbId> = hits.iter().map(|h| h.igdb_id).collect();
     let mut out = json!({"q": query, "hits": ids});
     let aka: serde_json::Map<String, serde_json::Value> = hits
         .iter()

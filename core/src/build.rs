@@ -680,6 +680,7 @@ fn compact_timestamp(rfc3339: &str) -> String {
 mod tests {
     use super::*;
     use crate::format::{gunzip, open_stored};
+    use crate::IgdbId;
 
     fn game(id: u64, name: &str, genres: &[&str], links: usize) -> Game {
         Game {
@@ -787,7 +788,7 @@ mod tests {
         let expected: Vec<Option<String>> = (0..6)
             .map(|g| {
                 let id = library.card(g).unwrap().igdb_id;
-                Some(if id == 5 {
+                Some(if id == IgdbId(5) {
                     "sc_odd".into()
                 } else {
                     format!("co{id}")

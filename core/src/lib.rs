@@ -16,6 +16,7 @@ pub mod filters;
 pub mod format;
 #[doc(hidden)]
 pub mod fuzzing;
+mod ids;
 pub mod library;
 mod parallel;
 pub mod protocol;
@@ -28,6 +29,7 @@ pub mod text;
 pub use catalogue::Game;
 pub use features::Family;
 pub use filters::{Filters, Knobs, View};
+pub use ids::IgdbId;
 pub use library::{GameCard, GameId, Library, LibraryError};
 pub use recommend::{Explanation, Reason, Recommendation, Request};
 pub use search::SearchHit;

@@ -8,6 +8,7 @@ use crate::features::{self, Family};
 use crate::format::{
     self, flags, CoverShard, FeaturePart, FormatError, ManifestFile, Part, TitleShard, MAX_GAMES,
 };
+use crate::ids::IgdbId;
 use crate::recommend::{FeatureIndex, GameFacts, RecommendError, Recommendation, Request, Scoring};
 use crate::search::{PreparedQuery, SearchHit, TitleHit, TitleIndex};
 
@@ -18,7 +19,7 @@ pub type GameId = u32;
 #[derive(Debug, Clone, PartialEq)]
 pub struct GameCard<'a> {
     pub game: GameId,
-    pub igdb_id: u64,
+    pub igdb_id: IgdbId,
     pub name: &'a str,
     pub year: Option<u16>,
     pub platforms: Vec<&'a str>,
@@ -363,8 +364,8 @@ impl Library {
 
     /// The dense id of an IGDB id. IGDB ids ascend within a shard (the decoder checks it), so
     /// this is a binary search per shard rather than a map as large as the catalogue.
-    pub fn find_igdb(&self, igdb_id: u64) -> Option<GameId> {
-        let igdb_id = u32::try_from(igdb_id).ok()?;
+    pub fn find_igdb(&self, igdb_id: IgdbId) -> Option<GameId> {
+        let igdb_id = u32::try_from(igdb_id.0).ok()?;
         self.shards.iter().find_map(|shard| {
             let titles = &shard.titles;
             let at = titles.igdb_ids.binary_search(&igdb_id).ok()?;
@@ -409,7 +410,7 @@ impl Library {
             .filter(|f| (game as usize) < f.games());
         Some(GameCard {
             game,
-            igdb_id: u64::from(shard.igdb_ids[i]),
+            igdb_id: IgdbId(u64::from(shard.igdb_ids[i])),
             name: &shard.names[i],
             year: Some(shard.years[i]).filter(|&y| y > 0),
             platforms: shard.platforms[i]
@@ -519,6 +520,6 @@ mod tests {
         }
         assert_eq!(library.loaded_titles(), 0);
         library.add_titles(shard(MAX_GAMES - 1)).unwrap();
-        assert_eq!(library.find_igdb(113112), Some(MAX_GAMES - 1));
+        assert_eq!(library.find_igdb(IgdbId(113112)), Some(MAX_GAMES - 1));
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::filters::{Filters, Knobs};
 use crate::format::GameDetails;
+use crate::ids::IgdbId;
 use crate::library::{GameId, Library};
 use crate::recommend::Recommendation;
 
@@ -44,13 +45,13 @@ pub enum EngineRequest {
     /// Recommendations from liked/disliked games.
     Recommend(RecQuery),
     /// What a game page's header shows.
-    Game { igdb_id: u64 },
+    Game { igdb_id: IgdbId },
     /// What only the game's details shard holds (fetched on demand).
-    Details { igdb_id: u64 },
+    Details { igdb_id: IgdbId },
     /// Choices for the filter panel.
     FilterOptions,
     /// Result rows for these games (those this index has, in the given order).
-    Games { igdb_ids: Vec<u64> },
+    Games { igdb_ids: Vec<IgdbId> },
     /// Up to `n` well-known games to start from, of one genre when `genre` is given, with the
     /// genres to offer as entry points.
     Showcase {
@@ -142,12 +143,12 @@ pub fn index_url_allowed(url: &str, allowed: &[String]) -> bool {
 /// A recommendation request in IGDB ids.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecQuery {
-    pub like: Vec<u64>,
+    pub like: Vec<IgdbId>,
     #[serde(default)]
-    pub dislike: Vec<u64>,
+    pub dislike: Vec<IgdbId>,
     /// Games never to recommend (the player's owned games), besides the liked ones.
     #[serde(default)]
-    pub exclude: Vec<u64>,
+    pub exclude: Vec<IgdbId>,
     #[serde(default)]
     pub filters: Filters,
     #[serde(default)]
@@ -269,7 +270,7 @@ impl LoadStatus {
 /// What a result row shows about a game.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GameSummary {
-    pub igdb_id: u64,
+    pub igdb_id: IgdbId,
     pub name: String,
     pub year: Option<u16>,
     /// IGDB image id of the cover.
@@ -448,9 +449,9 @@ mod tests {
         let call = Call {
             id: 7,
             request: EngineRequest::Recommend(RecQuery {
-                like: vec![1942],
+                like: vec![IgdbId(1942)],
                 dislike: vec![],
-                exclude: vec![113112],
+                exclude: vec![IgdbId(113112)],
                 filters: Filters {
                     store: vec!["GOG".into(), "Steam".into()],
                     ..Filters::default()

@@ -3,7 +3,7 @@
 
 use playlike_core::build::{build_index, BuildOptions};
 use playlike_core::recommend::Scoring;
-use playlike_core::{Family, Filters, Game, Knobs, Library, Request};
+use playlike_core::{Family, Filters, Game, IgdbId, Knobs, Library, Request};
 
 struct Spec {
     id: u64,
@@ -239,7 +239,7 @@ fn library() -> Library {
 }
 
 fn id(lib: &Library, igdb: u64) -> u32 {
-    lib.find_igdb(igdb).expect("game is in the index")
+    lib.find_igdb(IgdbId(igdb)).expect("game is in the index")
 }
 
 fn names(lib: &Library, request: &Request) -> Vec<String> {

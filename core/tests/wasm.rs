@@ -9,7 +9,7 @@
 
 use playlike_core::build::{build_index, BuildOptions};
 use playlike_core::format::{open_stored, DetailsShard, FileRole};
-use playlike_core::{Game, Library, Request};
+use playlike_core::{Game, IgdbId, Library, Request};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -136,7 +136,9 @@ fn builds_loads_searches_and_recommends_in_the_browser() {
     );
 
     // Recommend: games like Hades are the roguelike / same-studio action games, explained.
-    let hades = lib.find_igdb(113112).expect("Hades is in the index");
+    let hades = lib
+        .find_igdb(IgdbId(113112))
+        .expect("Hades is in the index");
     let recs = lib
         .recommend(&Request::like(hades))
         .expect("recommendations work");
@@ -166,7 +168,7 @@ fn builds_loads_searches_and_recommends_in_the_browser() {
 fn details_shards_and_corruption_checks_work_in_the_browser() {
     let built = build_index(catalogue(), &BuildOptions::default());
     let lib = load(&built);
-    let celeste = lib.find_igdb(26226).unwrap();
+    let celeste = lib.find_igdb(IgdbId(26226)).unwrap();
     let entry = built
         .manifest
         .details_file_for(celeste)

@@ -18,7 +18,7 @@ use js_sys::{Function, Reflect};
 use playlike_core::format::GameDetails;
 use playlike_core::protocol::{EngineError, ErrorCode, GameInfo, LoadStatus, RecQuery};
 use playlike_core::recommend::MAX_K;
-use playlike_core::{Filters, Knobs};
+use playlike_core::{Filters, IgdbId, Knobs};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -237,10 +237,10 @@ fn check_keys(value: &JsValue, what: &str, known: &[&str]) -> Result<(), JsValue
 }
 
 /// An IGDB id: a non-negative integer number.
-fn igdb_id(value: &JsValue) -> Result<u64, JsValue> {
+fn igdb_id(value: &JsValue) -> Result<IgdbId, JsValue> {
     const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
     match value.as_f64() {
-        Some(n) if n.fract() == 0.0 && (0.0..=MAX_SAFE).contains(&n) => Ok(n as u64),
+        Some(n) if n.fract() == 0.0 && (0.0..=MAX_SAFE).contains(&n) => Ok(IgdbId(n as u64)),
         _ => Err(bad_request(format!(
             "an IGDB id must be a non-negative integer, not {}",
             describe(value)
@@ -304,11 +304,11 @@ const RECOMMEND_KEYS: &[&str] = &["k", "filters", "popularity", "recency"];
 
 #[derive(Deserialize, Default)]
 struct TasteIn {
-    like: Vec<u64>,
+    like: Vec<IgdbId>,
     #[serde(default)]
-    dislike: Vec<u64>,
+    dislike: Vec<IgdbId>,
     #[serde(default)]
-    owned: Vec<u64>,
+    owned: Vec<IgdbId>,
 }
 
 const TASTE_KEYS: &[&str] = &["like", "dislike", "owned"];
@@ -445,7 +445,7 @@ impl Playlike {
         &self,
         #[wasm_bindgen(js_name = igdbIds, unchecked_param_type = "number[]")] igdb_ids: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let ids: Vec<u64> = from_js(igdb_ids, "igdbIds must be an array of IGDB ids")?;
+        let ids: Vec<IgdbId> = from_js(igdb_ids, "igdbIds must be an array of IGDB ids")?;
         if !self.engine.status().titles_complete {
             return Err(not_loaded("titles"));
         }
@@ -518,7 +518,7 @@ fn not_loaded(what: &str) -> JsValue {
     ))
 }
 
-fn no_such_game(igdb_id: u64) -> JsValue {
+fn no_such_game(igdb_id: IgdbId) -> JsValue {
     to_js_error(EngineError::new(
         ErrorCode::BadId,
         format!("no game with IGDB id {igdb_id} in this index"),

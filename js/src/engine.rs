@@ -26,7 +26,7 @@ use playlike_core::protocol::{
     GameSummary, LoadStatus, RecAnswer, RecItem, RecQuery, Showcase,
 };
 use playlike_core::recommend::RecommendError;
-use playlike_core::{GameId, Library, LibraryError, Request};
+use playlike_core::{GameId, IgdbId, Library, LibraryError, Request};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -154,7 +154,7 @@ impl Engine {
     }
 
     /// Result rows for the games of `igdb_ids` that are loaded, in that order.
-    pub fn games(&self, igdb_ids: &[u64]) -> Vec<GameSummary> {
+    pub fn games(&self, igdb_ids: &[IgdbId]) -> Vec<GameSummary> {
         let library = self.inner.library.borrow();
         igdb_ids
             .iter()
@@ -178,7 +178,7 @@ impl Engine {
     }
 
     /// The dense id of a game, or why it has none yet.
-    fn find(&self, library: &Library, igdb_id: u64) -> Result<GameId, EngineError> {
+    fn find(&self, library: &Library, igdb_id: IgdbId) -> Result<GameId, EngineError> {
         library.find_igdb(igdb_id).ok_or_else(|| {
             if self.inner.status.borrow().titles_complete {
                 error(ErrorCode::BadId, format!("no game with IGDB id {igdb_id}"))
@@ -194,7 +194,7 @@ impl Engine {
     fn loaded_games(
         &self,
         library: &Library,
-        igdb_ids: &[u64],
+        igdb_ids: &[IgdbId],
     ) -> Result<Vec<GameId>, EngineError> {
         let complete = library.recommendations_complete();
         let mut games = Vec::with_capacity(igdb_ids.len());
@@ -255,7 +255,7 @@ impl Engine {
     }
 
     /// A game page's header; `None` when the index has no such game.
-    pub fn game(&self, igdb_id: u64) -> Result<Option<GameInfo>, EngineError> {
+    pub fn game(&self, igdb_id: IgdbId) -> Result<Option<GameInfo>, EngineError> {
         let library = self.inner.library.borrow();
         match self.find(&library, igdb_id) {
             Ok(game) => Ok(GameInfo::of(&library, game)),
@@ -282,7 +282,7 @@ impl Engine {
     }
 
     /// Details of one game, from its details shard (downloaded once, cached, kept in memory).
-    pub async fn details(&self, igdb_id: u64) -> Result<Option<GameDetails>, EngineError> {
+    pub async fn details(&self, igdb_id: IgdbId) -> Result<Option<GameDetails>, EngineError> {
         let game = {
             let library = self.inner.library.borrow();
             match self.find(&library, igdb_id) {

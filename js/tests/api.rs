@@ -41,7 +41,7 @@ async fn opens_with_progress_then_searches() {
         .all(|w| w[0].loaded_bytes <= w[1].loaded_bytes));
 
     let hits: Vec<GameSummary> = from_js(playlike.search("hollow knight".into(), None).unwrap());
-    assert_eq!(hits[0].igdb_id, HOLLOW_KNIGHT);
+    assert_eq!(hits[0].igdb_id.0, HOLLOW_KNIGHT);
     assert_eq!(hits[0].name, "Hollow Knight");
     assert_eq!(hits[0].year, Some(2017));
     assert!(!hits[0].platforms.is_empty() && hits[0].cover.is_some());
@@ -68,7 +68,7 @@ async fn similar_and_taste_explain_and_respect_the_lists() {
     let k6 = object(&[("k", 6.into())]);
     let recs: Vec<RecItem> = from_js(playlike.similar(num(HADES), Some(k6)).unwrap());
     assert_eq!(recs.len(), 6);
-    assert!(recs.iter().all(|r| r.game.igdb_id != HADES));
+    assert!(recs.iter().all(|r| r.game.igdb_id.0 != HADES));
     assert!(
         recs.iter()
             .all(|r| !r.explanation.is_empty() && !r.reasons.is_empty()),
@@ -76,7 +76,7 @@ async fn similar_and_taste_explain_and_respect_the_lists() {
     );
 
     // Owned games are never recommended; liked ones neither.
-    let owned = recs[0].game.igdb_id;
+    let owned = recs[0].game.igdb_id.0;
     let taste = object(&[
         ("like", ids(&[HADES, HOLLOW_KNIGHT])),
         ("owned", ids(&[owned])),
@@ -85,7 +85,7 @@ async fn similar_and_taste_explain_and_respect_the_lists() {
     assert_eq!(recs.len(), 10, "k defaults to 10");
     assert!(recs
         .iter()
-        .all(|r| ![HADES, HOLLOW_KNIGHT, owned].contains(&r.game.igdb_id)));
+        .all(|r| ![HADES, HOLLOW_KNIGHT, owned].contains(&r.game.igdb_id.0)));
 
     // Filters and knobs use the index's names.
     let filters = object(&[("from", 2015.into()), ("all_types", false.into())]);
@@ -221,7 +221,7 @@ async fn calls_before_open_say_not_loaded() {
         .await
         .expect("loads");
     let hits: Vec<GameSummary> = from_js(empty.search("hades".into(), None).unwrap());
-    assert!(hits.iter().any(|g| g.igdb_id == HADES));
+    assert!(hits.iter().any(|g| g.igdb_id.0 == HADES));
     let again = resolve(empty.load(INDEX.into(), None)).await;
     assert_eq!(code_of(&again.unwrap_err()), "bad_request");
 }

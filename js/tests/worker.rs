@@ -22,7 +22,7 @@ async fn the_api_works_in_a_dedicated_worker() {
     );
     let playlike = open_demo().await;
     let hits: Vec<GameSummary> = from_js(playlike.search("hades".into(), None).unwrap());
-    assert!(hits.iter().any(|g| g.igdb_id == HADES), "{hits:?}");
+    assert!(hits.iter().any(|g| g.igdb_id.0 == HADES), "{hits:?}");
     let recs: Vec<RecItem> = from_js(playlike.similar(num(HADES), None).unwrap());
     assert_eq!(recs.len(), 10);
     let page = resolve(playlike.game(num(HADES)))

@@ -28,6 +28,7 @@ use playlike_core::protocol::{
     Answer, Call, EngineError, EngineEvent, EngineRequest, ErrorCode, FilterOptions, GameInfo,
     GameSummary, IndexPlace, LoadStatus, RecAnswer, RecQuery, Showcase,
 };
+use playlike_core::IgdbId;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -392,7 +393,7 @@ pub async fn recommend(query: RecQuery) -> Result<RecAnswer, EngineError> {
 }
 
 /// A game page's header; `None` when the index has no such game.
-pub async fn game(igdb_id: u64) -> Result<Option<GameInfo>, EngineError> {
+pub async fn game(igdb_id: IgdbId) -> Result<Option<GameInfo>, EngineError> {
     match call(EngineRequest::Game { igdb_id }).await? {
         Answer::Game(info) => Ok(info),
         other => Err(unexpected(other)),
@@ -400,7 +401,7 @@ pub async fn game(igdb_id: u64) -> Result<Option<GameInfo>, EngineError> {
 }
 
 /// What only the game's details shard holds (downloaded on demand).
-pub async fn details(igdb_id: u64) -> Result<Option<GameDetails>, EngineError> {
+pub async fn details(igdb_id: IgdbId) -> Result<Option<GameDetails>, EngineError> {
     match call(EngineRequest::Details { igdb_id }).await? {
         Answer::Details(details) => Ok(details),
         other => Err(unexpected(other)),
@@ -408,7 +409,7 @@ pub async fn details(igdb_id: u64) -> Result<Option<GameDetails>, EngineError> {
 }
 
 /// Result rows for these games, in order (games the index lacks are left out).
-pub async fn games(igdb_ids: Vec<u64>) -> Result<Vec<GameSummary>, EngineError> {
+pub async fn games(igdb_ids: Vec<IgdbId>) -> Result<Vec<GameSummary>, EngineError> {
     if igdb_ids.is_empty() {
         return Ok(Vec::new());
     }

@@ -2,6 +2,8 @@
 //! which stays stable across index versions), and the stable random bucket that decides
 //! whether this browser takes part in a staged index rollout.
 
+use playlike_core::IgdbId;
+
 use leptos::prelude::*;
 
 const LIKED: &str = "playlike.liked";
@@ -13,14 +15,14 @@ fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
 
-fn read_ids(key: &str) -> Vec<u64> {
+fn read_ids(key: &str) -> Vec<IgdbId> {
     storage()
         .and_then(|s| s.get_item(key).ok().flatten())
         .map(|v| parse_ids(&v))
         .unwrap_or_default()
 }
 
-fn write_ids(key: &str, ids: &[u64]) {
+fn write_ids(key: &str, ids: &[IgdbId]) {
     if let Some(s) = storage() {
         let _ = s.set_item(key, &join_ids(ids));
     }
@@ -53,9 +55,9 @@ pub enum Opinion {
 /// The taste lists, reactive and persisted. Shared through context.
 #[derive(Clone, Copy)]
 pub struct Taste {
-    pub liked: RwSignal<Vec<u64>>,
-    pub disliked: RwSignal<Vec<u64>>,
-    pub owned: RwSignal<Vec<u64>>,
+    pub liked: RwSignal<Vec<IgdbId>>,
+    pub disliked: RwSignal<Vec<IgdbId>>,
+    pub owned: RwSignal<Vec<IgdbId>>,
 }
 
 impl Taste {
@@ -73,7 +75,7 @@ impl Taste {
         write_ids(OWNED, &self.owned.get_untracked());
     }
 
-    pub fn opinion(&self, igdb_id: u64) -> Option<Opinion> {
+    pub fn opinion(&self, igdb_id: IgdbId) -> Option<Opinion> {
         if self.liked.with(|l| l.contains(&igdb_id)) {
             Some(Opinion::Liked)
         } else if self.disliked.with(|d| d.contains(&igdb_id)) {
@@ -84,7 +86,7 @@ impl Taste {
     }
 
     /// Sets (or, when already set, clears) an opinion; a game is never in both lists.
-    pub fn toggle(&self, igdb_id: u64, opinion: Opinion) {
+    pub fn toggle(&self, igdb_id: IgdbId, opinion: Opinion) {
         let was = self.opinion(igdb_id);
         self.liked.update(|l| l.retain(|&g| g != igdb_id));
         self.disliked.update(|d| d.retain(|&g| g != igdb_id));
@@ -97,11 +99,11 @@ impl Taste {
         self.save();
     }
 
-    pub fn owns(&self, igdb_id: u64) -> bool {
+    pub fn owns(&self, igdb_id: IgdbId) -> bool {
         self.owned.with(|o| o.contains(&igdb_id))
     }
 
-    pub fn toggle_owned(&self, igdb_id: u64) {
+    pub fn toggle_owned(&self, igdb_id: IgdbId) {
         self.owned.update(|o| {
             if o.contains(&igdb_id) {
                 o.retain(|&g| g != igdb_id)

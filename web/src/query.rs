@@ -9,7 +9,7 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
 use playlike_core::protocol::RecQuery;
-use playlike_core::View;
+use playlike_core::{IgdbId, View};
 
 /// The router's navigate function, kept where `Copy` event handlers can reach it (it is not
 /// `Send`, so it is stored locally).
@@ -41,7 +41,7 @@ pub fn rec_query(view: &View, k: usize) -> RecQuery {
 
 /// The address of a game's page that keeps the filters and knobs of the current address
 /// (`params`), so moving from game to game keeps the view.
-pub fn game_href(igdb_id: u64, params: &ParamsMap) -> String {
+pub fn game_href(igdb_id: IgdbId, params: &ParamsMap) -> String {
     href(&format!("/game/{igdb_id}"), &view_of(params).to_query())
 }
 

@@ -1,9 +1,11 @@
 //! Small pure helpers for what the pages show and what the URL holds. No browser APIs, so
 //! they build and are unit-tested on the native target too (`cargo test -p playlike-web`).
 
+use playlike_core::IgdbId;
+
 /// `"1,2,x,3,2"` → `[1, 2, 3]`: bad entries and duplicates dropped, order kept.
-pub fn parse_ids(text: &str) -> Vec<u64> {
-    let mut ids: Vec<u64> = Vec::new();
+pub fn parse_ids(text: &str) -> Vec<IgdbId> {
+    let mut ids: Vec<IgdbId> = Vec::new();
     for id in text.split(',').filter_map(|p| p.trim().parse().ok()) {
         if !ids.contains(&id) {
             ids.push(id);
@@ -13,8 +15,11 @@ pub fn parse_ids(text: &str) -> Vec<u64> {
 }
 
 /// `[1, 2]` → `"1,2"`.
-pub fn join_ids(ids: &[u64]) -> String {
-    ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+pub fn join_ids(ids: &[IgdbId]) -> String {
+    ids.iter()
+        .map(IgdbId::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// A release year typed by the player, if plausible.
@@ -98,8 +103,8 @@ mod tests {
 
     #[test]
     fn id_lists_round_trip_and_drop_junk() {
-        assert_eq!(parse_ids("14593, 26226,x,,14593"), vec![14593, 26226]);
-        assert_eq!(parse_ids(""), Vec::<u64>::new());
+        assert_eq!(parse_ids("14593, 26226,x,,14593"), vec![IgdbId(14593), IgdbId(26226)]);
+        assert_eq!(parse_ids(""), Vec::<IgdbId>::new());
         assert_eq!(join_ids(&parse_ids("3,1,2")), "3,1,2");
     }
 

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use playlike_core::protocol::{EngineError, ErrorCode, RecAnswer, RecQuery};
 pub use playlike_core::protocol::{GameSummary, RecItem};
+use playlike_core::IgdbId;
 
 use crate::api::{self, Progress, Status};
 use crate::components::cover::Cover;
@@ -32,9 +33,9 @@ pub type RecState = Option<Result<RecAnswer, EngineError>>;
 /// `base` (filters, knobs, k) for games like `like`, away from `dislike`, never one of those
 /// or an `owned` game; `None` without liked games (nothing to ask).
 pub fn taste_query(
-    like: Vec<u64>,
-    dislike: Vec<u64>,
-    owned: Vec<u64>,
+    like: Vec<IgdbId>,
+    dislike: Vec<IgdbId>,
+    owned: Vec<IgdbId>,
     base: RecQuery,
 ) -> Option<RecQuery> {
     let mut exclude = owned;

@@ -10,6 +10,8 @@ use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
 
+use playlike_core::IgdbId;
+
 use crate::api::{self, Progress, Status};
 use crate::components::cards::{meta_line, GameSummary};
 use crate::components::cover::Cover;
@@ -241,7 +243,7 @@ impl Typeahead {
     }
 
     /// Opens a game's page, keeping the current filters, and clears the box.
-    fn pick(self, igdb_id: u64) {
+    fn pick(self, igdb_id: IgdbId) {
         let target = game_href(igdb_id, &self.query_map.get_untracked());
         self.open.set(false);
         self.text.set(String::new());

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use playlike_core::IgdbId;
+
 use crate::prefs::{Opinion, Taste};
 
 /// One of the three toggles: what it does to a game's standing in the taste lists.
@@ -37,7 +39,7 @@ impl Toggle {
         }
     }
 
-    fn is_on(self, taste: Taste, igdb_id: u64) -> bool {
+    fn is_on(self, taste: Taste, igdb_id: IgdbId) -> bool {
         match self {
             Toggle::Like => taste.opinion(igdb_id) == Some(Opinion::Liked),
             Toggle::Dislike => taste.opinion(igdb_id) == Some(Opinion::Disliked),
@@ -45,7 +47,7 @@ impl Toggle {
         }
     }
 
-    fn flip(self, taste: Taste, igdb_id: u64) {
+    fn flip(self, taste: Taste, igdb_id: IgdbId) {
         match self {
             Toggle::Like => taste.toggle(igdb_id, Opinion::Liked),
             Toggle::Dislike => taste.toggle(igdb_id, Opinion::Disliked),
@@ -55,7 +57,7 @@ impl Toggle {
 }
 
 #[component]
-pub fn TasteButtons(igdb_id: u64, #[prop(optional)] compact: bool) -> impl IntoView {
+pub fn TasteButtons(igdb_id: IgdbId, #[prop(optional)] compact: bool) -> impl IntoView {
     view! {
         <div class="taste" class:compact=compact role="group" aria-label="Your taste">
             <TasteToggle toggle=Toggle::Like igdb_id=igdb_id compact=compact/>
@@ -67,7 +69,7 @@ pub fn TasteButtons(igdb_id: u64, #[prop(optional)] compact: bool) -> impl IntoV
 
 /// One toggle button; compact ones show only the symbol (the label stays for screen readers).
 #[component]
-fn TasteToggle(toggle: Toggle, igdb_id: u64, compact: bool) -> impl IntoView {
+fn TasteToggle(toggle: Toggle, igdb_id: IgdbId, compact: bool) -> impl IntoView {
     let taste = expect_context::<Taste>();
     let (class, symbol, label, title) = toggle.looks();
     view! {

@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
+use playlike_core::IgdbId;
+
 use crate::api::{self, Progress};
 use crate::components::cards::{recommendations, taste_query, GameGrid, RecResults, RECS};
 use crate::components::filters::FilterPanel;
@@ -31,7 +33,7 @@ pub fn ForYou() -> impl IntoView {
     };
     let liked_ids = ids_of("like");
     let disliked_ids = ids_of("dislike");
-    let summaries = move |ids: Memo<Vec<u64>>| {
+    let summaries = move |ids: Memo<Vec<IgdbId>>| {
         let rows = LocalResource::new(move || {
             progress.generation.track();
             api::games(ids.get())

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use playlike_core::format::GameDetails;
 use playlike_core::protocol::{EngineError, GameInfo, RecQuery};
+use playlike_core::IgdbId;
 
 use crate::api::{self, Progress};
 use crate::components::cards::{recommendations, RecResults, RECS};
@@ -32,7 +33,7 @@ pub fn GamePage() -> impl IntoView {
         params
             .read()
             .get("igdb_id")
-            .and_then(|v| v.parse::<u64>().ok())
+            .and_then(|v| v.parse::<IgdbId>().ok())
     });
     // The header, again whenever more of the index arrives (genres come with the features).
     let header = LocalResource::new(move || {

@@ -103,7 +103,10 @@ mod tests {
 
     #[test]
     fn id_lists_round_trip_and_drop_junk() {
-        assert_eq!(parse_ids("14593, 26226,x,,14593"), vec![IgdbId(14593), IgdbId(26226)]);
+        assert_eq!(
+            parse_ids("14593, 26226,x,,14593"),
+            vec![IgdbId(14593), IgdbId(26226)]
+        );
         assert_eq!(parse_ids(""), Vec::<IgdbId>::new());
         assert_eq!(join_ids(&parse_ids("3,1,2")), "3,1,2");
     }

@@ -245,6 +245,17 @@ test('the package resolves by name for import and require, with types that are n
     assert.deepEqual(fieldsOf(types, 'LoadStatus'), Object.keys(playlike.status()).sort());
     assert.deepEqual(fieldsOf(types, 'GameSummary'), Object.keys(playlike.search('hades')[0]).sort());
     assert.deepEqual(fieldsOf(types, 'GameSummary', { optional: true }), ['also_known_as']);
+    // The declared filters are the ones the engine accepts: core's one vocabulary, which the
+    // refusal of an unknown filter lists.
+    let refusal;
+    try {
+      playlike.similar(HADES, { filters: { not_a_filter: 1 } });
+    } catch (e) {
+      refusal = e.message;
+    }
+    const known = refusal.match(/\(known: ([^)]*)\)/)[1].split(', ').sort();
+    assert.deepEqual(fieldsOf(types, 'Filters', { optional: true }), known);
+    assert.equal(playlike.similar(HADES, { filters: { not_genre: ['Action'], all_types: true } }).length, 10);
     assert.deepEqual(fieldsOf(types, 'Recommendation'), Object.keys(playlike.similar(HADES)[0]).sort());
     const start = types.indexOf('export class Playlike');
     const api = types.slice(start, types.indexOf('\n}', start));

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  DIST, copyDist, copyDistWithTiers, launch, newContext, serve, waitForApp, waitForRecommendReady, watchErrors, withPage,
+  DIST, copyDist, copyDistWithTiers, launch, newContext, serve, waitForApp, waitForIndexSaved, waitForRecommendReady,
+  watchErrors, withPage,
 } from './helpers.mjs';
 
 const GAME_ID = 14593; // Hollow Knight, in the demo index
@@ -116,6 +117,10 @@ test('?index= to a location the page does not allow is refused and prunes nothin
         const cache = await caches.open('playlike-index-v1');
         return (await cache.keys()).filter((r) => r.url.includes('/__playlike-cache/file/')).length >= n;
       }, upfront);
+      // The manifest is saved after every file, and the engine prunes right after: only then
+      // is the cache settled.
+      await waitForIndexSaved(page);
+      await page.waitForTimeout(300);
       const before = await cachedFiles();
       assert.equal(before, upfront, 'the index was cached');
 

@@ -29,16 +29,54 @@ const EXPLAINED_SHARE: f32 = 0.05;
 /// Fewest first-part games the hub penalty's centroid is taken over (see
 /// [`FeatureIndex::hubness`]).
 const HUB_REFERENCE_GAMES: usize = 1_000;
-/// Per-game flags of one query's accumulation.
-const REACHED: u8 = 1;
-const SHARES_GENRE: u8 = 2;
-
-/// Scores and flags of one query's accumulation.
+/// One query's accumulation.
 struct Accumulated {
+    /// Each game's dot product with the query.
     acc: Vec<f32>,
-    flags: Vec<u8>,
+    /// Games sharing a genre the query has (for [`Scoring::genre_bonus`]).
+    shares_genre: GameSet,
     /// Candidate games, or `None` to consider all games.
-    touched: Option<Vec<u32>>,
+    candidates: Option<GameSet>,
+}
+
+/// A set of games as one bit per game: marking a posting list is one pass without
+/// branches, and the members come out in game order, so the per-game arrays the score
+/// reads are walked forwards rather than in the order postings reached them.
+struct GameSet {
+    words: Vec<u64>,
+}
+
+impl GameSet {
+    fn new(games: usize) -> GameSet {
+        GameSet {
+            words: vec![0; games.div_ceil(64)],
+        }
+    }
+
+    fn insert_all(&mut self, games: &[u32]) {
+        for &g in games {
+            self.words[g as usize / 64] |= 1 << (g % 64);
+        }
+    }
+
+    fn contains(&self, game: usize) -> bool {
+        self.words[game / 64] & (1 << (game % 64)) != 0
+    }
+
+    fn len(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// Calls `f` with each member, ascending.
+    fn for_each(&self, mut f: impl FnMut(usize)) {
+        for (at, &word) in self.words.iter().enumerate() {
+            let mut rest = word;
+            while rest != 0 {
+                f(at * 64 + rest.trailing_zeros() as usize);
+                rest &= rest - 1;
+            }
+        }
+    }
 }
 
 /// The global parameters of ranking: how much each kind of evidence counts. The defaults were
@@ -272,22 +310,35 @@ fn check_prefix(parts: &[FeaturePart]) -> Result<(usize, u32), FormatError> {
     Ok((games as usize, total_games))
 }
 
-impl FeatureIndex {
-    /// Expands and checks feature parts covering games `0..n` (in order), adding the
-    /// features derived from titles (whose postings must lie below `n`).
-    pub fn new(
+/// Feature definitions and postings, expanded from the parts: every feature's games as
+/// one array of dense ids, in feature order.
+struct Expanded {
+    defs: Vec<FeatureDef>,
+    family: Vec<Family>,
+    post_starts: Vec<u32>,
+    post_games: Vec<u32>,
+}
+
+impl Expanded {
+    /// Decodes each feature's postings from every part that has it (parts cover
+    /// consecutive games, so a feature's list stays ascending). The arrays are sized once
+    /// for these and for `extra_features` derived features with `extra_postings` postings
+    /// in all, so none grows by doubling (the peak of loading is here).
+    fn from_parts(
         parts: &[FeaturePart],
-        derived: Vec<DerivedFeature>,
-    ) -> Result<FeatureIndex, FormatError> {
-        let (games, total_games) = check_prefix(parts)?;
-        let mut defs: Vec<FeatureDef> = parts.iter().flat_map(|p| p.features.clone()).collect();
-        let mut family = Vec::with_capacity(defs.len());
-        let mut post_starts = Vec::with_capacity(defs.len() + 1);
+        extra_features: usize,
+        extra_postings: usize,
+    ) -> Result<Expanded, FormatError> {
+        let features = parts.iter().map(|p| p.features.len()).sum::<usize>() + extra_features;
+        let mut defs = Vec::with_capacity(features);
+        defs.extend(parts.iter().flat_map(|p| p.features.iter().cloned()));
+        let mut family = Vec::with_capacity(features);
+        let mut post_starts = Vec::with_capacity(features + 1);
         let total: usize = parts
             .iter()
             .flat_map(|p| p.counts.iter().map(|&c| c as usize))
             .sum();
-        let mut post_games = Vec::with_capacity(total);
+        let mut post_games = Vec::with_capacity(total + extra_postings);
         let mut pos = vec![0; parts.len()];
         post_starts.push(0);
         for (f, def) in defs.iter().enumerate() {
@@ -320,8 +371,22 @@ impl FeatureIndex {
         {
             return Err(FormatError::Inconsistent("trailing postings bytes".into()));
         }
-        // Derived features are counted over the loaded games only: scale their df to the whole
-        // index so their weights match the final ones.
+        Ok(Expanded {
+            defs,
+            family,
+            post_starts,
+            post_games,
+        })
+    }
+
+    /// Adds the features derived from titles. They are counted over the loaded `games`
+    /// only: their df is scaled to the whole index so their weights match the final ones.
+    fn add_derived(
+        &mut self,
+        derived: Vec<DerivedFeature>,
+        games: usize,
+        total_games: u32,
+    ) -> Result<(), FormatError> {
         let scale = f64::from(total_games) / games.max(1) as f64;
         for (fam, name, list) in derived {
             if list.last().is_some_and(|&g| g as usize >= games) {
@@ -330,32 +395,59 @@ impl FeatureIndex {
                 )));
             }
             let df = ((list.len() as f64 * scale).round() as u32).min(total_games.max(1));
-            family.push(fam);
-            defs.push(FeatureDef {
+            self.family.push(fam);
+            self.defs.push(FeatureDef {
                 family: fam as u8,
                 name,
                 df,
             });
-            post_games.extend(list);
-            post_starts.push(post_games.len() as u32);
+            self.post_games.extend(list);
+            self.post_starts.push(self.post_games.len() as u32);
         }
-        // Invert postings into per-game feature lists (ascending feature ids).
-        let mut counts = vec![0u32; games + 1];
-        for &g in &post_games {
-            counts[g as usize + 1] += 1;
+        Ok(())
+    }
+}
+
+/// Postings inverted into per-game feature lists (ascending feature ids): each game's
+/// start in the second array.
+fn forward_lists(games: usize, post_starts: &[u32], post_games: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let mut counts = vec![0u32; games + 1];
+    for &g in post_games {
+        counts[g as usize + 1] += 1;
+    }
+    for i in 1..counts.len() {
+        counts[i] += counts[i - 1];
+    }
+    let fwd_starts = counts.clone();
+    let mut fill = counts;
+    let mut fwd_features = vec![0u32; post_games.len()];
+    for (f, range) in post_starts.windows(2).enumerate() {
+        for &g in &post_games[range[0] as usize..range[1] as usize] {
+            fwd_features[fill[g as usize] as usize] = f as u32;
+            fill[g as usize] += 1;
         }
-        for i in 1..counts.len() {
-            counts[i] += counts[i - 1];
-        }
-        let fwd_starts = counts.clone();
-        let mut fill = counts;
-        let mut fwd_features = vec![0u32; post_games.len()];
-        for f in 0..defs.len() {
-            for &g in &post_games[post_starts[f] as usize..post_starts[f + 1] as usize] {
-                fwd_features[fill[g as usize] as usize] = f as u32;
-                fill[g as usize] += 1;
-            }
-        }
+    }
+    (fwd_starts, fwd_features)
+}
+
+impl FeatureIndex {
+    /// Expands and checks feature parts covering games `0..n` (in order), adding the
+    /// features derived from titles (whose postings must lie below `n`).
+    pub fn new(
+        parts: &[FeaturePart],
+        derived: Vec<DerivedFeature>,
+    ) -> Result<FeatureIndex, FormatError> {
+        let (games, total_games) = check_prefix(parts)?;
+        let derived_postings = derived.iter().map(|(_, _, list)| list.len()).sum();
+        let mut expanded = Expanded::from_parts(parts, derived.len(), derived_postings)?;
+        expanded.add_derived(derived, games, total_games)?;
+        let Expanded {
+            defs,
+            family,
+            post_starts,
+            post_games,
+        } = expanded;
+        let (fwd_starts, fwd_features) = forward_lists(games, &post_starts, &post_games);
         let mut index = FeatureIndex {
             games,
             total_games,
@@ -489,26 +581,28 @@ impl FeatureIndex {
 
     /// Names of a game's features in one family, most distinctive first.
     pub fn names_in(&self, game: u32, family: Family) -> Vec<&str> {
-        let mut ids: Vec<u32> = self
+        let mut ids: Vec<(f32, u32)> = self
             .features_of(game)
             .iter()
-            .copied()
-            .filter(|&f| self.family[f as usize] == family)
+            .filter(|&&f| self.family[f as usize] == family)
+            .map(|&f| (self.weight[f as usize], f))
             .collect();
-        ids.sort_by(|&a, &b| self.weight[b as usize].total_cmp(&self.weight[a as usize]));
+        ids.sort_unstable_by(best_first_order);
         ids.into_iter()
-            .map(|f| self.defs[f as usize].name.as_str())
+            .map(|(_, f)| self.defs[f as usize].name.as_str())
             .collect()
     }
 
     /// Names of all features in some families, by how many games have them.
     pub fn vocabulary(&self, families: &[Family]) -> Vec<&str> {
-        let mut ids: Vec<usize> = (0..self.defs.len())
+        // df ≤ MAX_GAMES = 2^24, exact as an f32.
+        let mut ids: Vec<(f32, u32)> = (0..self.defs.len())
             .filter(|&f| families.contains(&self.family[f]))
+            .map(|f| (self.defs[f].df as f32, f as u32))
             .collect();
-        ids.sort_by(|&a, &b| self.defs[b].df.cmp(&self.defs[a].df));
+        ids.sort_unstable_by(best_first_order);
         ids.into_iter()
-            .map(|f| self.defs[f].name.as_str())
+            .map(|(_, f)| self.defs[f as usize].name.as_str())
             .collect()
     }
 
@@ -547,13 +641,18 @@ impl FeatureIndex {
             }
         }
         let query = self.query_vector(request);
-        let query_norm = query.values().map(|q| q * q).sum::<f32>().sqrt().max(1e-6);
+        let query_norm = query
+            .iter()
+            .map(|(_, q)| q * q)
+            .sum::<f32>()
+            .sqrt()
+            .max(1e-6);
         let k = request.k.min(MAX_K);
         let mut window = (k * 20).max(200);
         let Accumulated {
             acc,
-            flags,
-            touched,
+            shares_genre,
+            candidates: reached,
         } = self.accumulate(&query, window.max(self.scoring.min_candidates));
         let filter = CompiledFilter::new(self, request, facts);
         let target_year = mean_year(&request.like, facts);
@@ -563,7 +662,7 @@ impl FeatureIndex {
             (a > 0.0 && filter.allows(self, g as u32)).then(|| {
                 let sim =
                     a / (self.divisor[g] * query_norm) - self.scoring.hub_penalty * self.hubness[g];
-                let genre = if flags[g] & SHARES_GENRE != 0 {
+                let genre = if shares_genre.contains(g) {
                     self.scoring.genre_bonus
                 } else {
                     0.0
@@ -571,13 +670,13 @@ impl FeatureIndex {
                 (sim + genre + adjust.of(g, facts), g as u32)
             })
         };
-        let mut candidates: Vec<(f32, u32)> = match touched {
-            Some(touched) => touched
-                .into_iter()
-                .filter_map(|g| score(g as usize))
-                .collect(),
-            None => (0..self.games).filter_map(score).collect(),
-        };
+        let mut candidates: Vec<(f32, u32)> =
+            Vec::with_capacity(reached.as_ref().map_or(self.games, GameSet::len));
+        let mut add = |g: usize| candidates.extend(score(g));
+        match &reached {
+            Some(set) => set.for_each(&mut add),
+            None => (0..self.games).for_each(add),
+        }
         let query_titles: Vec<String> = request
             .like
             .iter()
@@ -614,68 +713,50 @@ impl FeatureIndex {
     /// more common than that (a big platform, "Indie") only add to their scores. When the
     /// rarer features reach fewer than `enough` games, the rarest common feature's games join
     /// the candidates; all games are candidates (`None`) only when even that is not enough.
-    fn accumulate(&self, query: &HashMap<u32, f32>, enough: usize) -> Accumulated {
+    fn accumulate(&self, query: &[(u32, f32)], enough: usize) -> Accumulated {
         let common_df = (self.games as f32 * self.scoring.common_share) as usize;
         let mut acc = vec![0f32; self.games];
-        let mut flags = vec![0u8; self.games];
-        let mut touched = Vec::new();
-        for (&f, &q) in query {
+        let mut shares_genre = GameSet::new(self.games);
+        let mut reached = GameSet::new(self.games);
+        for &(f, q) in query {
             let w = q * self.weight[f as usize];
             if w == 0.0 {
                 continue;
             }
             let postings = self.postings(f);
-            let genre = w > 0.0 && self.family[f as usize] == Family::Genre;
-            match (postings.len() > common_df, genre) {
-                (true, false) => {
-                    for &g in postings {
-                        acc[g as usize] += w;
-                    }
-                }
-                (true, true) => {
-                    for &g in postings {
-                        acc[g as usize] += w;
-                        flags[g as usize] |= SHARES_GENRE;
-                    }
-                }
-                (false, _) => {
-                    let genre_flag = if genre { SHARES_GENRE } else { 0 };
-                    for &g in postings {
-                        let g = g as usize;
-                        acc[g] += w;
-                        if flags[g] & REACHED == 0 {
-                            touched.push(g as u32);
-                        }
-                        flags[g] |= REACHED | genre_flag;
-                    }
-                }
+            for &g in postings {
+                acc[g as usize] += w;
+            }
+            if w > 0.0 && self.family[f as usize] == Family::Genre {
+                shares_genre.insert_all(postings);
+            }
+            if postings.len() <= common_df {
+                reached.insert_all(postings);
             }
         }
-        if touched.len() < enough {
+        if reached.len() < enough {
             // Only common features reach enough games: take the rarest of them as the
             // candidates, which the best matches share, rather than every game.
             let rarest = query
                 .iter()
-                .filter(|&(&f, &q)| q > 0.0 && self.postings(f).len() > common_df)
-                .min_by_key(|&(&f, _)| self.postings(f).len());
-            if let Some((&f, _)) = rarest {
-                for &g in self.postings(f) {
-                    if flags[g as usize] & REACHED == 0 {
-                        flags[g as usize] |= REACHED;
-                        touched.push(g);
-                    }
-                }
+                .filter(|&&(f, q)| q > 0.0 && self.postings(f).len() > common_df)
+                .min_by_key(|&&(f, _)| self.postings(f).len());
+            if let Some(&(f, _)) = rarest {
+                reached.insert_all(self.postings(f));
             }
         }
         Accumulated {
             acc,
-            flags,
-            touched: (touched.len() >= enough).then_some(touched),
+            shares_genre,
+            candidates: (reached.len() >= enough).then_some(reached),
         }
     }
 
-    fn query_vector(&self, request: &Request) -> HashMap<u32, f32> {
-        let mut query: HashMap<u32, f32> = HashMap::new();
+    /// The query vector: every feature of the liked and disliked games once, ascending,
+    /// with its weight. In feature order, every sum over it is the same from run to run (a
+    /// hash map's order changes with each process).
+    fn query_vector(&self, request: &Request) -> Vec<(u32, f32)> {
+        let mut query: Vec<(u32, f32)> = Vec::new();
         let liked = request.like.len() as f32;
         for (games, sign) in [
             (&request.like, 1.0 / liked),
@@ -683,9 +764,11 @@ impl FeatureIndex {
         ] {
             for &g in games {
                 let norm = self.norm[g as usize];
-                for &f in self.features_of(g) {
-                    *query.entry(f).or_insert(0.0) += sign * self.weight[f as usize] / norm;
-                }
+                let game = self
+                    .features_of(g)
+                    .iter()
+                    .map(|&f| (f, sign * self.weight[f as usize] / norm));
+                query = merge_adding(&query, game);
             }
         }
         query
@@ -694,7 +777,7 @@ impl FeatureIndex {
     fn explain(
         &self,
         g: u32,
-        query: &HashMap<u32, f32>,
+        query: &[(u32, f32)],
         target_year: Option<f32>,
         facts: &GameFacts,
     ) -> Explanation {
@@ -702,7 +785,10 @@ impl FeatureIndex {
         type Group = (&'static str, f32, Vec<(f32, String)>);
         let mut by_label: Vec<Group> = Vec::new();
         for &f in self.features_of(g) {
-            let Some(&q) = query.get(&f) else { continue };
+            let Ok(at) = query.binary_search_by_key(&f, |&(f, _)| f) else {
+                continue;
+            };
+            let q = query[at].1;
             let contribution = q * self.weight[f as usize];
             if contribution <= 0.0 {
                 continue;
@@ -717,14 +803,14 @@ impl FeatureIndex {
                 None => by_label.push((label, contribution, vec![(contribution, name)])),
             }
         }
-        by_label.sort_by(|a, b| b.1.total_cmp(&a.1));
         // Name only what drove the match: a kind of evidence that gave little of the
         // similarity (platforms shared by half the catalogue, say) is left unsaid. A shared
         // developer or series is a fact worth saying however much it weighed.
         let total: f32 = by_label.iter().map(|(_, t, _)| t).sum();
-        let mut reasons: Vec<Reason> = by_label
+        let mut reasons: Vec<Reason> = ranked(by_label.iter().map(|(_, t, _)| *t))
             .into_iter()
             .enumerate()
+            .map(|(rank, at)| (rank, std::mem::take(&mut by_label[at])))
             .filter(|(rank, (label, t, _))| {
                 *rank == 0
                     || *t >= EXPLAINED_SHARE * total
@@ -732,15 +818,18 @@ impl FeatureIndex {
             })
             .take(4)
             .map(|(_, (label, _, mut items))| {
-                items.sort_by(|a, b| b.0.total_cmp(&a.0));
-                let top = items[0].0;
+                let order = ranked(items.iter().map(|(c, _)| *c));
+                let top = items[order[0]].0;
+                let named: Vec<usize> = order
+                    .into_iter()
+                    .filter(|&at| items[at].0 >= EXPLAINED_SHARE * top)
+                    .take(3)
+                    .collect();
                 Reason {
                     label,
-                    items: items
+                    items: named
                         .into_iter()
-                        .filter(|(c, _)| *c >= EXPLAINED_SHARE * top)
-                        .take(3)
-                        .map(|(_, n)| n)
+                        .map(|at| std::mem::take(&mut items[at].1))
                         .collect(),
                 }
             })
@@ -916,14 +1005,45 @@ impl<'a> CompiledFilter<'a> {
     }
 }
 
+/// Higher score first, then lower id: the one order every ranking in this module sorts
+/// `(score, id)` pairs by. Each distinct sort call is its own copy of the sort code in the
+/// wasm, so sharing one comparison (and unstable sorts, whose ids make ties stable) keeps the
+/// npm package small.
+fn best_first_order(a: &(f32, u32), b: &(f32, u32)) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+}
+
+/// Two lists ascending by feature as one, the weights of a feature in both added.
+fn merge_adding(a: &[(u32, f32)], b: impl Iterator<Item = (u32, f32)>) -> Vec<(u32, f32)> {
+    let mut out = Vec::with_capacity(a.len());
+    let mut a = a.iter().copied().peekable();
+    for (f, w) in b {
+        while let Some(before) = a.next_if(|&(af, _)| af < f) {
+            out.push(before);
+        }
+        match a.next_if(|&(af, _)| af == f) {
+            Some((_, aw)) => out.push((f, aw + w)),
+            None => out.push((f, w)),
+        }
+    }
+    out.extend(a);
+    out
+}
+
+/// Positions of `scores`, highest first, equal scores in their order (a stable sort).
+fn ranked(scores: impl Iterator<Item = f32>) -> Vec<usize> {
+    let mut keyed: Vec<(f32, u32)> = scores.zip(0..).collect();
+    keyed.sort_unstable_by(best_first_order);
+    keyed.into_iter().map(|(_, at)| at as usize).collect()
+}
+
 /// Sorts the best `n` candidates to the front, best first, and returns them.
 fn best_first(candidates: &mut [(f32, u32)], n: usize) -> &[(f32, u32)] {
-    let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
     let n = n.min(candidates.len());
     if n < candidates.len() {
-        candidates.select_nth_unstable_by(n, order);
+        candidates.select_nth_unstable_by(n, best_first_order);
     }
-    candidates[..n].sort_unstable_by(order);
+    candidates[..n].sort_unstable_by(best_first_order);
     &candidates[..n]
 }
 
@@ -981,5 +1101,240 @@ impl Ranking<'_> {
             picked.push((score, g));
         }
         picked
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench::SplitMix;
+    use crate::build::{build_index, BuildOptions};
+    use crate::{Game, Library};
+
+    /// One of `pool` names, the first ones far more often (a rough Zipf law), so a catalogue
+    /// has features held by most games, by some and by a handful.
+    fn skewed(rng: &mut SplitMix, prefix: &str, pool: usize) -> String {
+        let a = rng.below(pool) + 1;
+        format!("{prefix} {}", rng.below(a))
+    }
+
+    /// A seeded catalogue of `games` games with common platforms and genres and rare
+    /// keywords and developers.
+    fn synthetic_library(games: u64, seed: u64) -> Library {
+        let mut rng = SplitMix(seed);
+        let syllables = ["ba", "ko", "ri", "mu", "te", "sa", "lo", "vi", "ne", "du"];
+        let catalogue = (0..games)
+            .map(|i| {
+                let name = format!(
+                    "{}{}{} {}",
+                    syllables[i as usize % 10],
+                    syllables[i as usize / 10 % 10],
+                    syllables[i as usize / 100 % 10],
+                    syllables[rng.below(10)]
+                );
+                let mut list = |prefix: &str, pool: usize, most: usize| {
+                    let mut items: Vec<String> = (0..=rng.below(most + 1))
+                        .map(|_| skewed(&mut rng, prefix, pool))
+                        .collect();
+                    items.sort();
+                    items.dedup();
+                    items
+                };
+                Game {
+                    igdb_id: 10 + i,
+                    name,
+                    platforms: list("Platform", 6, 3),
+                    genres: list("Genre", 10, 2),
+                    themes: list("Theme", 12, 1),
+                    keywords: list("keyword", 300, 5),
+                    developers: list("Studio", 400, 0),
+                    release_date: Some((1985 + rng.below(40) as i64 - 1970) * 31_557_600),
+                    critic_rating: (rng.below(3) == 0).then(|| 40.0 + rng.below(60) as f32),
+                    links: (0..rng.below(8))
+                        .map(|l| format!("https://example.org/{i}/{l}"))
+                        .collect(),
+                    ..Game::default()
+                }
+            })
+            .collect();
+        build_index(catalogue, &BuildOptions::default())
+            .load()
+            .expect("the synthetic index loads")
+    }
+
+    /// What [`accumulate_with_flags`] found: dot products, genre flags, candidates, and
+    /// whether the rarest common feature had to add candidates.
+    type Flagged = (Vec<f32>, Vec<bool>, Option<Vec<u32>>, bool);
+
+    /// The accumulation as it was before the game sets (a candidate list in the order the
+    /// postings reached the games, per-game flag bytes), kept to show they agree.
+    fn accumulate_with_flags(index: &FeatureIndex, query: &[(u32, f32)], enough: usize) -> Flagged {
+        const REACHED: u8 = 1;
+        const SHARES_GENRE: u8 = 2;
+        let common_df = (index.games as f32 * index.scoring.common_share) as usize;
+        let mut acc = vec![0f32; index.games];
+        let mut flags = vec![0u8; index.games];
+        let mut touched = Vec::new();
+        for &(f, q) in query {
+            let w = q * index.weight[f as usize];
+            if w == 0.0 {
+                continue;
+            }
+            let genre = w > 0.0 && index.family[f as usize] == Family::Genre;
+            let common = index.postings(f).len() > common_df;
+            for &g in index.postings(f) {
+                let g = g as usize;
+                acc[g] += w;
+                if genre {
+                    flags[g] |= SHARES_GENRE;
+                }
+                if !common {
+                    if flags[g] & REACHED == 0 {
+                        touched.push(g as u32);
+                    }
+                    flags[g] |= REACHED;
+                }
+            }
+        }
+        let widened = touched.len() < enough;
+        if widened {
+            let rarest = query
+                .iter()
+                .filter(|&&(f, q)| q > 0.0 && index.postings(f).len() > common_df)
+                .min_by_key(|&&(f, _)| index.postings(f).len());
+            if let Some(&(f, _)) = rarest {
+                for &g in index.postings(f) {
+                    if flags[g as usize] & REACHED == 0 {
+                        flags[g as usize] |= REACHED;
+                        touched.push(g);
+                    }
+                }
+            }
+        }
+        let genre = flags.iter().map(|f| f & SHARES_GENRE != 0).collect();
+        let candidates = (touched.len() >= enough).then_some(touched);
+        (acc, genre, candidates, widened)
+    }
+
+    fn members(set: &GameSet) -> Vec<u32> {
+        let mut out = Vec::new();
+        set.for_each(|g| out.push(g as u32));
+        out
+    }
+
+    #[test]
+    fn game_set_accumulation_matches_the_flag_bytes() {
+        let mut library = synthetic_library(3_000, 7);
+        let mut rng = SplitMix(11);
+        let mut regimes = [0usize; 3];
+        for common_share in [0.02, 0.1, 0.4] {
+            library.set_scoring(Scoring {
+                common_share,
+                ..Scoring::default()
+            });
+            let index = library.features().expect("features loaded");
+            for _ in 0..40 {
+                let mut pick = || rng.below(index.games()) as u32;
+                let request = Request {
+                    like: vec![pick(), pick()],
+                    dislike: vec![pick()],
+                    ..Request::default()
+                };
+                let query = index.query_vector(&request);
+                for enough in [1, 50, 400, 2_000, 10_000] {
+                    let (acc, genre, touched, widened) =
+                        accumulate_with_flags(index, &query, enough);
+                    let now = index.accumulate(&query, enough);
+                    assert_eq!(now.acc, acc);
+                    let shares: Vec<bool> = (0..index.games())
+                        .map(|g| now.shares_genre.contains(g))
+                        .collect();
+                    assert_eq!(shares, genre);
+                    let touched = touched.map(|mut t| {
+                        t.sort_unstable();
+                        t
+                    });
+                    assert_eq!(now.candidates.as_ref().map(members), touched);
+                    regimes[match (&now.candidates, widened) {
+                        (None, _) => 0,
+                        (Some(_), false) => 1,
+                        (Some(_), true) => 2,
+                    }] += 1;
+                }
+            }
+        }
+        // Every regime was exercised: all games, the rarer features' games, those and the
+        // rarest common feature's.
+        assert!(regimes.iter().all(|&n| n > 0), "{regimes:?}");
+    }
+
+    #[test]
+    fn the_query_vector_is_the_map_sum_in_feature_order() {
+        let library = synthetic_library(1_500, 9);
+        let index = library.features().expect("features loaded");
+        let mut rng = SplitMix(4);
+        for likes in 1..5 {
+            let mut pick = || rng.below(index.games()) as u32;
+            let request = Request {
+                like: (0..likes).map(|_| pick()).collect(),
+                dislike: vec![pick(), pick()],
+                ..Request::default()
+            };
+            let liked = request.like.len() as f32;
+            let mut map: HashMap<u32, f32> = HashMap::new();
+            for (games, sign) in [
+                (&request.like, 1.0 / liked),
+                (&request.dislike, -DISLIKE_WEIGHT / liked),
+            ] {
+                for &g in games {
+                    for &f in index.features_of(g) {
+                        *map.entry(f).or_insert(0.0) +=
+                            sign * index.weight[f as usize] / index.norm[g as usize];
+                    }
+                }
+            }
+            let mut expected: Vec<(u32, f32)> = map.into_iter().collect();
+            expected.sort_by_key(|&(f, _)| f);
+            assert_eq!(index.query_vector(&request), expected);
+        }
+    }
+
+    #[test]
+    fn ranked_is_a_stable_sort_by_descending_score() {
+        let mut rng = SplitMix(3);
+        for len in [0, 1, 2, 7, 40, 300] {
+            // Few distinct values, so ties are many.
+            let scores: Vec<f32> = (0..len).map(|_| rng.below(5) as f32 * 0.25 - 0.5).collect();
+            let mut stable: Vec<usize> = (0..len).collect();
+            stable.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+            assert_eq!(ranked(scores.iter().copied()), stable);
+        }
+    }
+
+    #[test]
+    fn names_and_vocabulary_keep_the_order_of_a_stable_sort() {
+        let library = synthetic_library(1_500, 5);
+        let index = library.features().expect("features loaded");
+        let families = [Family::Genre, Family::Theme];
+        let mut ids: Vec<usize> = (0..index.defs.len())
+            .filter(|&f| families.contains(&index.family[f]))
+            .collect();
+        ids.sort_by(|&a, &b| index.defs[b].df.cmp(&index.defs[a].df));
+        let expected: Vec<&str> = ids.iter().map(|&f| index.defs[f].name.as_str()).collect();
+        assert_eq!(index.vocabulary(&families), expected);
+        for game in 0..200u32 {
+            let mut ids: Vec<u32> = index
+                .features_of(game)
+                .iter()
+                .copied()
+                .filter(|&f| index.family[f as usize] == Family::Keyword)
+                .collect();
+            ids.sort_by(|&a, &b| index.weight[b as usize].total_cmp(&index.weight[a as usize]));
+            let expected: Vec<&str> = ids
+                .iter()
+                .map(|&f| index.defs[f as usize].name.as_str())
+                .collect();
+            assert_eq!(index.names_in(game, Family::Keyword), expected);
+        }
     }
 }

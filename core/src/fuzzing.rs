@@ -115,16 +115,16 @@ pub fn catalogue(data: &[u8]) -> bool {
     true
 }
 
-/// The search query path: the whole input as a query against a fixed library; then its first
-/// line as a query against a title index built from its other lines (up to 64 titles).
+/// The search query path: the input's first line as a query against a fixed library, then
+/// against a title index built from the input's other lines (up to 64 titles).
 pub fn search(data: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(data) else {
         return false;
     };
-    let hits = fixture().search(text, 10);
-    assert_ranked(hits.iter().map(|h| (h.game, h.score)), 10, fixture_games());
     let mut lines = text.lines();
     let query = lines.next().unwrap_or_default();
+    let hits = fixture().search(query, 10);
+    assert_ranked(hits.iter().map(|h| (h.game, h.score)), 10, fixture_games());
     let titles: Vec<Option<&str>> = lines.take(64).map(Some).collect();
     let main = vec![true; titles.len()];
     let notability = vec![128; titles.len()];

@@ -474,13 +474,9 @@ impl Engine {
                 pending.sent().await;
                 next = Some(pending);
             }
-            let started = net::now();
-            let raw = gunzip::open_stored(entry, &stored)
-                .await
-                .map_err(|e| describe(entry, e))?;
-            net::measure(&format!("playlike:gunzip {}", entry.path), started);
-            self.add_file(entry, &raw)?;
-            net::measure(&format!("playlike:add {}", entry.path), started);
+            let kept = self
+                .add_file(entry, stored, cache.filter(|_| !from_cache))
+                .await?;
             if entry.role == FileRole::Search {
                 titles_loaded += 1;
             }
@@ -498,20 +494,34 @@ impl Engine {
                     s.activity.clear();
                 }
             });
-            // Verified and decoded: now it may be kept.
-            if !from_cache {
-                if let Some(cache) = cache {
-                    cache.put_file(&entry.sha256, &stored).await;
-                }
+            if let Some(kept) = kept {
+                let _ = kept.await;
             }
             net::yield_now().await;
         }
         Ok(())
     }
 
-    /// Decodes one up-front file (verified and decompressed) and adds it to the library.
-    fn add_file(&self, entry: &ManifestFile, raw: &[u8]) -> Result<(), EngineError> {
-        let part = decode_raw_part(entry, raw).map_err(|e| describe(entry, e))?;
+    /// Verifies, decompresses and decodes one up-front file and adds it to the library; once
+    /// decoded, it starts keeping the file in `keep_in` (the returned future ends when it is
+    /// kept). The file's bytes leave the wasm heap before the part is added, so they do not
+    /// raise the high-water mark of the index build (wasm memory never shrinks).
+    async fn add_file(
+        &self,
+        entry: &ManifestFile,
+        stored: Vec<u8>,
+        keep_in: Option<&IndexCache>,
+    ) -> Result<Option<JsFuture>, EngineError> {
+        let started = net::now();
+        let raw = gunzip::open_stored(entry, &stored)
+            .await
+            .map_err(|e| describe(entry, e))?;
+        net::measure(&format!("playlike:gunzip {}", entry.path), started);
+        let part = decode_raw_part(entry, &raw).map_err(|e| describe(entry, e))?;
+        drop(raw);
+        // Verified and decoded: now it may be kept.
+        let kept = keep_in.and_then(|cache| cache.put_file(&entry.sha256, &stored));
+        drop(stored);
         self.inner
             .library
             .borrow_mut()
@@ -519,7 +529,9 @@ impl Engine {
             .map_err(|e| match e {
                 LibraryError::Format(failure) => describe(entry, failure),
                 other => corrupt(entry, &other.to_string()),
-            })
+            })?;
+        net::measure(&format!("playlike:add {}", entry.path), started);
+        Ok(kept)
     }
 
     fn start_fetch(
@@ -665,7 +677,9 @@ async fn fetch_verified(
         .map_err(|e| error(ErrorCode::Network, e))?;
     verify_file(entry, &bytes).map_err(|e| describe(entry, e))?;
     if let Some(cache) = cache {
-        cache.put_file(&entry.sha256, &bytes).await;
+        if let Some(kept) = cache.put_file(&entry.sha256, &bytes) {
+            let _ = kept.await;
+        }
     }
     Ok(bytes)
 }

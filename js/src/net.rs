@@ -250,12 +250,14 @@ impl IndexCache {
         Some(Uint8Array::new(&buffer).to_vec())
     }
 
-    pub async fn put_file(&self, sha256: &str, bytes: &[u8]) {
+    /// Starts keeping `bytes` as the file `sha256`. They are copied out of the wasm heap at
+    /// once (the caller may drop them); the returned future ends when the cache has them.
+    pub fn put_file(&self, sha256: &str, bytes: &[u8]) -> Option<JsFuture> {
         let array = Uint8Array::from(bytes);
-        if let Ok(response) = web_sys::Response::new_with_opt_buffer_source(Some(&array)) {
-            let _ =
-                JsFuture::from(self.cache.put_with_str(&self.file_key(sha256), &response)).await;
-        }
+        let response = web_sys::Response::new_with_opt_buffer_source(Some(&array)).ok()?;
+        Some(JsFuture::from(
+            self.cache.put_with_str(&self.file_key(sha256), &response),
+        ))
     }
 
     /// The manifest text saved for `manifest_url`, and the URL it was fetched from (a

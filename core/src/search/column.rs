@@ -64,18 +64,20 @@ pub(super) fn hash_chars(chars: &[char], skip: usize) -> u32 {
 
 /// The symmetric-delete table of a dictionary: word ids by the 32-bit hash of their spelling
 /// whole or with one character left out. A hit is only a candidate (the caller checks the edit
-/// distance), so an entry keeps just 8 more bits of the hash beside a 24-bit word id: 4 bytes
-/// instead of 8, for about one false candidate in 50 lookups. Words with ids of 2^24 and above
+/// distance), so an entry keeps just 9 more bits of the hash beside a 23-bit word id: 4 bytes
+/// instead of 8, for about one false candidate in 50 lookups. Words with ids of 2^23 and above
 /// (no title shard comes near) are left out.
 #[derive(Debug, Default)]
 pub(super) struct DeleteTable {
-    /// `entries[starts[b]..starts[b + 1]]`: bucket `b`, the hash's top 16 bits.
+    /// `entries[starts[b]..starts[b + 1]]`: bucket `b`, the hash's top 15 bits.
     starts: Vec<u32>,
-    /// `hash bits 8..16 << 24 | word id`, sorted within each bucket.
+    /// `hash bits 8..17 << 23 | word id`, sorted within each bucket.
     entries: Vec<u32>,
 }
 
-const WORD_BITS: u32 = 24;
+const WORD_BITS: u32 = 23;
+const BUCKET_SHIFT: u32 = 17;
+const TAG_MASK: u32 = (1 << (BUCKET_SHIFT - 8)) - 1;
 
 impl DeleteTable {
     /// The table of `(hash, word id)` pairs, in any order.
@@ -83,28 +85,28 @@ impl DeleteTable {
         pairs.retain(|&(_, word)| word < 1 << WORD_BITS);
         pairs.sort_unstable();
         pairs.dedup();
-        let mut starts = vec![0u32; (1 << 16) + 1];
+        let mut starts = vec![0u32; (1 << (32 - BUCKET_SHIFT)) + 1];
         for &(hash, _) in &pairs {
-            starts[(hash >> 16) as usize + 1] += 1;
+            starts[(hash >> BUCKET_SHIFT) as usize + 1] += 1;
         }
         for b in 1..starts.len() {
             starts[b] += starts[b - 1];
         }
         let entries = pairs
             .iter()
-            .map(|&(hash, word)| (hash >> 8 & 0xff) << WORD_BITS | word)
+            .map(|&(hash, word)| (hash >> 8 & TAG_MASK) << WORD_BITS | word)
             .collect();
         DeleteTable { starts, entries }
     }
 
     /// Word ids filed under `hash` (and, rarely, under a hash that shares its top 24 bits).
     pub(super) fn words(&self, hash: u32) -> impl Iterator<Item = u32> + '_ {
-        let bucket = (hash >> 16) as usize;
+        let bucket = (hash >> BUCKET_SHIFT) as usize;
         let (from, to) = match (self.starts.get(bucket), self.starts.get(bucket + 1)) {
             (Some(&from), Some(&to)) => (from as usize, to as usize),
             _ => (0, 0),
         };
-        let tag = hash >> 8 & 0xff;
+        let tag = hash >> 8 & TAG_MASK;
         self.entries[from..to]
             .iter()
             .filter(move |&&entry| entry >> WORD_BITS == tag)

@@ -125,7 +125,7 @@ pub struct TitleIndex {
     acronyms: Vec<(u32, u32)>,
     /// Notability byte per game (the ranking prior is it over 255; see [`TitleIndex::prior`]).
     notability: Vec<u8>,
-    /// Games, best known first.
+    /// Games, best known first: as many as a scan may look at.
     by_notability: Vec<u32>,
     /// Words by the hash of their spelling with one char deleted (and whole).
     deletes: DeleteTable,
@@ -226,6 +226,8 @@ impl TitleIndex {
             .filter(|&g| titles[g as usize].is_some())
             .collect();
         by_notability.sort_by_key(|&g| std::cmp::Reverse(index.notability[g as usize]));
+        // Scans never look further.
+        by_notability.truncate(SCAN_LIMIT.max(PARTIAL_SCAN));
         by_notability.shrink_to_fit();
         index.by_notability = by_notability;
         index

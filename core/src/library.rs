@@ -257,12 +257,15 @@ impl Library {
         // The smaller expansion goes first: it is rebuilt into the new one, and holding both
         // at once would set the high-water mark of a wasm heap (which never shrinks).
         let scoring = self.features.take().map(|old| old.scoring().clone());
-        let mut index = FeatureIndex::new(&self.feature_parts[..parts], derived)?;
+        let total = self.feature_parts.first().map_or(0, |p| p.total_games);
+        let mut index = if parts == self.feature_parts.len() && covered == total {
+            // The last expansion: the parts go into it.
+            FeatureIndex::from_owned_parts(std::mem::take(&mut self.feature_parts), derived)?
+        } else {
+            FeatureIndex::new(&self.feature_parts[..parts], derived)?
+        };
         if let Some(scoring) = scoring {
             index.set_scoring(scoring);
-        }
-        if index.complete() {
-            self.feature_parts = Vec::new();
         }
         self.features = Some(index);
         Ok(())

@@ -324,14 +324,15 @@ impl Expanded {
     /// consecutive games, so a feature's list stays ascending). The arrays are sized once
     /// for these and for `extra_features` derived features with `extra_postings` postings
     /// in all, so none grows by doubling (the peak of loading is here).
+    /// `defs` are the parts' feature definitions, in order.
     fn from_parts(
         parts: &[FeaturePart],
+        mut defs: Vec<FeatureDef>,
         extra_features: usize,
         extra_postings: usize,
     ) -> Result<Expanded, FormatError> {
-        let features = parts.iter().map(|p| p.features.len()).sum::<usize>() + extra_features;
-        let mut defs = Vec::with_capacity(features);
-        defs.extend(parts.iter().flat_map(|p| p.features.iter().cloned()));
+        defs.reserve_exact(extra_features);
+        let features = defs.len() + extra_features;
         let mut family = Vec::with_capacity(features);
         let mut post_starts = Vec::with_capacity(features + 1);
         let total: usize = parts
@@ -437,9 +438,38 @@ impl FeatureIndex {
         parts: &[FeaturePart],
         derived: Vec<DerivedFeature>,
     ) -> Result<FeatureIndex, FormatError> {
-        let (games, total_games) = check_prefix(parts)?;
+        let prefix = check_prefix(parts)?;
+        let defs = parts
+            .iter()
+            .flat_map(|p| p.features.iter().cloned())
+            .collect();
+        FeatureIndex::expand(parts, defs, prefix, derived)
+    }
+
+    /// [`FeatureIndex::new`] from parts not needed afterwards: their feature definitions move
+    /// into the index instead of being copied, so the complete expansion does not hold every
+    /// feature name twice at the high-water mark of loading.
+    pub fn from_owned_parts(
+        mut parts: Vec<FeaturePart>,
+        derived: Vec<DerivedFeature>,
+    ) -> Result<FeatureIndex, FormatError> {
+        let prefix = check_prefix(&parts)?;
+        let defs = parts
+            .iter_mut()
+            .flat_map(|p| std::mem::take(&mut p.features))
+            .collect();
+        FeatureIndex::expand(&parts, defs, prefix, derived)
+    }
+
+    /// The index of checked parts covering `(games, total_games)`, with their definitions.
+    fn expand(
+        parts: &[FeaturePart],
+        defs: Vec<FeatureDef>,
+        (games, total_games): (usize, u32),
+        derived: Vec<DerivedFeature>,
+    ) -> Result<FeatureIndex, FormatError> {
         let derived_postings = derived.iter().map(|(_, _, list)| list.len()).sum();
-        let mut expanded = Expanded::from_parts(parts, derived.len(), derived_postings)?;
+        let mut expanded = Expanded::from_parts(parts, defs, derived.len(), derived_postings)?;
         expanded.add_derived(derived, games, total_games)?;
         let Expanded {
             defs,

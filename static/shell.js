@@ -7,8 +7,8 @@
 //    keeps the call until its engine runs), so the index downloads while the app's own wasm
 //    still does, and no step waits for this busy thread. The app adopts the
 //    worker (`playlikeEngine`), the messages it sent so far (`playlikeEngineEarly`) and the
-//    open call in flight (`playlikeEngineOpening`, call id 0); `playlikeIndexPlace` is what
-//    this page says about its index, decided on by the engine (playlike_core IndexPlace).
+//    open call in flight (call id 0); `playlikeIndexPlace` is what this page says about its
+//    index, decided on by the engine (playlike_core IndexPlace).
 (function () {
   var path = location.pathname;
   document.documentElement.dataset.view = path === '/' ? 'home'
@@ -64,7 +64,6 @@
     engine.onmessage = function (event) { early.push(event.data); };
     // The worker keeps calls that arrive before its engine runs (engine-worker.js).
     engine.postMessage({ id: 0, request: { kind: 'open_place', place: place, rollout_bucket: rolloutBucket() } });
-    window.playlikeEngineOpening = true;
     engine.onerror = function (event) {
       event.preventDefault();
       early.push({ kind: 'failed', message: event.message || 'its code did not load' });

@@ -25,17 +25,11 @@ pub struct Call {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EngineRequest {
-    /// Load the index behind `manifest_url` (cache first, then the network). `rollout_bucket`
-    /// (0–99, stable per browser) decides whether a staged rollout's canary applies. The
-    /// manifest, and a canary manifest it points to, must lie under one of `allowed` (see
+    /// Load the index a page names (see [`IndexPlace::resolve`]; cache first, then the
+    /// network): what the page's first script sends, before the app's code has arrived.
+    /// `rollout_bucket` (0–99, stable per browser) decides whether a staged rollout's canary
+    /// applies; a canary manifest must lie where the page allows indexes too (see
     /// [`index_url_allowed`]).
-    Open {
-        manifest_url: String,
-        rollout_bucket: u8,
-        allowed: Vec<String>,
-    },
-    /// [`EngineRequest::Open`] for the index a page names (see [`IndexPlace::resolve`]):
-    /// what the page's first script sends, before the app's code has arrived.
     OpenPlace {
         place: IndexPlace,
         rollout_bucket: u8,

@@ -116,14 +116,6 @@ impl Engine {
     /// Answers one call.
     pub async fn handle(&self, request: EngineRequest) -> Result<Answer, EngineError> {
         match request {
-            EngineRequest::Open {
-                manifest_url,
-                rollout_bucket,
-                allowed,
-            } => self
-                .open(&manifest_url, rollout_bucket, &allowed)
-                .await
-                .map(|()| Answer::Opened),
             EngineRequest::OpenPlace {
                 place,
                 rollout_bucket,

@@ -93,8 +93,6 @@ pub fn own_origin() -> Option<String> {
     Reflect::get(&location, &"origin".into()).ok()?.as_string()
 }
 
-/// Sends the request at once (not on first poll, so callers know it is out) and returns the
-/// response to come; an HTTP error status is an error. An aborted `signal` stops it.
 /// The request for `url` the worker's start code sent before the engine ran
 /// (`self.playlikeManifest` in `static/engine-worker.js`), taken once.
 fn prefetched(url: &str) -> Option<js_sys::Promise> {
@@ -114,6 +112,8 @@ fn prefetched(url: &str) -> Option<js_sys::Promise> {
         .ok()
 }
 
+/// Sends the request at once (not on first poll, so callers know it is out) and returns the
+/// response to come; an HTTP error status is an error. An aborted `signal` stops it.
 fn fetch_response(
     url: &str,
     no_cache: bool,

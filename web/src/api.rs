@@ -178,34 +178,28 @@ fn fail(status: Status, message: String) {
 /// The id of the open call `shell.js` sends (the app's own calls count from 1).
 const EARLY_OPEN_ID: u32 = 0;
 
-/// The worker `shell.js` started before the app (taken once), with the messages it sent
-/// before anyone listened and whether it was asked to open the index already.
-fn adopt_early_worker() -> Option<(web_sys::Worker, Vec<JsValue>, bool)> {
+/// The worker `shell.js` started before the app (taken once; shell.js asked it to open the
+/// index as it started it), with the messages it sent before anyone listened.
+fn adopt_early_worker() -> Option<(web_sys::Worker, Vec<JsValue>)> {
     let window: JsValue = window().into();
     let worker = js_sys::Reflect::get(&window, &"playlikeEngine".into()).ok()?;
     let worker: web_sys::Worker = worker.dyn_into().ok()?;
     let early = js_sys::Reflect::get(&window, &"playlikeEngineEarly".into()).ok();
-    let opening =
-        js_sys::Reflect::get(&window, &"playlikeEngineOpening".into()).is_ok_and(|v| v.is_truthy());
     let target: &js_sys::Object = window.unchecked_ref();
-    for name in [
-        "playlikeEngine",
-        "playlikeEngineEarly",
-        "playlikeEngineOpening",
-    ] {
+    for name in ["playlikeEngine", "playlikeEngineEarly"] {
         let _ = js_sys::Reflect::delete_property(target, &name.into());
     }
     let early = early
         .filter(js_sys::Array::is_array)
         .map(|a| js_sys::Array::from(&a).to_vec())
         .unwrap_or_default();
-    Some((worker, early, opening))
+    Some((worker, early))
 }
 
 /// The engine's client, and whether the index is being opened already.
 fn spawn_worker(status: Status) -> Result<(Rc<Client>, bool), String> {
     let (worker, early, opening) = match adopt_early_worker() {
-        Some(adopted) => adopted,
+        Some((worker, early)) => (worker, early, true),
         None => {
             let worker = web_sys::Worker::new(&worker_url())
                 .map_err(|e| format!("The search engine could not start: {}", js_message(&e)))?;

@@ -23,6 +23,7 @@ pub mod protocol;
 pub mod recommend;
 pub mod search;
 mod showcase;
+mod sorting;
 pub mod terms;
 pub mod text;
 

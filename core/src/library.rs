@@ -10,7 +10,8 @@ use crate::format::{
 };
 use crate::ids::IgdbId;
 use crate::recommend::{FeatureIndex, GameFacts, RecommendError, Recommendation, Request, Scoring};
-use crate::search::{PreparedQuery, SearchHit, TitleHit, TitleIndex};
+use crate::search::{rank_key, PreparedQuery, SearchHit, TitleHit, TitleIndex};
+use crate::sorting;
 
 /// Dense game id `0..n`, the index's own key (see [`crate::format`]). The IGDB id is a column.
 pub type GameId = u32;
@@ -441,8 +442,7 @@ impl Library {
         if hits.is_empty() {
             hits = in_global_ids(&prepared, |p| p.partial(k));
         }
-        hits.sort_by(|(a, _), (b, _)| b.score.total_cmp(&a.score).then(a.game.cmp(&b.game)));
-        hits.truncate(k);
+        let hits = sorting::first_by_key(&hits, k, |(hit, _)| rank_key(hit.score, hit.game));
         hits.into_iter()
             .map(|(hit, shard)| SearchHit {
                 game: hit.game,

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use crate::features::{self, idf, DerivedFeature, Family};
 use crate::filters::{Filters, Knobs};
 use crate::format::{decode_postings, postings_end_at, FeatureDef, FeaturePart, FormatError};
+use crate::sorting::{self, descending, from_descending, high, key, low};
 
 /// Share of a disliked game's vector subtracted from the query.
 const DISLIKE_WEIGHT: f32 = 0.6;
@@ -611,28 +612,27 @@ impl FeatureIndex {
 
     /// Names of a game's features in one family, most distinctive first.
     pub fn names_in(&self, game: u32, family: Family) -> Vec<&str> {
-        let mut ids: Vec<(f32, u32)> = self
+        let mut ids: Vec<u64> = self
             .features_of(game)
             .iter()
             .filter(|&&f| self.family[f as usize] == family)
-            .map(|&f| (self.weight[f as usize], f))
+            .map(|&f| best_first_key(self.weight[f as usize], f))
             .collect();
-        ids.sort_unstable_by(best_first_order);
+        sorting::sort(&mut ids);
         ids.into_iter()
-            .map(|(_, f)| self.defs[f as usize].name.as_str())
+            .map(|k| self.defs[low(k) as usize].name.as_str())
             .collect()
     }
 
     /// Names of all features in some families, by how many games have them.
     pub fn vocabulary(&self, families: &[Family]) -> Vec<&str> {
-        // df ≤ MAX_GAMES = 2^24, exact as an f32.
-        let mut ids: Vec<(f32, u32)> = (0..self.defs.len())
+        let mut ids: Vec<u64> = (0..self.defs.len())
             .filter(|&f| families.contains(&self.family[f]))
-            .map(|f| (self.defs[f].df as f32, f as u32))
+            .map(|f| key(!self.defs[f].df, f as u32))
             .collect();
-        ids.sort_unstable_by(best_first_order);
+        sorting::sort(&mut ids);
         ids.into_iter()
-            .map(|(_, f)| self.defs[f as usize].name.as_str())
+            .map(|k| self.defs[low(k) as usize].name.as_str())
             .collect()
     }
 
@@ -697,10 +697,10 @@ impl FeatureIndex {
                 } else {
                     0.0
                 };
-                (sim + genre + adjust.of(g, facts), g as u32)
+                best_first_key(sim + genre + adjust.of(g, facts), g as u32)
             })
         };
-        let mut candidates: Vec<(f32, u32)> =
+        let mut candidates: Vec<u64> =
             Vec::with_capacity(reached.as_ref().map_or(self.games, GameSet::len));
         let mut add = |g: usize| candidates.extend(score(g));
         match &reached {
@@ -715,14 +715,17 @@ impl FeatureIndex {
             .collect();
         // Rank only the best few candidates; widen when the diversity walk runs out.
         let picked = loop {
-            let best = best_first(&mut candidates, window);
+            let best: Vec<(f32, u32)> = sorting::smallest(&mut candidates, window)
+                .iter()
+                .map(|&k| (from_descending(high(k)), low(k)))
+                .collect();
             let ranking = Ranking {
                 index: self,
                 facts,
                 title,
                 query_titles: &query_titles,
             };
-            let picked = ranking.diversify(best, k);
+            let picked = ranking.diversify(&best, k);
             if picked.len() >= k || window >= candidates.len() {
                 break picked;
             }
@@ -1036,11 +1039,10 @@ impl<'a> CompiledFilter<'a> {
 }
 
 /// Higher score first, then lower id: the one order every ranking in this module sorts
-/// `(score, id)` pairs by. Each distinct sort call is its own copy of the sort code in the
-/// wasm, so sharing one comparison (and unstable sorts, whose ids make ties stable) keeps the
-/// npm package small.
-fn best_first_order(a: &(f32, u32), b: &(f32, u32)) -> std::cmp::Ordering {
-    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+/// `(score, id)` pairs by, as a key of [`crate::sorting`] (one sort routine for the whole
+/// engine keeps the npm package small).
+fn best_first_key(score: f32, id: u32) -> u64 {
+    key(descending(score), id)
 }
 
 /// Two lists ascending by feature as one, the weights of a feature in both added.
@@ -1062,19 +1064,10 @@ fn merge_adding(a: &[(u32, f32)], b: impl Iterator<Item = (u32, f32)>) -> Vec<(u
 
 /// Positions of `scores`, highest first, equal scores in their order (a stable sort).
 fn ranked(scores: impl Iterator<Item = f32>) -> Vec<usize> {
-    let mut keyed: Vec<(f32, u32)> = scores.zip(0..).collect();
-    keyed.sort_unstable_by(best_first_order);
-    keyed.into_iter().map(|(_, at)| at as usize).collect()
-}
-
-/// Sorts the best `n` candidates to the front, best first, and returns them.
-fn best_first(candidates: &mut [(f32, u32)], n: usize) -> &[(f32, u32)] {
-    let n = n.min(candidates.len());
-    if n < candidates.len() {
-        candidates.select_nth_unstable_by(n, best_first_order);
-    }
-    candidates[..n].sort_unstable_by(best_first_order);
-    &candidates[..n]
+    sorting::stable_order(scores.map(descending))
+        .into_iter()
+        .map(|at| at as usize)
+        .collect()
 }
 
 /// What the final walk over ranked candidates needs.

@@ -14,6 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{FORMAT_VERSION, MAX_RAW_BYTES};
+use crate::sorting;
 
 /// Most games an index may hold (50 times today's catalogue): a bound on every per-game
 /// allocation a reader makes from numbers in an index.
@@ -175,14 +176,18 @@ impl Manifest {
     /// The files of `role`, sorted by first game, must cover `from..games` without a gap or an
     /// overlap (and without empty files, unless the index is empty).
     fn check_tiling(&self, role: FileRole, from: u32) -> Result<(), ManifestError> {
-        let mut ranges: Vec<(u64, u64)> = self
+        let mut ranges: Vec<u64> = self
             .files_with_role(role)
-            .map(|f| (u64::from(f.first_game), u64::from(f.game_count)))
+            .map(|f| sorting::key(f.first_game, f.game_count))
             .collect();
-        ranges.sort_unstable();
+        sorting::sort(&mut ranges);
         let role_name = role.name();
         let mut next = u64::from(from);
-        for (first, count) in ranges {
+        for (first, count) in ranges
+            .into_iter()
+            .map(|r| (sorting::high(r), sorting::low(r)))
+        {
+            let (first, count) = (u64::from(first), u64::from(count));
             if first != next || (count == 0 && self.games > 0) {
                 return Err(ManifestError::Layout(format!(
                     "{role_name} files leave a gap or overlap at game {next} (a file lists \

@@ -1,6 +1,8 @@
 //! Compact storage helpers of the title index: many short strings in one allocation, the word
 //! hash of the typo lookup and a bounded edit distance.
 
+use crate::sorting::{self, high, low};
+
 /// Many short strings in one allocation: a per-title `Box<str>` would cost more in allocator
 /// overhead and pointers than the text itself.
 #[derive(Debug, Default)]
@@ -80,21 +82,22 @@ const BUCKET_SHIFT: u32 = 17;
 const TAG_MASK: u32 = (1 << (BUCKET_SHIFT - 8)) - 1;
 
 impl DeleteTable {
-    /// The table of `(hash, word id)` pairs, in any order.
-    pub(super) fn new(mut pairs: Vec<(u32, u32)>) -> DeleteTable {
-        pairs.retain(|&(_, word)| word < 1 << WORD_BITS);
-        pairs.sort_unstable();
+    /// The table of `(hash, word id)` pairs as sort keys (`sorting::key(hash, word)`), in any
+    /// order.
+    pub(super) fn new(mut pairs: Vec<u64>) -> DeleteTable {
+        pairs.retain(|&pair| low(pair) < 1 << WORD_BITS);
+        sorting::sort(&mut pairs);
         pairs.dedup();
         let mut starts = vec![0u32; (1 << (32 - BUCKET_SHIFT)) + 1];
-        for &(hash, _) in &pairs {
-            starts[(hash >> BUCKET_SHIFT) as usize + 1] += 1;
+        for &pair in &pairs {
+            starts[(high(pair) >> BUCKET_SHIFT) as usize + 1] += 1;
         }
         for b in 1..starts.len() {
             starts[b] += starts[b - 1];
         }
         let entries = pairs
             .iter()
-            .map(|&(hash, word)| (hash >> 8 & TAG_MASK) << WORD_BITS | word)
+            .map(|&pair| (high(pair) >> 8 & TAG_MASK) << WORD_BITS | low(pair))
             .collect();
         DeleteTable { starts, entries }
     }
@@ -149,10 +152,11 @@ pub(super) fn bounded_distance(a: &[char], b: &[char], max: usize) -> Option<usi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sorting::key;
 
     #[test]
     fn the_delete_table_finds_every_word_filed_under_a_hash() {
-        let pairs = vec![
+        let pairs = [
             (0xabcd_1234, 7),
             (0xabcd_1234, 3),
             (0xabcd_12ff, 9),
@@ -160,7 +164,7 @@ mod tests {
             (0x0000_0001, 1),
             (0xabcd_1234, 7),
         ];
-        let table = DeleteTable::new(pairs);
+        let table = DeleteTable::new(pairs.iter().map(|&(hash, word)| key(hash, word)).collect());
         let found = |hash| table.words(hash).collect::<Vec<_>>();
         // Same top 24 bits: both 0x…12 hashes come back (the caller checks the distance).
         assert_eq!(found(0xabcd_1234), vec![3, 7, 9]);

@@ -30,6 +30,7 @@ use std::collections::HashMap;
 
 use rustc_hash::FxBuildHasher;
 
+use crate::sorting::{self, descending, from_descending, high, key, low};
 use crate::text;
 use column::{bounded_distance, hash_chars, DeleteTable, TextColumn};
 use query::{Form, QueryWord};
@@ -222,14 +223,13 @@ impl TitleIndex {
         index.main.resize(games, true);
         index.notability = notability.to_vec();
         index.notability.resize(games, 0);
-        let mut by_notability: Vec<u32> = (0..games as u32)
+        // Best known first, equal notability by id; scans never look further.
+        let mut by_notability: Vec<u64> = (0..games as u32)
             .filter(|&g| titles[g as usize].is_some())
+            .map(|g| key(u32::from(!index.notability[g as usize]), g))
             .collect();
-        by_notability.sort_by_key(|&g| std::cmp::Reverse(index.notability[g as usize]));
-        // Scans never look further.
-        by_notability.truncate(SCAN_LIMIT.max(PARTIAL_SCAN));
-        by_notability.shrink_to_fit();
-        index.by_notability = by_notability;
+        let scanned = sorting::smallest(&mut by_notability, SCAN_LIMIT.max(PARTIAL_SCAN));
+        index.by_notability = scanned.iter().map(|&k| low(k)).collect();
         index
     }
 
@@ -290,9 +290,8 @@ impl TitleIndex {
         }
         let renumber = self.sorted_dictionary(ids);
         self.invert(&raw_starts, &raw_words, &renumber);
-        initials.found.sort_unstable();
-        initials.found.shrink_to_fit();
-        self.acronyms = initials.found;
+        sorting::sort(&mut initials.found);
+        self.acronyms = initials.found.iter().map(|&k| (high(k), low(k))).collect();
         normalized.shrink_to_fit();
         self.normalized = normalized;
         self.row_len = row_len;
@@ -354,9 +353,9 @@ impl TitleIndex {
         for id in 0..self.words.len() {
             let chars: Vec<char> = self.words.get(id).chars().collect();
             if chars.len() + 1 >= MIN_TYPO_CHARS {
-                deletes.push((hash_chars(&chars, usize::MAX), id as u32));
+                deletes.push(key(hash_chars(&chars, usize::MAX), id as u32));
                 for skip in 0..chars.len() {
-                    deletes.push((hash_chars(&chars, skip), id as u32));
+                    deletes.push(key(hash_chars(&chars, skip), id as u32));
                 }
             }
         }
@@ -468,8 +467,17 @@ impl TitleIndex {
             }
             let mut term = self.match_word(word, relaxed);
             term.others.extend(joined);
-            term.others
-                .sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+            // By word, each word's best quality first (kept by the dedup).
+            let mut others: Vec<u64> = term
+                .others
+                .iter()
+                .map(|&(w, quality)| key(w, descending(quality)))
+                .collect();
+            sorting::sort(&mut others);
+            term.others = others
+                .into_iter()
+                .map(|k| (high(k), from_descending(low(k))))
+                .collect();
             term.others.dedup_by_key(|o| o.0);
             term.postings += term
                 .others
@@ -810,7 +818,12 @@ impl TitleIndex {
         if !term.acronyms.is_empty() {
             sources.push((None, ACRONYM_QUALITY));
         }
-        sources.sort_by(|a, b| b.1.total_cmp(&a.1));
+        // Best quality first, equal ones in their order.
+        let sources: Vec<(Option<u32>, f32)> =
+            sorting::stable_order(sources.iter().map(|&(_, quality)| descending(quality)))
+                .into_iter()
+                .map(|at| sources[at as usize])
+                .collect();
         let mut seen = vec![0u64; (self.games + self.alias_game.len()).div_ceil(64)];
         let mut score = |row: u32, quality: f32, covered: usize| {
             let (at, bit) = (row as usize / 64, 1u64 << (row % 64));
@@ -869,13 +882,22 @@ impl TitleIndex {
     /// from those words alone; the best rows by that score are then scored on every word.
     /// When every word is very common, the best-known games are scored instead.
     fn partial_matches(&self, terms: &[TermMatch], form: &Form, k: usize, hits: &mut Vec<RowHit>) {
-        let mut order: Vec<usize> = (0..terms.len())
+        let order: Vec<usize> = (0..terms.len())
             .filter(|&t| terms[t].postings > 0)
             .collect();
         if order.is_empty() {
             return;
         }
-        order.sort_by_key(|&t| (terms[t].optional, terms[t].postings));
+        // Required words first, then by postings (all counts above SCAN_THRESHOLD are alike
+        // below: such a word is never read), equal ones in query order.
+        let rank = |t: usize| {
+            let postings = terms[t].postings.min(SCAN_THRESHOLD + 1) as u32;
+            u32::from(terms[t].optional) << 31 | postings
+        };
+        let mut order: Vec<usize> = sorting::stable_order(order.iter().map(|&t| rank(t)))
+            .into_iter()
+            .map(|at| order[at as usize])
+            .collect();
         let mut read = 0;
         order.retain(|&t| {
             let postings = terms[t].postings;
@@ -907,10 +929,7 @@ impl TitleIndex {
                 .copied()
                 .collect()
         } else {
-            let sums = sums
-                .into_iter()
-                .map(|(row, (sum, _, _))| (sum, row))
-                .collect();
+            let sums = sums.into_iter().map(|(row, (sum, _, _))| (sum, row));
             self.best_rows(sums, k.max(1) * PARTIAL_VERIFY_PER_HIT)
         };
         for row in candidates {
@@ -945,18 +964,15 @@ impl TitleIndex {
         }
     }
 
-    /// The `n` rows with the highest first score (ties by notability).
-    fn best_rows(&self, rows: Vec<(f32, u32)>, n: usize) -> Vec<u32> {
-        let mut rows: Vec<(f32, u32)> = rows
-            .into_iter()
-            .map(|(sum, row)| (sum + self.prior(self.game_of(row)), row))
+    /// The `n` rows with the highest first score plus notability (ties by row), best first.
+    fn best_rows(&self, rows: impl Iterator<Item = (f32, u32)>, n: usize) -> Vec<u32> {
+        let mut keys: Vec<u64> = rows
+            .map(|(sum, row)| key(descending(sum + self.prior(self.game_of(row))), row))
             .collect();
-        let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        if rows.len() > n {
-            rows.select_nth_unstable_by(n, order);
-            rows.truncate(n);
-        }
-        rows.into_iter().map(|(_, row)| row).collect()
+        sorting::smallest(&mut keys, n)
+            .iter()
+            .map(|&k| low(k))
+            .collect()
     }
 
     /// Score of a row with at least one query word, or `None`.
@@ -981,7 +997,7 @@ impl TitleIndex {
     }
 }
 
-/// Collects the initials of a title's parts and of the whole title, as
+/// Collects the initials of a title's parts and of the whole title, as sort keys of
 /// `(hash of the initials, row)`, numbers left out: "Call of Duty: Black Ops 2" gives "cod"
 /// and "codbo" (a part needs three letters; "bo" is too short).
 #[derive(Default)]
@@ -992,7 +1008,7 @@ struct Initials {
     part: Vec<char>,
     whole: Vec<char>,
     parts: usize,
-    found: Vec<(u32, u32)>,
+    found: Vec<u64>,
 }
 
 impl Initials {
@@ -1019,7 +1035,7 @@ impl Initials {
         self.parts += 1;
         if ACRONYM_LETTERS.contains(&self.part.len()) {
             self.found
-                .push((hash_chars(&self.part, usize::MAX), self.row));
+                .push(key(hash_chars(&self.part, usize::MAX), self.row));
         }
         self.part.clear();
     }
@@ -1028,11 +1044,11 @@ impl Initials {
         self.end_part();
         if self.parts > 1 && ACRONYM_LETTERS.contains(&self.whole.len()) {
             self.found
-                .push((hash_chars(&self.whole, usize::MAX), self.row));
+                .push(key(hash_chars(&self.whole, usize::MAX), self.row));
         }
         let mut len = self.found.len();
         if len - self.begin > 1 {
-            self.found[self.begin..].sort_unstable();
+            sorting::sort(&mut self.found[self.begin..]);
             len = self.begin + 1;
             for read in self.begin + 1..self.found.len() {
                 if self.found[read] != self.found[len - 1] {
@@ -1111,31 +1127,32 @@ fn sort_dedup_tail(items: &mut Vec<u32>, from: usize) {
     items.truncate(write);
 }
 
-/// Ranking order: higher score first, ties by game id (more notable first).
-fn rank_order(a: &TitleHit, b: &TitleHit) -> std::cmp::Ordering {
-    b.score.total_cmp(&a.score).then(a.game.cmp(&b.game))
+/// Ranking order as a sort key: higher score first, ties by game id (more notable first).
+pub(crate) fn rank_key(score: f32, game: u32) -> u64 {
+    key(descending(score), game)
 }
 
 /// Best `k` hits, when no game can appear twice.
-fn top_k(mut hits: Vec<TitleHit>, k: usize) -> Vec<TitleHit> {
-    if hits.len() > k {
-        hits.select_nth_unstable_by(k, rank_order);
-        hits.truncate(k);
-    }
-    hits.sort_by(rank_order);
-    hits
+fn top_k(hits: Vec<TitleHit>, k: usize) -> Vec<TitleHit> {
+    sorting::first_by_key(&hits, k, |h| rank_key(h.score, h.game))
 }
 
-/// Best `k` games, each with its best hit.
-fn best_per_game(mut hits: Vec<TitleHit>, k: usize) -> Vec<TitleHit> {
-    hits.sort_unstable_by(|a, b| {
-        a.game
-            .cmp(&b.game)
-            .then(b.score.total_cmp(&a.score))
-            .then(a.alias.cmp(&b.alias))
-    });
-    hits.dedup_by_key(|h| h.game);
-    top_k(hits, k)
+/// Best `k` games, each with its best hit: its highest score, then the title before its
+/// aliases, then its first alias.
+fn best_per_game(hits: Vec<TitleHit>, k: usize) -> Vec<TitleHit> {
+    let by_game = sorting::first_by_key(&hits, hits.len(), |h| key(h.game, descending(h.score)));
+    let mut best: Vec<TitleHit> = Vec::with_capacity(by_game.len());
+    for hit in by_game {
+        match best.last_mut() {
+            Some(last) if last.game == hit.game => {
+                if last.score.to_bits() == hit.score.to_bits() && hit.alias < last.alias {
+                    *last = hit;
+                }
+            }
+            _ => best.push(hit),
+        }
+    }
+    top_k(best, k)
 }
 
 #[cfg(test)]

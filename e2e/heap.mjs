@@ -19,7 +19,7 @@ if (process.env.INDEX) {
   }
 }
 const manifest = JSON.parse(readFileSync(path.join(copy.dir, 'index', 'manifest.json'), 'utf8'));
-const upfront = manifest.files.filter((f) => f.role !== 'details').length;
+const upfront = manifest.files.filter((f) => f.role === 'search' || f.role === 'recommend').length;
 const server = await serve(copy.dir);
 const browser = await launch();
 const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
@@ -34,8 +34,8 @@ try {
     const added = async () => (await engine()?.evaluate(
       () => performance.getEntriesByType('measure').filter((m) => m.name.startsWith('playlike:add ')).length,
     )) ?? 0;
-    // Every up-front file added (covers come after the recommend files): the worker measures
-    // each `playlike:add <path>`.
+    // Every up-front file added (cover blocks and details shards are fetched on demand): the
+    // worker measures each `playlike:add <path>`.
     for (let wait = 0; wait < 600 && (await added()) < upfront; wait += 1) {
       await new Promise((done) => setTimeout(done, 100));
     }

@@ -142,8 +142,8 @@ export async function waitForSearchReady(page) {
 
 /**
  * Waits until the engine has saved the loaded index's manifest in the Cache API — the last
- * step of a load, after every file (the cover file comes after the recommendation data), so
- * a reload from here on starts warm from the cache.
+ * step of a load, after every up-front file, so a reload from here on starts warm from the
+ * cache.
  */
 export async function waitForIndexSaved(page) {
   await page.waitForFunction(async () => {

@@ -24,6 +24,9 @@ pub struct BuildArgs {
     /// Games in the first title shard, which the page needs before its first search.
     #[arg(long, default_value_t = BuildOptions::default().head_titles)]
     pub head_titles: usize,
+    /// Games per cover block (the later tiers' cover ids, fetched when a card needs one).
+    #[arg(long, default_value_t = BuildOptions::default().cover_block_size)]
+    pub cover_block: usize,
     /// Leave summary text out of the details shards.
     #[arg(long)]
     pub no_summaries: bool,
@@ -61,6 +64,7 @@ pub fn run(args: BuildArgs) -> Result<()> {
     let read = started.elapsed();
     let options = BuildOptions {
         head_titles: args.head_titles,
+        cover_block_size: args.cover_block.max(1),
         keep_summaries: !args.no_summaries,
         compress: gzip_best,
         built_at: crate::clock::now_rfc3339(),
@@ -98,13 +102,14 @@ pub fn run(args: BuildArgs) -> Result<()> {
         read.as_secs_f64()
     );
     println!(
-        "  first search shard {} | search {} | recommend {} | up front {} | covers (last) {} | \
-         details {} in {} files",
+        "  first search shard {} | search {} | recommend {} | up front {} | on demand: covers {} \
+         in {} blocks, details {} in {} files",
         human(head),
         human(size(FileRole::Search)),
         human(size(FileRole::Recommend)),
         human(m.upfront_bytes().1),
         human(size(FileRole::Covers)),
+        m.files_with_role(FileRole::Covers).count(),
         human(size(FileRole::Details)),
         m.files_with_role(FileRole::Details).count()
     );

@@ -146,7 +146,7 @@ pub fn read_part(dir: &Path, entry: &ManifestFile) -> Result<Part> {
     open_part(entry, &stored).with_context(|| format!("{}", path.display()))
 }
 
-/// Loads the search and recommend parts of an index into a [`Library`].
+/// Loads the search and recommend parts of an index and every cover block into a [`Library`].
 pub fn load_library(dir: &Path) -> Result<(Manifest, Library)> {
     let manifest = read_manifest(dir)?;
     let mut shards = Vec::new();
@@ -188,11 +188,7 @@ pub fn load_library(dir: &Path) -> Result<(Manifest, Library)> {
 pub fn load_first_part(dir: &Path) -> Result<Library> {
     let manifest = read_manifest(dir)?;
     let mut library = Library::new();
-    for entry in manifest
-        .files
-        .iter()
-        .filter(|f| f.role != FileRole::Details)
-    {
+    for entry in manifest.upfront_files() {
         library.add_part(read_part(dir, entry)?)?;
         if library.can_recommend() {
             return Ok(library);

@@ -41,7 +41,7 @@ pub fn run(args: InspectArgs) -> Result<()> {
             human(stored),
             human(raw)
         );
-        if role != FileRole::Details {
+        if role.is_upfront() {
             for f in files {
                 println!(
                     "    {:<44} {:>10}  games {}..{}",
@@ -58,18 +58,14 @@ pub fn run(args: InspectArgs) -> Result<()> {
         .files_with_role(FileRole::Search)
         .next()
         .map_or(0, |f| f.bytes);
-    let covers: u64 = manifest
-        .files_with_role(FileRole::Covers)
-        .map(|f| f.bytes)
-        .sum();
     println!(
-        "before first search: {} | all search: {} | up front (search + recommend + manifest): {} \
-         | later tiers' covers, fetched last: {}",
+        "before first search: {} | all search: {} | up front (search + recommend + manifest): {}",
         human(first),
         human(search),
         human(upfront + manifest.to_json().len() as u64),
-        human(covers)
     );
+    print_on_demand(&manifest, FileRole::Covers, "later tiers' covers");
+    print_on_demand(&manifest, FileRole::Details, "details");
     let problems = index_dir::verify_index(&args.dir, &manifest);
     if !problems.is_empty() {
         for p in &problems {
@@ -104,6 +100,24 @@ pub fn run(args: InspectArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What is fetched only when asked for, by role: total, file count, smallest, median and
+/// largest file.
+fn print_on_demand(manifest: &playlike_core::format::Manifest, role: FileRole, what: &str) {
+    let mut sizes: Vec<u64> = manifest.files_with_role(role).map(|f| f.bytes).collect();
+    sizes.sort_unstable();
+    let (Some(&smallest), Some(&largest)) = (sizes.first(), sizes.last()) else {
+        return;
+    };
+    println!(
+        "on demand, {what}: {} in {} files (smallest {}, median {}, largest {})",
+        human(sizes.iter().sum()),
+        sizes.len(),
+        human(smallest),
+        human(sizes[sizes.len() / 2]),
+        human(largest)
+    );
 }
 
 /// Bytes of every column of every up-front file, each compressed on its own as the builder

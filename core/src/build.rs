@@ -37,6 +37,9 @@ pub struct BuildOptions {
     pub title_shard_size: usize,
     /// Games per details shard.
     pub details_shard_size: u32,
+    /// Games per cover block (the later tiers' cover ids, fetched when a card needs one):
+    /// 8,192 on the full catalogue make 40 blocks of 12–25 KB (see docs/BENCHMARKS.md).
+    pub cover_block_size: usize,
     /// Whether details shards carry summary text.
     pub keep_summaries: bool,
     pub terms: TermOptions,
@@ -60,6 +63,7 @@ impl Default for BuildOptions {
             head_titles: 15_000,
             title_shard_size: 100_000,
             details_shard_size: 1024,
+            cover_block_size: 8192,
             keep_summaries: true,
             terms: TermOptions::default(),
             tail_terms: 1,
@@ -98,8 +102,8 @@ pub struct BuildStats {
 pub const MAX_PLATFORMS: usize = 1 << 16;
 
 impl BuiltIndex {
-    /// Loads this index's search and recommend parts into a [`Library`], exactly as a reader
-    /// of the stored files would (hash check, gunzip, decode).
+    /// Loads this index's search, recommend and cover parts into a [`Library`], exactly as
+    /// a reader of the stored files would (hash check, gunzip, decode).
     pub fn load(&self) -> Result<Library, LibraryError> {
         let mut library = Library::new();
         for (entry, (_, stored)) in self.manifest.files.iter().zip(&self.files) {
@@ -143,7 +147,11 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
         };
         parts.insert(at, feature_part(part));
     }
-    parts.extend(cover_part(&games, first_tier_end));
+    parts.extend(cover_parts(
+        &games,
+        first_tier_end,
+        options.cover_block_size,
+    ));
     parts.extend(details_parts(&games, options));
     let (entries, files): (Vec<ManifestFile>, Vec<(String, Vec<u8>)>) =
         crate::parallel::map(&parts, |part| {
@@ -175,8 +183,8 @@ fn tiered_terms(games: &[Game], options: &BuildOptions) -> Vec<Vec<String>> {
     game_terms
 }
 
-/// One title shard per chunk of `rows`; only the first keeps its covers (the others' come
-/// last, in the cover part).
+/// One title shard per chunk of `rows`; only the first keeps its covers (the others' are in
+/// the cover blocks).
 fn title_parts(
     rows: TitleRows,
     chunks: Vec<(u32, std::ops::Range<usize>)>,
@@ -504,20 +512,28 @@ fn title_chunks(n: usize, options: &BuildOptions) -> Vec<(u32, std::ops::Range<u
     chunks
 }
 
-/// The covers of the games after the first tier, if there are any such games.
-fn cover_part(games: &[Game], first_tier_end: usize) -> Option<EncodedPart> {
-    let later = games.get(first_tier_end..).filter(|g| !g.is_empty())?;
-    let shard = CoverShard {
-        first_game: first_tier_end as u32,
-        covers: Covers::from_ids(later.iter().map(|g| g.cover_image_id.as_deref())),
-    };
-    Some(EncodedPart {
-        stem: format!("covers-{first_tier_end}"),
-        role: FileRole::Covers,
-        raw: shard.encode(),
-        games: later.len(),
-        first: shard.first_game,
-    })
+/// The covers of the games after the first tier, in blocks of `block_size` games (none when
+/// there are no such games).
+fn cover_parts(games: &[Game], first_tier_end: usize, block_size: usize) -> Vec<EncodedPart> {
+    let later = games.get(first_tier_end..).unwrap_or_default();
+    later
+        .chunks(block_size.max(1))
+        .enumerate()
+        .map(|(block, chunk)| {
+            let first = (first_tier_end + block * block_size.max(1)) as u32;
+            let shard = CoverShard {
+                first_game: first,
+                covers: Covers::from_ids(chunk.iter().map(|g| g.cover_image_id.as_deref())),
+            };
+            EncodedPart {
+                stem: format!("covers-{first}"),
+                role: FileRole::Covers,
+                raw: shard.encode(),
+                games: chunk.len(),
+                first,
+            }
+        })
+        .collect()
 }
 
 /// The games of one title shard with their per-game facts.
@@ -680,7 +696,7 @@ fn compact_timestamp(rfc3339: &str) -> String {
 mod tests {
     use super::*;
     use crate::format::{gunzip, open_stored};
-    use crate::IgdbId;
+    use crate::{GameId, IgdbId};
 
     fn game(id: u64, name: &str, genres: &[&str], links: usize) -> Game {
         Game {
@@ -751,8 +767,9 @@ mod tests {
         assert_eq!(without, extra);
     }
 
-    #[test]
-    fn later_tiers_covers_arrive_last_and_reach_the_cards() {
+    /// Six games with covers (game 5's of another shape), a first tier of 2 and cover blocks
+    /// of `block` games.
+    fn covered_index(block: usize) -> BuiltIndex {
         let games: Vec<Game> = (1..=6)
             .map(|id| Game {
                 cover_image_id: Some(if id == 5 {
@@ -766,38 +783,124 @@ mod tests {
         let options = BuildOptions {
             head_titles: 2,
             title_shard_size: 2,
+            cover_block_size: block,
             ..BuildOptions::default()
         };
-        let built = build_index(games, &options);
-        let mut library = Library::new();
-        let mut covers_seen = 0;
-        for (entry, (_, stored)) in built.manifest.files.iter().zip(&built.files) {
-            if entry.role == FileRole::Details {
-                continue;
-            }
-            if entry.role == FileRole::Covers {
-                assert!(library.recommendations_complete(), "covers come last");
-                let later = library.card(5).unwrap();
-                assert_eq!(later.cover, None, "a placeholder until the covers arrive");
-                covers_seen += 1;
-            }
-            library.add_file(entry, stored).unwrap();
-        }
-        assert_eq!(covers_seen, 1);
-        let covers: Vec<Option<String>> = (0..6).map(|g| library.card(g).unwrap().cover).collect();
-        let expected: Vec<Option<String>> = (0..6)
-            .map(|g| {
-                let id = library.card(g).unwrap().igdb_id;
-                Some(if id == IgdbId(5) {
-                    "sc_odd".into()
-                } else {
-                    format!("co{id}")
-                })
-            })
+        build_index(games, &options)
+    }
+
+    /// The expected cover of a game: `co<IGDB id>`, or game 5's odd one.
+    fn expected_cover(library: &Library, game: GameId) -> Option<String> {
+        let id = library.card(game)?.igdb_id;
+        Some(if id == IgdbId(5) {
+            "sc_odd".into()
+        } else {
+            format!("co{id}")
+        })
+    }
+
+    #[test]
+    fn later_tiers_covers_come_in_blocks_that_tile_them_and_reach_the_cards() {
+        let built = covered_index(3);
+        let blocks: Vec<&ManifestFile> = built.manifest.files_with_role(FileRole::Covers).collect();
+        let ranges: Vec<(u32, u32)> = blocks
+            .iter()
+            .map(|f| (f.first_game, f.game_count))
             .collect();
+        assert_eq!(ranges, [(2, 3), (5, 1)], "games 2..6 in blocks of 3");
+        assert!(
+            built.manifest.upfront_files().all(|f| f.role.is_upfront()),
+            "cover blocks are not loaded up front"
+        );
+        assert_eq!(
+            built.manifest.covers_file_for(1),
+            None,
+            "the first tier's are in titles-0"
+        );
+        assert_eq!(built.manifest.covers_file_for(4), Some(blocks[0]));
+        assert_eq!(built.manifest.covers_file_for(5), Some(blocks[1]));
+        let mut library = Library::new();
+        for (entry, (_, stored)) in built.manifest.files.iter().zip(&built.files) {
+            if entry.role.is_upfront() {
+                library.add_file(entry, stored).unwrap();
+            }
+        }
+        // Up front: the first tier's covers only; a missing block means no cover, no panic.
+        for game in 0..6 {
+            let later = game >= 2;
+            assert_eq!(library.needs_cover_block(game), later, "game {game}");
+            let expected = if later {
+                None
+            } else {
+                expected_cover(&library, game)
+            };
+            assert_eq!(library.cover_of(game), expected, "game {game}");
+            assert_eq!(library.card(game).unwrap().cover, expected);
+        }
+        // The second block alone: lookups across blocks find only what is loaded.
+        let (entry, stored) = built
+            .manifest
+            .files
+            .iter()
+            .zip(&built.files)
+            .find(|(f, _)| f.path == blocks[1].path)
+            .map(|(f, (_, stored))| (f, stored))
+            .unwrap();
+        library.add_file(entry, stored).unwrap();
+        assert_eq!(library.cover_of(5), expected_cover(&library, 5));
+        assert_eq!(library.cover_of(4), None);
+        assert!(library.needs_cover_block(4) && !library.needs_cover_block(5));
+        let whole = built.load().unwrap();
+        let covers: Vec<Option<String>> = (0..6).map(|g| whole.card(g).unwrap().cover).collect();
+        let expected: Vec<Option<String>> = (0..6).map(|g| expected_cover(&whole, g)).collect();
         assert_eq!(covers, expected);
+        assert!((0..6).all(|g| !whole.needs_cover_block(g)));
         let head = TitleShard::decode(&gunzip(&built.files[0].1).unwrap()).unwrap();
         assert_eq!(head.covers.len(), 2, "the first tier keeps its own covers");
+    }
+
+    #[test]
+    fn a_corrupt_cover_block_is_refused_naming_the_file() {
+        let built = covered_index(3);
+        let at = built
+            .manifest
+            .files
+            .iter()
+            .position(|f| f.role == FileRole::Covers)
+            .unwrap();
+        let (entry, mut stored) = (&built.manifest.files[at], built.files[at].1.clone());
+        let middle = stored.len() / 2;
+        stored[middle] ^= 0x5a;
+        let mut library = built.load().unwrap();
+        let err = library.add_file(entry, &stored).unwrap_err().to_string();
+        assert!(err.contains(&entry.path), "{err}");
+        // A block already loaded cannot be added twice.
+        let err = library.add_file(entry, &built.files[at].1).unwrap_err();
+        assert!(matches!(err, LibraryError::OverlappingShard(2)), "{err}");
+    }
+
+    #[test]
+    fn cover_blocks_of_several_sizes_hold_the_same_covers() {
+        let one = covered_index(1).load().unwrap();
+        let all = covered_index(100).load().unwrap();
+        assert_eq!(
+            covered_index(1)
+                .manifest
+                .files_with_role(FileRole::Covers)
+                .count(),
+            4
+        );
+        assert_eq!(
+            covered_index(100)
+                .manifest
+                .files_with_role(FileRole::Covers)
+                .count(),
+            1
+        );
+        for game in 0..6 {
+            assert_eq!(one.cover_of(game), all.cover_of(game));
+            assert!(all.cover_of(game).is_some());
+        }
     }
 
     #[test]

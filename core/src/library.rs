@@ -200,14 +200,35 @@ impl Library {
         Ok(())
     }
 
-    /// Cover image id of a game, from its title shard or else from a cover shard.
+    /// Cover image id of a game, from its title shard or else from a loaded cover block.
     fn cover(&self, game: GameId, shard: &TitleShard, row: usize) -> Option<String> {
         if !shard.covers.is_empty() {
             return shard.cover(row);
         }
+        let block = self.cover_block_of(game)?;
+        block.covers.get((game - block.first_game) as usize)
+    }
+
+    /// The loaded cover block holding `game`.
+    fn cover_block_of(&self, game: GameId) -> Option<&CoverShard> {
         let at = self.covers.partition_point(|s| s.first_game <= game);
-        let covers = self.covers.get(at.checked_sub(1)?)?;
-        covers.covers.get((game - covers.first_game) as usize)
+        let block = self.covers.get(at.checked_sub(1)?)?;
+        ((game - block.first_game) < block.len() as u32).then_some(block)
+    }
+
+    /// Cover image id of a loaded game: `None` when it has no cover, or when its cover is in
+    /// a cover block not loaded yet (see [`Library::needs_cover_block`]).
+    pub fn cover_of(&self, game: GameId) -> Option<String> {
+        let (shard, row) = self.shard_of(game)?;
+        self.cover(game, shard, row)
+    }
+
+    /// Whether the cover of a loaded game is in a cover block that is not loaded yet (the
+    /// later tiers' title shards leave their covers to cover blocks fetched on demand).
+    pub fn needs_cover_block(&self, game: GameId) -> bool {
+        self.shard_of(game)
+            .is_some_and(|(shard, _)| shard.covers.is_empty())
+            && self.cover_block_of(game).is_none()
     }
 
     /// Verifies, decodes and adds one stored index file (see [`format::open_part`]).

@@ -46,6 +46,9 @@ pub enum EngineRequest {
     FilterOptions,
     /// Result rows for these games (those this index has, in the given order).
     Games { igdb_ids: Vec<IgdbId> },
+    /// The cover ids of these games, fetching the cover blocks they need (later tiers' covers
+    /// are not loaded up front): cards whose row came without a cover ask for it.
+    Covers { igdb_ids: Vec<IgdbId> },
     /// Up to `n` well-known games to start from, of one genre when `genre` is given, with the
     /// genres to offer as entry points.
     Showcase {
@@ -168,6 +171,7 @@ pub enum Answer {
     Details(Option<GameDetails>),
     FilterOptions(FilterOptions),
     Showcase(Showcase),
+    Covers(Vec<GameCover>),
 }
 
 /// Why a call failed, with a stable code a caller can branch on.
@@ -302,6 +306,28 @@ impl GameSummary {
                     also_known_as: hit.also_known_as,
                     ..GameSummary::of(library, hit.game)?
                 })
+            })
+            .collect()
+    }
+}
+
+/// A game's cover image id, as answered to [`EngineRequest::Covers`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GameCover {
+    pub igdb_id: IgdbId,
+    /// IGDB image id, e.g. `co1wyy`.
+    pub cover: String,
+}
+
+impl GameCover {
+    /// The covers the library knows of the games of `igdb_ids`, in that order: games without
+    /// a cover, unknown to the index or whose cover block is not loaded are left out.
+    pub fn list(library: &Library, igdb_ids: &[IgdbId]) -> Vec<GameCover> {
+        igdb_ids
+            .iter()
+            .filter_map(|&igdb_id| {
+                let cover = library.cover_of(library.find_igdb(igdb_id)?)?;
+                Some(GameCover { igdb_id, cover })
             })
             .collect()
     }

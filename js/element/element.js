@@ -62,6 +62,18 @@ function element(tag, className, text) {
   return node;
 }
 
+/** A cover image (decorative: the name says it all), dropped if it fails to load. */
+function coverImage(id) {
+  const image = element('img');
+  image.alt = '';
+  image.width = 45;
+  image.height = 64;
+  image.loading = 'lazy';
+  image.addEventListener('error', () => image.remove());
+  image.src = `${COVER_URL}${encodeURIComponent(id)}.jpg`;
+  return image;
+}
+
 /** `template` with `{id}` replaced, if that makes an http(s) URL; otherwise null. */
 function gameLink(template, igdbId) {
   if (!template) return null;
@@ -117,6 +129,7 @@ class PlaylikeSimilar extends HTMLElement {
       this.#show(this.#list(source?.name ?? `game ${gameId}`, recommendations));
       this.#setState('ready');
       this.dispatchEvent(new CustomEvent('playlike-ready', { detail: recommendations }));
+      await this.#fillCovers(playlike, recommendations, current);
     } catch (error) {
       if (current()) this.#fail(error);
     }
@@ -146,16 +159,8 @@ class PlaylikeSimilar extends HTMLElement {
     // A fixed-size placeholder; the cover image (decorative: the name says it all) goes on
     // top and is dropped if it fails to load.
     const cover = element('span', 'cover');
-    if (game.cover) {
-      const image = element('img');
-      image.alt = '';
-      image.width = 45;
-      image.height = 64;
-      image.loading = 'lazy';
-      image.addEventListener('error', () => image.remove());
-      image.src = `${COVER_URL}${encodeURIComponent(game.cover)}.jpg`;
-      cover.append(image);
-    }
+    cover.dataset.game = String(game.igdb_id);
+    if (game.cover) cover.append(coverImage(game.cover));
     const text = element('div');
     const href = gameLink(this.getAttribute('link'), game.igdb_id);
     const name = element(href ? 'a' : 'span', 'name', game.name);
@@ -169,6 +174,17 @@ class PlaylikeSimilar extends HTMLElement {
     }
     item.append(cover, text);
     return item;
+  }
+
+  /** Lesser-known games come without their cover id: ask for them all at once. */
+  async #fillCovers(playlike, recommendations, current) {
+    const missing = recommendations.filter(({ game }) => !game.cover).map(({ game }) => game.igdb_id);
+    if (missing.length === 0) return;
+    const covers = await playlike.covers(missing);
+    if (!current()) return;
+    for (const { igdb_id: id, cover } of covers) {
+      this.#root.querySelector(`.cover[data-game="${id}"]`)?.append(coverImage(cover));
+    }
   }
 
   #message(text, role) {

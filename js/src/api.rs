@@ -77,7 +77,7 @@ export interface GameSummary {
   igdb_id: number;
   name: string;
   year: number | null;
-  /** IGDB image id of the cover, e.g. "co1wyy" (https://images.igdb.com/igdb/image/upload/t_cover_small/<id>.jpg). */
+  /** IGDB image id of the cover, e.g. "co1wyy" (https://images.igdb.com/igdb/image/upload/t_cover_small/<id>.jpg); null when the game has none or when its cover is not loaded yet (see `covers`). */
   cover: string | null;
   platforms: string[];
   /** A main game, not a DLC, pack, edition or soundtrack. */
@@ -166,6 +166,13 @@ export interface Taste {
   dislike?: number[];
   /** Never recommended (e.g. games the player owns). */
   owned?: number[];
+}
+
+/** A game's cover, as `covers` answers. */
+export interface GameCover {
+  igdb_id: number;
+  /** IGDB image id, e.g. "co1wyy". */
+  cover: string;
 }
 
 export interface FilterOptions {
@@ -498,6 +505,25 @@ impl Playlike {
                 .ok_or_else(|| no_such_game(id))?;
             let details = engine.details(id).await.map_err(to_js_error)?;
             to_plain(&GameView { info, details })
+        })
+    }
+
+    /// The covers of these games (the lesser-known games' covers are fetched on first use, a
+    /// small block at a time): one entry per game that has one, in the given order. Games
+    /// without a cover, unknown ids and covers that cannot be fetched now are left out;
+    /// rejects with `not_loaded` until every title is.
+    #[wasm_bindgen(unchecked_return_type = "Promise<GameCover[]>")]
+    pub fn covers(
+        &self,
+        #[wasm_bindgen(js_name = igdbIds, unchecked_param_type = "number[]")] igdb_ids: JsValue,
+    ) -> js_sys::Promise {
+        let engine = self.engine.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let ids: Vec<IgdbId> = from_js(igdb_ids, "igdbIds must be an array of IGDB ids")?;
+            if !engine.status().titles_complete {
+                return Err(not_loaded("titles"));
+            }
+            to_plain(&engine.covers(&ids).await)
         })
     }
 

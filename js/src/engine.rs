@@ -4,8 +4,9 @@
 //! Order of work: `manifest.json` (following a staged rollout by the caller's bucket), then
 //! the up-front files in the manifest's order (title shards first, so search works after the
 //! first; then the recommendation data), each downloaded one ahead of decoding. Every file is
-//! checked against the manifest's SHA-256 before it is decoded or cached. Details shards are
-//! fetched on demand.
+//! checked against the manifest's SHA-256 before it is decoded or cached. Details shards and
+//! the later tiers' cover blocks are fetched on demand (a card without a cover asks for it),
+//! cached the same way, and kept in memory once loaded.
 //!
 //! Warm starts: verified files stay in the Cache API keyed by content hash, with the manifest
 //! of the last complete load; a later visit starts from there without the network, then looks
@@ -22,8 +23,8 @@ use playlike_core::format::{
     ManifestFile, Part,
 };
 use playlike_core::protocol::{
-    index_url_allowed, Answer, EngineError, EngineRequest, ErrorCode, FilterOptions, GameInfo,
-    GameSummary, LoadStatus, RecAnswer, RecItem, RecQuery, Showcase,
+    index_url_allowed, Answer, EngineError, EngineRequest, ErrorCode, FilterOptions, GameCover,
+    GameInfo, GameSummary, LoadStatus, RecAnswer, RecItem, RecQuery, Showcase,
 };
 use playlike_core::recommend::RecommendError;
 use playlike_core::{GameId, IgdbId, Library, LibraryError, Request};
@@ -49,6 +50,9 @@ struct Inner {
     library: RefCell<Library>,
     current: RefCell<Option<Rc<Loaded>>>,
     details: RefCell<HashMap<String, Rc<DetailsShard>>>,
+    /// Cover blocks being fetched (a few at most), by SHA-256: every call that needs one waits
+    /// for the same download (it resolves once the block is in the library, or has failed).
+    cover_fetches: RefCell<Vec<(String, js_sys::Promise)>>,
     status: RefCell<LoadStatus>,
     notify: Box<dyn Fn(&LoadStatus)>,
     /// When downloaded bytes were last reported (see [`PROGRESS_EVERY_MS`]).
@@ -72,6 +76,7 @@ impl Engine {
                 library: RefCell::new(Library::new()),
                 current: RefCell::new(None),
                 details: RefCell::new(HashMap::new()),
+                cover_fetches: RefCell::new(Vec::new()),
                 status: RefCell::new(LoadStatus::default()),
                 notify: Box::new(notify),
                 progress_sent: Cell::new(f64::NEG_INFINITY),
@@ -131,6 +136,7 @@ impl Engine {
             EngineRequest::Details { igdb_id } => self.details(igdb_id).await.map(Answer::Details),
             EngineRequest::FilterOptions => Ok(Answer::FilterOptions(self.filter_options())),
             EngineRequest::Games { igdb_ids } => Ok(Answer::Hits(self.games(&igdb_ids))),
+            EngineRequest::Covers { igdb_ids } => Ok(Answer::Covers(self.covers(&igdb_ids).await)),
             EngineRequest::Showcase { n, genre } => {
                 Ok(Answer::Showcase(self.showcase(n, genre.as_deref())))
             }
@@ -296,14 +302,7 @@ impl Engine {
         if let Some(shard) = cached {
             return Ok(shard.get(game).cloned());
         }
-        let cache = IndexCache::open().await;
-        let stored = fetch_verified(&loaded.url, &entry, cache.as_ref()).await?;
-        let raw = gunzip::open_stored(&entry, &stored)
-            .await
-            .map_err(|e| describe(&entry, e))?;
-        let Part::Details(shard) =
-            decode_raw_part(&entry, &raw).map_err(|e| describe(&entry, e))?
-        else {
+        let Part::Details(shard) = fetch_part(&loaded.url, &entry).await? else {
             return Err(corrupt(&entry, "it is not a details shard"));
         };
         let shard = Rc::new(shard);
@@ -312,6 +311,82 @@ impl Engine {
             .borrow_mut()
             .insert(entry.sha256.clone(), shard.clone());
         Ok(shard.get(game).cloned())
+    }
+
+    /// The covers of the games of `igdb_ids` (those that have one), fetching the cover blocks
+    /// they need first: each block once, however many calls ask for it at the same time. A
+    /// block that cannot be had (offline and not cached, or corrupt) leaves its games out;
+    /// a later call tries again.
+    pub async fn covers(&self, igdb_ids: &[IgdbId]) -> Vec<GameCover> {
+        let loaded = self.inner.current.borrow().clone();
+        let blocks: Vec<js_sys::Promise> = loaded
+            .map(|loaded| {
+                self.missing_cover_blocks(&loaded.manifest, igdb_ids)
+                    .into_iter()
+                    .map(|entry| self.cover_block(&loaded, entry))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for block in blocks {
+            let _ = JsFuture::from(block).await;
+        }
+        GameCover::list(&self.inner.library.borrow(), igdb_ids)
+    }
+
+    /// The cover blocks of `manifest` that hold games of `igdb_ids` and are not loaded.
+    fn missing_cover_blocks(&self, manifest: &Manifest, igdb_ids: &[IgdbId]) -> Vec<ManifestFile> {
+        let library = self.inner.library.borrow();
+        let mut blocks: Vec<ManifestFile> = Vec::new();
+        for &igdb_id in igdb_ids {
+            let block = library
+                .find_igdb(igdb_id)
+                .filter(|&game| library.needs_cover_block(game))
+                .and_then(|game| manifest.covers_file_for(game));
+            if let Some(block) = block.filter(|b| !blocks.iter().any(|f| f.path == b.path)) {
+                blocks.push(block.clone());
+            }
+        }
+        blocks
+    }
+
+    /// A promise that settles once cover block `entry` is in the library (or has failed): the
+    /// download under way, or a new one.
+    fn cover_block(&self, loaded: &Loaded, entry: ManifestFile) -> js_sys::Promise {
+        let fetching = self.inner.cover_fetches.borrow();
+        if let Some((_, pending)) = fetching.iter().find(|(key, _)| *key == entry.sha256) {
+            return pending.clone();
+        }
+        drop(fetching);
+        let (engine, url, key) = (self.clone(), loaded.url.clone(), entry.sha256.clone());
+        let version = loaded.manifest.version.clone();
+        let pending = wasm_bindgen_futures::future_to_promise(async move {
+            let added = match fetch_part(&url, &entry).await {
+                // Only into the index it belongs to (a failed warm start may have replaced it).
+                Ok(Part::Covers(_)) if engine.status().version.as_ref() != Some(&version) => Ok(()),
+                Ok(Part::Covers(block)) => engine
+                    .inner
+                    .library
+                    .borrow_mut()
+                    .add_covers(block)
+                    .map_err(|e| corrupt(&entry, &e.to_string())),
+                Ok(_) => Err(corrupt(&entry, "it is not a cover block")),
+                Err(e) => Err(e),
+            };
+            engine
+                .inner
+                .cover_fetches
+                .borrow_mut()
+                .retain(|(key, _)| *key != entry.sha256);
+            if let Err(e) = added {
+                web_sys::console::warn_1(&JsValue::from_str(&e.message));
+            }
+            Ok(JsValue::UNDEFINED)
+        });
+        self.inner
+            .cover_fetches
+            .borrow_mut()
+            .push((key, pending.clone()));
+        pending
     }
 
     /// Loads the index behind `manifest_url`: from the cache when a complete copy is there
@@ -422,12 +497,7 @@ impl Engine {
     ) -> Result<(), EngineError> {
         let manifest = &loaded.manifest;
         // In the manifest's order: the builder lists first answers first.
-        let files: Vec<ManifestFile> = manifest
-            .files
-            .iter()
-            .filter(|f| f.role != FileRole::Details)
-            .cloned()
-            .collect();
+        let files: Vec<ManifestFile> = manifest.upfront_files().cloned().collect();
         let title_count = manifest.files_with_role(FileRole::Search).count();
         if title_count == 0 {
             return Err(error(ErrorCode::Corrupt, "The index lists no title files."));
@@ -454,7 +524,6 @@ impl Engine {
                     FileRole::Search => {
                         format!("Downloading titles ({}/{title_count})…", titles_loaded + 1)
                     }
-                    FileRole::Covers => "Downloading covers…".into(),
                     _ => "Downloading recommendation data…".into(),
                 }
             });
@@ -614,12 +683,7 @@ impl Engine {
         if loaded.manifest.version == current {
             return;
         }
-        let upfront = loaded
-            .manifest
-            .files
-            .iter()
-            .filter(|f| f.role != FileRole::Details);
-        for entry in upfront {
+        for entry in loaded.manifest.upfront_files() {
             if cache.file(&entry.sha256).await.is_some() {
                 continue;
             }
@@ -674,6 +738,17 @@ async fn fetch_verified(
         }
     }
     Ok(bytes)
+}
+
+/// A file fetched on demand (details shard, cover block): from the cache or downloaded,
+/// verified, cached, decompressed and decoded.
+async fn fetch_part(manifest_url: &str, entry: &ManifestFile) -> Result<Part, EngineError> {
+    let cache = IndexCache::open().await;
+    let stored = fetch_verified(manifest_url, entry, cache.as_ref()).await?;
+    let raw = gunzip::open_stored(entry, &stored)
+        .await
+        .map_err(|e| describe(entry, e))?;
+    decode_raw_part(entry, &raw).map_err(|e| describe(entry, e))
 }
 
 /// Which side of a staged rollout this browser is on, and where manifests may come from.

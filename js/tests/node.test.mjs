@@ -19,6 +19,9 @@ const FIXTURE = path.join(ROOT, 'js', 'tests', 'fixture');
 const INDEX = pathToFileURL(path.join(FIXTURE, 'index', 'manifest.json'));
 const HADES = 113112;
 const HOLLOW_KNIGHT = 14593;
+// A game past the fixture's first tier (15,000 best-known games), so its cover id is in a
+// cover block fetched on demand; and its cover.
+const FALLOUT = { igdbId: 13, cover: 'co1ybn' };
 
 const { default: init, Playlike } = await import(pathToFileURL(path.join(PACKAGE, 'node', 'index.mjs')));
 await init();
@@ -114,6 +117,40 @@ test('a game page brings its details, fetched on demand', async () => {
   const onGog = playlike.similar(HADES, { k: 5, filters: { store: ['GOG'] } });
   assert.ok(onGog.length > 0);
   assert.notDeepEqual(onGog, playlike.similar(HADES, { k: 5 }), 'the store filter changes the page');
+});
+
+test('covers of lesser-known games are fetched on demand, a block at a time', async () => {
+  const fresh = await Playlike.open(INDEX);
+  const manifest = JSON.parse(readFileSync(path.join(FIXTURE, 'index', 'manifest.json'), 'utf8'));
+  const upfront = manifest.files.filter((f) => f.role === 'search' || f.role === 'recommend');
+  assert.ok(manifest.files.some((f) => f.role === 'covers'), 'the fixture has cover blocks');
+  assert.equal(fresh.status().total_bytes, upfront.reduce((sum, f) => sum + f.bytes, 0), 'no cover block up front');
+  assert.equal(fresh.games([FALLOUT.igdbId])[0].cover, null, 'its row comes without a cover');
+  assert.equal(fresh.games([HADES])[0].cover.startsWith('co'), true, 'the first tier keeps its covers');
+  // Two calls at once share the block; the answer keeps the order asked, leaves out unknowns.
+  const [both, one] = await Promise.all([fresh.covers([FALLOUT.igdbId, 4000000000, HADES]), fresh.covers([FALLOUT.igdbId])]);
+  assert.deepEqual(both, [{ igdb_id: FALLOUT.igdbId, cover: FALLOUT.cover }, { igdb_id: HADES, cover: fresh.games([HADES])[0].cover }]);
+  assert.deepEqual(one, [{ igdb_id: FALLOUT.igdbId, cover: FALLOUT.cover }]);
+  assert.equal(fresh.games([FALLOUT.igdbId])[0].cover, FALLOUT.cover, 'kept once loaded');
+  assert.deepEqual(await fresh.covers([]), []);
+  await failure(() => fresh.covers('13'), 'bad_request');
+  await failure(() => new Playlike().covers([13]), 'not_loaded');
+  fresh.free();
+  // A damaged block: its games are left out (the row keeps its placeholder), no rejection.
+  const damaged = copyIndex();
+  try {
+    for (const block of damaged.manifest.files.filter((f) => f.role === 'covers')) {
+      const file = path.join(damaged.dir, block.path);
+      const bytes = readFileSync(file);
+      bytes[bytes.length >> 1] ^= 1;
+      writeFileSync(file, bytes);
+    }
+    const opened = await Playlike.open(damaged.url);
+    assert.deepEqual(await opened.covers([FALLOUT.igdbId, HADES]), [{ igdb_id: HADES, cover: opened.games([HADES])[0].cover }]);
+    opened.free();
+  } finally {
+    damaged.remove();
+  }
 });
 
 test('over HTTP from `playlike serve` the answers are the same', async () => {
@@ -260,7 +297,8 @@ test('the package resolves by name for import and require, with types that are n
     const start = types.indexOf('export class Playlike');
     const api = types.slice(start, types.indexOf('\n}', start));
     assert.ok(api.length > 0 && !/\bany\b/.test(api), `${flavour}: 'any' in the Playlike class:\n${api}`);
-    for (const declared of ['static open(manifestUrl: string | URL, options?: OpenOptions)', 'similar(igdbId: number, options?: RecommendOptions)', 'Recommendation[]', 'Promise<Game>', 'interface LoadStatus']) {
+    assert.deepEqual(fieldsOf(types, 'GameCover'), ['cover', 'igdb_id']);
+    for (const declared of ['static open(manifestUrl: string | URL, options?: OpenOptions)', 'similar(igdbId: number, options?: RecommendOptions)', 'Recommendation[]', 'Promise<Game>', 'covers(igdbIds: number[]): Promise<GameCover[]>', 'interface LoadStatus']) {
       assert.ok(types.includes(declared), `${flavour}: missing ${declared}`);
     }
   }

@@ -25,8 +25,8 @@ use futures::channel::oneshot;
 use leptos::prelude::*;
 use playlike_core::format::GameDetails;
 use playlike_core::protocol::{
-    Answer, Call, EngineError, EngineEvent, EngineRequest, ErrorCode, FilterOptions, GameInfo,
-    GameSummary, IndexPlace, LoadStatus, RecAnswer, RecQuery, Showcase,
+    Answer, Call, EngineError, EngineEvent, EngineRequest, ErrorCode, FilterOptions, GameCover,
+    GameInfo, GameSummary, IndexPlace, LoadStatus, RecAnswer, RecQuery, Showcase,
 };
 use playlike_core::IgdbId;
 use wasm_bindgen::prelude::*;
@@ -410,6 +410,52 @@ pub async fn games(igdb_ids: Vec<IgdbId>) -> Result<Vec<GameSummary>, EngineErro
     match call(EngineRequest::Games { igdb_ids }).await? {
         Answer::Hits(hits) => Ok(hits),
         other => Err(unexpected(other)),
+    }
+}
+
+/// Cards waiting for a cover, gathered until the current task ends (see [`cover`]).
+type CoverWaiters = Vec<(IgdbId, oneshot::Sender<Option<String>>)>;
+
+thread_local! {
+    static COVER_WAITERS: RefCell<CoverWaiters> = const { RefCell::new(Vec::new()) };
+}
+
+/// The cover image id of a game whose row came without one (its cover block may not be
+/// loaded yet); `None` when it has none or its block cannot be had (offline). The cards of
+/// one render ask together: their ids go to the engine in one [`EngineRequest::Covers`] call
+/// once the current task is over, so a list of twenty cards is one call and at most a few
+/// block downloads, and nothing else waits for it.
+pub async fn cover(igdb_id: IgdbId) -> Option<String> {
+    let (sender, receiver) = oneshot::channel();
+    let first = COVER_WAITERS.with(|waiters| {
+        let mut waiters = waiters.borrow_mut();
+        waiters.push((igdb_id, sender));
+        waiters.len() == 1
+    });
+    if first {
+        set_timeout(
+            || leptos::task::spawn_local(ask_for_covers()),
+            std::time::Duration::ZERO,
+        );
+    }
+    receiver.await.ok().flatten()
+}
+
+/// Sends the covers asked for so far as one call and gives each card its answer.
+async fn ask_for_covers() {
+    let waiters = COVER_WAITERS.with(|waiters| std::mem::take(&mut *waiters.borrow_mut()));
+    let mut igdb_ids: Vec<IgdbId> = waiters.iter().map(|(id, _)| *id).collect();
+    igdb_ids.sort_unstable();
+    igdb_ids.dedup();
+    let found: HashMap<IgdbId, String> = match call(EngineRequest::Covers { igdb_ids }).await {
+        Ok(Answer::Covers(covers)) => covers
+            .into_iter()
+            .map(|GameCover { igdb_id, cover }| (igdb_id, cover))
+            .collect(),
+        _ => HashMap::new(),
+    };
+    for (igdb_id, sender) in waiters {
+        let _ = sender.send(found.get(&igdb_id).cloned());
     }
 }
 

@@ -30,8 +30,8 @@ pub enum FileRole {
     Recommend,
     /// Per-game details, fetched on demand by the game page.
     Details,
-    /// Cover ids of the later tiers, fetched after every search and recommend file (cards
-    /// show a placeholder until then). The first title shard holds its own covers.
+    /// Cover ids of the later tiers in small blocks, fetched on demand when a card needs one
+    /// (it shows a placeholder until then). The first title shard holds its own covers.
     Covers,
 }
 
@@ -217,8 +217,27 @@ impl Manifest {
 
     /// The details shard holding dense game id `game`.
     pub fn details_file_for(&self, game: u32) -> Option<&ManifestFile> {
-        self.files_with_role(FileRole::Details)
-            .find(|f| (f.first_game..f.first_game + f.game_count).contains(&game))
+        self.file_for(FileRole::Details, game)
+    }
+
+    /// The cover block holding dense game id `game` (`None` for the first tier, whose covers
+    /// are in its title shard).
+    pub fn covers_file_for(&self, game: u32) -> Option<&ManifestFile> {
+        self.file_for(FileRole::Covers, game)
+    }
+
+    /// The file of `role` whose games include `game`.
+    fn file_for(&self, role: FileRole, game: u32) -> Option<&ManifestFile> {
+        self.files_with_role(role).find(|f| {
+            (u64::from(f.first_game)..u64::from(f.first_game) + u64::from(f.game_count))
+                .contains(&u64::from(game))
+        })
+    }
+
+    /// The files a reader loads before answering (title shards and feature parts), in the
+    /// listed order; details shards and cover blocks are fetched on demand.
+    pub fn upfront_files(&self) -> impl Iterator<Item = &ManifestFile> {
+        self.files.iter().filter(|f| f.role.is_upfront())
     }
 
     /// Bytes a page downloads before it can search, and before it can recommend.
@@ -236,6 +255,11 @@ impl Manifest {
 }
 
 impl FileRole {
+    /// Whether a reader loads files of this role before answering (the others on demand).
+    pub fn is_upfront(self) -> bool {
+        matches!(self, FileRole::Search | FileRole::Recommend)
+    }
+
     /// The role as written in `manifest.json`.
     pub fn name(self) -> &'static str {
         match self {

@@ -180,7 +180,7 @@ pub fn RecList(#[prop(into)] items: Signal<Vec<RecItem>>) -> impl IntoView {
                     view! {
                         <li class="rec">
                             <a class="rec-main" href=link>
-                                <Cover image=item.game.cover.clone() name=item.game.name.clone()/>
+                                <Cover image=item.game.cover.clone() igdb_id=id name=item.game.name.clone()/>
                                 <span class="rec-text">
                                     <span class="rec-name">{item.game.name.clone()}</span>
                                     <span class="meta">{meta_line(&item.game)}</span>
@@ -241,7 +241,7 @@ pub fn GameGrid(
                     view! {
                         <li class=if whole { beyond_classes(at, total, rows) } else { String::new() }>
                             <a class="tile" href=link>
-                                <Cover image=g.cover.clone() name=g.name.clone()/>
+                                <Cover image=g.cover.clone() igdb_id=id name=g.name.clone()/>
                                 <span class="tile-name">{g.name.clone()}</span>
                                 <span class="meta">{g.year.map(|y| y.to_string()).unwrap_or_default()}</span>
                             </a>

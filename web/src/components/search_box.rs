@@ -120,7 +120,7 @@ fn Suggestions(typeahead: Typeahead, expanded: Signal<bool>) -> impl IntoView {
                                 on:mousedown=|ev| ev.prevent_default()
                                 on:click=move |_| typeahead.pick(id)
                             >
-                                <Cover image=g.cover name=g.name.clone()/>
+                                <Cover image=g.cover igdb_id=id name=g.name.clone()/>
                                 <span class="option-text">
                                     <span class="option-name">{g.name}</span>
                                     {aka}

@@ -130,7 +130,7 @@ fn GameHeader(game: GameInfo) -> impl IntoView {
     }
     view! {
         <article class="game-head" data-testid="game-page">
-            <Cover image=s.cover.clone() name=s.name.clone() size="cover_big"/>
+            <Cover image=s.cover.clone() igdb_id=s.igdb_id name=s.name.clone() size="cover_big"/>
             <div class="game-info">
                 <h1 title=s.name.clone()>{s.name.clone()}</h1>
                 <p class="meta big">

@@ -109,10 +109,10 @@ test('?index= to a location the page does not allow is refused and prunes nothin
         const cache = await caches.open('playlike-index-v1');
         return (await cache.keys()).filter((r) => r.url.includes('/__playlike-cache/file/')).length;
       });
-      // Every up-front file is cached, the cover shard (which arrives after the index is
-      // complete for recommendations) included, before counting.
+      // Every up-front file is cached before counting (cover blocks and details shards are
+      // fetched on demand, and the home page asks for none).
       const manifest = JSON.parse(readFileSync(path.join(DIST, 'index', 'manifest.json'), 'utf8'));
-      const upfront = manifest.files.filter((f) => f.role !== 'details').length;
+      const upfront = manifest.files.filter((f) => f.role === 'search' || f.role === 'recommend').length;
       await page.waitForFunction(async (n) => {
         const cache = await caches.open('playlike-index-v1');
         return (await cache.keys()).filter((r) => r.url.includes('/__playlike-cache/file/')).length >= n;
@@ -191,7 +191,7 @@ test('a deep link shows ten recommendations from the first part of the index, th
   const { copy, manifest } = copyDistWithTiers(3000);
   const firstOf = (role) => manifest.files.find((f) => f.role === role).path;
   const early = new Set([firstOf('search'), firstOf('recommend')]);
-  const held = manifest.files.filter((f) => f.role !== 'details' && !early.has(f.path)).map((f) => f.path);
+  const held = manifest.files.filter((f) => (f.role === 'search' || f.role === 'recommend') && !early.has(f.path)).map((f) => f.path);
   assert.ok(held.length >= 1, `the index has later parts to hold back: ${held}`);
   const server = await serve(copy.dir);
   const context = await newContext(browser);

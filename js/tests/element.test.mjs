@@ -111,6 +111,32 @@ test('the example page renders an accessible list of explained recommendations u
   await context.close();
 });
 
+test('rows that come without a cover get it from the cover block, fetched on demand', async () => {
+  const context = await newContext(browser);
+  // Image requests stay pending (a failed image is removed, which would hide what is checked).
+  await context.unroute(/images\.igdb\.com/);
+  await context.route(/images\.igdb\.com/, () => {});
+  await withPage(context, 'element-covers', async (page) => {
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}/examples/similar.html`);
+    await waitForState(page, '#similar', 'ready');
+    // Fallout (IGDB 13): its first recommendation, Fallout 2 (14), is past the fixture's first
+    // tier, so its row has no cover id until the element asks for it.
+    await page.evaluate(() => document.querySelector('#similar').setAttribute('game', '13'));
+    await page.waitForFunction(
+      () => document.querySelector('#similar').shadowRoot.querySelector('.cover[data-game="14"] img')?.getAttribute('src')?.endsWith('/co8ado.jpg'),
+      null,
+      { timeout: 30000 },
+    );
+    const box = await page.evaluate(() => {
+      const cover = document.querySelector('#similar').shadowRoot.querySelector('.cover[data-game="14"]');
+      return [cover.offsetWidth, cover.offsetHeight];
+    });
+    assert.deepEqual(box, [45, 64], 'the placeholder keeps its size');
+    assert.deepEqual(errors, []);
+  });
+});
+
 test('an unknown game, a missing index and bad attributes show an alert', async () => {
   const context = await newContext(browser);
   await withPage(context, 'element-errors', async (page) => {

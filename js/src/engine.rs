@@ -19,8 +19,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use playlike_core::format::{
-    decode_raw_part, verify_file, DetailsShard, FileRole, FormatError, GameDetails, Manifest,
-    ManifestFile, Part,
+    decode_raw_part, DetailsShard, FileRole, FormatError, GameDetails, Manifest, ManifestFile, Part,
 };
 use playlike_core::protocol::{
     index_url_allowed, Answer, EngineError, EngineRequest, ErrorCode, FilterOptions, GameCover,
@@ -626,7 +625,7 @@ impl Engine {
         if let Some(cache) = cache {
             if let Some(bytes) = cache.file(&entry.sha256).await {
                 // A warm start verifies while decoding; a cold one must not reuse a bad copy.
-                if cache_only || verify_file(entry, &bytes).is_ok() {
+                if cache_only || gunzip::verify(entry, &bytes).is_ok() {
                     self.add_loaded_bytes(entry.bytes);
                     return Ok((bytes, true));
                 }
@@ -731,7 +730,7 @@ async fn fetch_verified(
     let bytes = net::fetch_bytes(&url, entry.bytes, None, || {}, |_| {})
         .await
         .map_err(|e| error(ErrorCode::Network, e))?;
-    verify_file(entry, &bytes).map_err(|e| describe(entry, e))?;
+    gunzip::verify(entry, &bytes).map_err(|e| describe(entry, e))?;
     if let Some(cache) = cache {
         if let Some(kept) = cache.put_file(&entry.sha256, &bytes) {
             let _ = kept.await;

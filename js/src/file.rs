@@ -1,16 +1,19 @@
-//! `file:` URLs in Node. Node's `fetch` refuses them, yet a script that ships an index next
-//! to itself wants `Playlike.open(pathToFileURL('index/manifest.json'))`. Where Node's
-//! `process.getBuiltinModule` exists (Node 20.16+, 22.3+), such a URL is read with
-//! `fs.promises.readFile` and wrapped in a `Response`, so everything after the fetch —
-//! streaming, verification, decoding — is the same code as for HTTP. Browsers and workers
-//! have no `process`, so nothing changes there.
+//! Node's own modules, where the engine runs in Node (or a runtime with Node's
+//! `process.getBuiltinModule`: Node 20.16+, 22.3+). Browsers and workers have no `process`,
+//! so nothing changes there.
+//!
+//! `file:` URLs: Node's `fetch` refuses them, yet a script that ships an index next to itself
+//! wants `Playlike.open(pathToFileURL('index/manifest.json'))`. Such a URL is read whole with
+//! `fs.promises.readFile`, and its bytes go straight to verification and decoding, the same
+//! code as for HTTP. They are not wrapped in a `Response`: the first `Response` of a Node
+//! process loads undici (Node's `fetch`), ~30 ms of a cold `open` from disk.
 
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// Node's `fs.promises.readFile`, if this is Node (or a runtime with `getBuiltinModule`).
-fn node_read_file() -> Option<(JsValue, Function)> {
+/// Node's module `name` (`process.getBuiltinModule(name)`), if this is Node.
+pub fn node_builtin(name: &str) -> Option<JsValue> {
     let process = Reflect::get(&js_sys::global(), &"process".into()).ok()?;
     if !process.is_object() {
         return None;
@@ -19,8 +22,40 @@ fn node_read_file() -> Option<(JsValue, Function)> {
         .ok()?
         .dyn_into()
         .ok()?;
-    let fs = get_builtin.call1(&process, &"fs".into()).ok()?;
-    let promises = Reflect::get(&fs, &"promises".into()).ok()?;
+    get_builtin
+        .call1(&process, &name.into())
+        .ok()
+        .filter(JsValue::is_object)
+}
+
+/// Lowercase hex SHA-256 of `bytes`: by Node's `crypto` in Node (native, well under a
+/// millisecond for a title shard, where a cold `open` spent 20–60 ms in the wasm's `sha2`
+/// before V8 had optimised it), else by `sha2` in the wasm.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    node_sha256_hex(bytes).unwrap_or_else(|| playlike_core::format::sha256_hex(bytes))
+}
+
+/// `crypto.createHash('sha256').update(bytes).digest('hex')`, if this is Node.
+fn node_sha256_hex(bytes: &[u8]) -> Option<String> {
+    let method = |object: &JsValue, name: &str| -> Option<Function> {
+        Reflect::get(object, &name.into()).ok()?.dyn_into().ok()
+    };
+    let crypto = node_builtin("crypto")?;
+    let hash = method(&crypto, "createHash")?
+        .call1(&crypto, &"sha256".into())
+        .ok()?;
+    method(&hash, "update")?
+        .call1(&hash, &Uint8Array::from(bytes))
+        .ok()?;
+    method(&hash, "digest")?
+        .call1(&hash, &"hex".into())
+        .ok()?
+        .as_string()
+}
+
+/// Node's `fs.promises.readFile`, if this is Node.
+fn node_read_file() -> Option<(JsValue, Function)> {
+    let promises = Reflect::get(&node_builtin("fs")?, &"promises".into()).ok()?;
     let read_file = Reflect::get(&promises, &"readFile".into())
         .ok()?
         .dyn_into()
@@ -29,7 +64,7 @@ fn node_read_file() -> Option<(JsValue, Function)> {
 }
 
 /// Starts reading the file behind a `file:` URL; the promise resolves to its bytes (see
-/// [`into_response`]) or rejects with Node's error. `None` when `url` is not a `file:` URL
+/// [`into_bytes`]) or rejects with Node's error. `None` when `url` is not a `file:` URL
 /// or this runtime cannot read files (then the caller fetches it as usual).
 pub fn read_in_node(url: &str, signal: Option<&web_sys::AbortSignal>) -> Option<Promise> {
     if !url.starts_with("file:") {
@@ -55,11 +90,9 @@ fn read(
 }
 
 /// The bytes a [`read_in_node`] promise resolved to (a Node `Buffer`, which is a
-/// `Uint8Array`), as a `Response` to read like a downloaded one.
-pub fn into_response(contents: JsValue) -> Result<web_sys::Response, String> {
-    let contents: Object = contents
-        .dyn_into::<js_sys::Uint8Array>()
-        .map_err(|_| "the file read gave no bytes".to_string())?
-        .into();
-    web_sys::Response::new_with_opt_buffer_source(Some(&contents)).map_err(crate::net::js_error)
+/// `Uint8Array`).
+pub fn into_bytes(contents: JsValue) -> Result<Uint8Array, String> {
+    contents
+        .dyn_into::<Uint8Array>()
+        .map_err(|_| "the file read gave no bytes".to_string())
 }

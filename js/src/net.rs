@@ -58,10 +58,20 @@ pub fn js_error(e: JsValue) -> String {
         .unwrap_or_else(|| "network error".into())
 }
 
-/// Lets other tasks (incoming calls, in a worker) run between heavy steps.
+/// Lets other tasks (incoming calls, in a worker) run between heavy steps: by Node's
+/// `setImmediate` where there is one (its `setTimeout(0)` waits at least a millisecond),
+/// else `setTimeout(0)`.
 pub async fn yield_now() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        set_timeout(&resolve, 0);
+    let immediate = Reflect::get(&js_sys::global(), &"setImmediate".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let promise = js_sys::Promise::new(&mut |resolve, _| match &immediate {
+        Some(set_immediate) => {
+            let _ = set_immediate.call1(&JsValue::UNDEFINED, &resolve);
+        }
+        None => {
+            set_timeout(&resolve, 0);
+        }
     });
     let _ = JsFuture::from(promise).await;
 }
@@ -112,13 +122,20 @@ fn prefetched(url: &str) -> Option<js_sys::Promise> {
         .ok()
 }
 
+/// What a request brought: an HTTP response to read, or the whole file behind a `file:` URL
+/// in Node (see [`crate::file`]).
+enum Body {
+    Response(web_sys::Response),
+    File(Uint8Array),
+}
+
 /// Sends the request at once (not on first poll, so callers know it is out) and returns the
-/// response to come; an HTTP error status is an error. An aborted `signal` stops it.
+/// body to come; an HTTP error status is an error. An aborted `signal` stops it.
 fn fetch_response(
     url: &str,
     no_cache: bool,
     signal: Option<&web_sys::AbortSignal>,
-) -> impl std::future::Future<Output = Result<web_sys::Response, String>> {
+) -> impl std::future::Future<Output = Result<Body, String>> {
     let read = crate::file::read_in_node(url, signal);
     let from_file = read.is_some();
     let sent = read.or_else(|| no_cache.then(|| prefetched(url)).flatten());
@@ -134,13 +151,13 @@ fn fetch_response(
     async move {
         let answer = request.await.map_err(js_error)?;
         if from_file {
-            return crate::file::into_response(answer);
+            return crate::file::into_bytes(answer).map(Body::File);
         }
         let response: web_sys::Response = answer.unchecked_into();
         if !response.ok() {
             return Err(format!("HTTP {} for {url}", response.status()));
         }
-        Ok(response)
+        Ok(Body::Response(response))
     }
 }
 
@@ -159,11 +176,21 @@ pub async fn fetch_text(
     url: &str,
     signal: Option<&web_sys::AbortSignal>,
 ) -> Result<String, String> {
-    let response = fetch_response(url, true, signal).await?;
+    let response = match fetch_response(url, true, signal).await? {
+        Body::Response(response) => response,
+        Body::File(bytes) => return Ok(utf8_text(&bytes.to_vec())),
+    };
     let text = JsFuture::from(response.text().map_err(js_error)?)
         .await
         .map_err(js_error)?;
     text.as_string().ok_or_else(|| "not text".into())
+}
+
+/// Bytes as `Response.text()` decodes them: UTF-8 without a leading byte-order mark, bad
+/// sequences replaced.
+fn utf8_text(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    text.strip_prefix('\u{feff}').unwrap_or(&text).to_string()
 }
 
 /// Downloads a file chunk by chunk, reporting the bytes received so far;
@@ -177,7 +204,14 @@ pub async fn fetch_bytes(
 ) -> Result<Vec<u8>, String> {
     let request = fetch_response(url, false, signal);
     sent();
-    let response = request.await?;
+    let response = match request.await? {
+        Body::Response(response) => response,
+        Body::File(bytes) => {
+            let out = bytes.to_vec();
+            progress(out.len() as u64);
+            return Ok(out);
+        }
+    };
     let body = response.body().ok_or("empty response")?;
     let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     let mut out = Vec::with_capacity(expected.min(1 << 28) as usize);

@@ -207,6 +207,16 @@ test('a damaged or missing index is corrupt or network, never a trap', async () 
   } finally {
     flipped.remove();
   }
+  // A file that inflates past the size its manifest announces: cut off, never buffered whole.
+  const inflated = copyIndex();
+  try {
+    inflated.manifest.files.find((f) => f.role === 'search').raw_bytes = 1000;
+    writeFileSync(path.join(inflated.dir, 'manifest.json'), JSON.stringify(inflated.manifest));
+    const error = await failure(() => Playlike.open(inflated.url), 'corrupt');
+    assert.match(error.message, /decompresses to more than 1000 bytes/);
+  } finally {
+    inflated.remove();
+  }
   // Verified but undecodable (fixture), a manifest that is not JSON, one with an unsafe path.
   await failure(() => Playlike.open(pathToFileURL(path.join(FIXTURE, 'corrupt', 'manifest.json'))), 'corrupt');
   await failure(() => Playlike.open(pathToFileURL(path.join(FIXTURE, 'garbage', 'manifest.json'))), 'corrupt');

@@ -103,8 +103,19 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Checks downloaded bytes against the manifest entry that lists them: size, then SHA-256.
 pub fn verify_file(entry: &ManifestFile, stored: &[u8]) -> Result<(), FormatError> {
+    verify_file_by(entry, stored, sha256_hex)
+}
+
+/// [`verify_file`] with the lowercase hex SHA-256 computed by `sha256`: a platform's native
+/// digest where it has one (the npm package in Node, whose cold `open` would otherwise hash in
+/// wasm that is not optimised yet).
+pub fn verify_file_by(
+    entry: &ManifestFile,
+    stored: &[u8],
+    sha256: impl FnOnce(&[u8]) -> String,
+) -> Result<(), FormatError> {
     check_size(entry, "stored", entry.bytes, stored.len())?;
-    let actual = sha256_hex(stored);
+    let actual = sha256(stored);
     if actual != entry.sha256 {
         return Err(FormatError::Hash {
             path: entry.path.clone(),
@@ -771,6 +782,18 @@ mod tests {
         assert!(verify_file(&entry, b"abc").is_ok());
         let err = verify_file(&entry, b"abd").unwrap_err();
         assert!(err.to_string().contains("a.bin.gz"), "{err}");
+        // Another digest function: its answer is what is compared, after the size.
+        let same = |_: &[u8]| sha256_hex(b"abc");
+        assert!(verify_file_by(&entry, b"xyz", same).is_ok());
+        let other = |_: &[u8]| sha256_hex(b"xyz");
+        assert!(matches!(
+            verify_file_by(&entry, b"abc", other),
+            Err(FormatError::Hash { .. })
+        ));
+        assert!(matches!(
+            verify_file_by(&entry, b"abcd", same),
+            Err(FormatError::Size { .. })
+        ));
     }
 
     /// A stored title shard and the manifest entry a builder would write for it.

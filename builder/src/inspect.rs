@@ -13,7 +13,8 @@ use crate::index_dir;
 pub struct InspectArgs {
     /// Index directory (holding manifest.json).
     pub dir: PathBuf,
-    /// Also print the compressed bytes of every column of every up-front file.
+    /// Also print the compressed bytes of every column of every file but the details shards
+    /// (up-front files and cover blocks).
     #[arg(long)]
     pub sizes: bool,
 }
@@ -120,7 +121,7 @@ fn print_on_demand(manifest: &playlike_core::format::Manifest, role: FileRole, w
     );
 }
 
-/// Bytes of every column of every up-front file, each compressed on its own as the builder
+/// Bytes of every column of every file but the details shards, each compressed on its own as the builder
 /// compresses files (so the sum is a little above the file: one stream shares its context).
 fn print_column_bytes(
     dir: &std::path::Path,

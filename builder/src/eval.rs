@@ -25,7 +25,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use playlike_core::features::{series_key, Family};
 use playlike_core::recommend::{Scoring, MAX_K};
-use playlike_core::{IgdbId, Library, Request};
+use playlike_core::{GameId, IgdbId, Library, Request};
 use rayon::prelude::*;
 
 use crate::index_dir;
@@ -124,7 +124,7 @@ struct Scores {
     series_hits: (usize, usize),
     distinct_developers: f64,
     distinct_series: f64,
-    recommended: HashSet<u32>,
+    recommended: HashSet<GameId>,
     queries: usize,
 }
 
@@ -136,7 +136,8 @@ pub fn run(args: EvalArgs) -> Result<()> {
         .as_ref()
         .map(|t| t.queries(args.truth.part, args.truth.split, args.truth.seed))
         .unwrap_or_default();
-    let main_games = (0..library.loaded_titles() as u32)
+    let main_games = library
+        .loaded_games()
         .filter(|&g| library.card(g).is_some_and(|c| c.main_game))
         .count();
     println!(
@@ -273,8 +274,9 @@ fn rate((hits, eligible): (usize, usize)) -> String {
 }
 
 /// Every `step`-th main game with a genre, for a spread over all tiers.
-fn sample_queries(library: &Library, wanted: usize) -> Vec<u32> {
-    let eligible: Vec<u32> = (0..library.loaded_titles() as u32)
+fn sample_queries(library: &Library, wanted: usize) -> Vec<GameId> {
+    let eligible: Vec<GameId> = library
+        .loaded_games()
         .filter(|&g| {
             library
                 .card(g)
@@ -291,10 +293,10 @@ struct QueryResult {
     series_hit: Option<bool>,
     distinct_developers: usize,
     distinct_series: usize,
-    recommended: Vec<u32>,
+    recommended: Vec<GameId>,
 }
 
-fn evaluate(library: &Library, queries: &[u32]) -> Scores {
+fn evaluate(library: &Library, queries: &[GameId]) -> Scores {
     let developer_games = games_by(library, |l, g| {
         l.card(g)
             .map(|c| c.developers.iter().map(|d| d.to_string()).collect())
@@ -366,10 +368,10 @@ fn count(tally: &mut (usize, usize), hit: Option<bool>) {
 /// How many main games carry each key (developer, series).
 fn games_by(
     library: &Library,
-    keys: impl Fn(&Library, u32) -> Vec<String>,
+    keys: impl Fn(&Library, GameId) -> Vec<String>,
 ) -> std::collections::HashMap<String, usize> {
     let mut counts = std::collections::HashMap::new();
-    for g in 0..library.loaded_titles() as u32 {
+    for g in library.loaded_games() {
         if library.card(g).is_some_and(|c| c.main_game) {
             for key in keys(library, g) {
                 *counts.entry(key).or_insert(0) += 1;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use playlike_core::protocol::GameSummary;
-use playlike_core::{Filters, IgdbId, Library, Request, View};
+use playlike_core::{Filters, GameId, IgdbId, Library, Request, View};
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -51,8 +51,8 @@ impl FilterArgs {
     pub fn request(
         &self,
         library: &Library,
-        like: Vec<u32>,
-        dislike: Vec<u32>,
+        like: Vec<GameId>,
+        dislike: Vec<GameId>,
         k: usize,
     ) -> Request {
         let exclude_games = self
@@ -73,7 +73,7 @@ impl FilterArgs {
     }
 }
 
-fn dense_ids(library: &Library, ids: &[IgdbId]) -> Result<Vec<u32>> {
+fn dense_ids(library: &Library, ids: &[IgdbId]) -> Result<Vec<GameId>> {
     ids.iter()
         .map(|&id| {
             library

@@ -7,6 +7,7 @@
 //! The clock is passed in, because `std::time::Instant` does not exist on wasm32.
 
 use crate::filters::Filters;
+use crate::ids::GameId;
 use crate::library::Library;
 use crate::recommend::Request;
 
@@ -18,7 +19,7 @@ pub struct Suite {
     /// Whole titles with one swapped pair of letters.
     pub typos: Vec<String>,
     /// Games to recommend from (dense ids).
-    pub games: Vec<u32>,
+    pub games: Vec<GameId>,
 }
 
 /// Milliseconds per operation of one kind.
@@ -90,7 +91,7 @@ pub fn suite(library: &Library, games: usize, seed: u64) -> Suite {
         return suite;
     }
     while suite.games.len() < games {
-        let game = rng.below(total) as u32;
+        let game = GameId::new(rng.below(total) as u32);
         let Some(card) = library.card(game) else {
             continue;
         };
@@ -182,7 +183,8 @@ pub fn first_answer_overlap(
     seed: u64,
 ) -> (f64, usize) {
     let mut rng = SplitMix(seed);
-    let pool: Vec<u32> = (0..first.loaded_titles() as u32)
+    let pool: Vec<GameId> = first
+        .loaded_games()
         .filter(|&g| first.has_features(g) && first.card(g).is_some_and(|c| c.main_game))
         .collect();
     if pool.is_empty() {

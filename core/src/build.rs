@@ -802,6 +802,7 @@ mod tests {
     #[test]
     fn later_tiers_covers_come_in_blocks_that_tile_them_and_reach_the_cards() {
         let built = covered_index(3);
+        let id = GameId::new;
         let blocks: Vec<&ManifestFile> = built.manifest.files_with_role(FileRole::Covers).collect();
         let ranges: Vec<(u32, u32)> = blocks
             .iter()
@@ -813,12 +814,12 @@ mod tests {
             "cover blocks are not loaded up front"
         );
         assert_eq!(
-            built.manifest.covers_file_for(1),
+            built.manifest.covers_file_for(id(1)),
             None,
             "the first tier's are in titles-0"
         );
-        assert_eq!(built.manifest.covers_file_for(4), Some(blocks[0]));
-        assert_eq!(built.manifest.covers_file_for(5), Some(blocks[1]));
+        assert_eq!(built.manifest.covers_file_for(id(4)), Some(blocks[0]));
+        assert_eq!(built.manifest.covers_file_for(id(5)), Some(blocks[1]));
         let mut library = Library::new();
         for (entry, (_, stored)) in built.manifest.files.iter().zip(&built.files) {
             if entry.role.is_upfront() {
@@ -826,8 +827,8 @@ mod tests {
             }
         }
         // Up front: the first tier's covers only; a missing block means no cover, no panic.
-        for game in 0..6 {
-            let later = game >= 2;
+        for game in (0..6).map(id) {
+            let later = game >= id(2);
             assert_eq!(library.needs_cover_block(game), later, "game {game}");
             let expected = if later {
                 None
@@ -847,14 +848,15 @@ mod tests {
             .map(|(f, (_, stored))| (f, stored))
             .unwrap();
         library.add_file(entry, stored).unwrap();
-        assert_eq!(library.cover_of(5), expected_cover(&library, 5));
-        assert_eq!(library.cover_of(4), None);
-        assert!(library.needs_cover_block(4) && !library.needs_cover_block(5));
+        assert_eq!(library.cover_of(id(5)), expected_cover(&library, id(5)));
+        assert_eq!(library.cover_of(id(4)), None);
+        assert!(library.needs_cover_block(id(4)) && !library.needs_cover_block(id(5)));
         let whole = built.load().unwrap();
-        let covers: Vec<Option<String>> = (0..6).map(|g| whole.card(g).unwrap().cover).collect();
-        let expected: Vec<Option<String>> = (0..6).map(|g| expected_cover(&whole, g)).collect();
+        let covers: Vec<Option<String>> =
+            (0..6).map(|g| whole.card(id(g)).unwrap().cover).collect();
+        let expected: Vec<Option<String>> = (0..6).map(|g| expected_cover(&whole, id(g))).collect();
         assert_eq!(covers, expected);
-        assert!((0..6).all(|g| !whole.needs_cover_block(g)));
+        assert!((0..6).all(|g| !whole.needs_cover_block(id(g))));
         let head = TitleShard::decode(&gunzip(&built.files[0].1).unwrap()).unwrap();
         assert_eq!(head.covers.len(), 2, "the first tier keeps its own covers");
     }
@@ -897,7 +899,7 @@ mod tests {
                 .count(),
             1
         );
-        for game in 0..6 {
+        for game in (0..6).map(GameId::new) {
             assert_eq!(one.cover_of(game), all.cover_of(game));
             assert!(all.cover_of(game).is_some());
         }

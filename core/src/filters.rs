@@ -12,6 +12,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
 
+use crate::ids::GameId;
+
 #[cfg(feature = "cli")]
 use crate::catalogue::Store;
 
@@ -49,7 +51,7 @@ pub struct Filters {
     /// outside world names games by IGDB id, and the engine fills this in from those.
     #[serde(skip)]
     #[cfg_attr(feature = "cli", arg(skip))]
-    pub exclude_games: Vec<u32>,
+    pub exclude_games: Vec<GameId>,
 }
 
 impl Filters {

@@ -21,7 +21,7 @@ use crate::format::{
 };
 use crate::recommend::MAX_K;
 use crate::search::TitleIndex;
-use crate::{Filters, Game, Knobs, Library, Request};
+use crate::{Filters, Game, GameId, Knobs, Library, Request};
 
 /// A target's body: whether it accepted the input.
 pub type Entry = fn(&[u8]) -> bool;
@@ -89,8 +89,8 @@ pub fn manifest(data: &[u8]) -> bool {
         return false;
     };
     let _ = manifest.upfront_bytes();
-    let _ = manifest.details_file_for(0);
-    let _ = manifest.details_file_for(manifest.games.saturating_sub(1));
+    let _ = manifest.details_file_for(GameId::new(0));
+    let _ = manifest.details_file_for(GameId::new(manifest.games.saturating_sub(1)));
     if let Some(entry) = manifest.files.first() {
         let _ = open_part(entry, data);
     }
@@ -124,7 +124,11 @@ pub fn search(data: &[u8]) -> bool {
     let mut lines = text.lines();
     let query = lines.next().unwrap_or_default();
     let hits = fixture().search(query, 10);
-    assert_ranked(hits.iter().map(|h| (h.game, h.score)), 10, fixture_games());
+    assert_ranked(
+        hits.iter().map(|h| (h.game.get(), h.score)),
+        10,
+        fixture_games(),
+    );
     let titles: Vec<Option<&str>> = lines.take(64).map(Some).collect();
     let main = vec![true; titles.len()];
     let notability = vec![128; titles.len()];
@@ -146,7 +150,7 @@ pub fn recommend(data: &[u8]) -> bool {
     assert!(recs.len() <= request.k.min(MAX_K), "{} results", recs.len());
     let mut seen = HashSet::new();
     for rec in &recs {
-        assert!((rec.game as usize) < fixture_games(), "game {}", rec.game);
+        assert!(rec.game.index() < fixture_games(), "game {}", rec.game);
         assert!(seen.insert(rec.game), "game {} twice", rec.game);
         assert!(!request.filters.exclude_games.contains(&rec.game));
     }
@@ -180,7 +184,7 @@ fn use_titles(shard: TitleShard) {
     if library.add_titles(shard).is_ok() {
         let hits = library.search("the a 2", 5);
         assert!(hits.len() <= 5);
-        let _ = library.card(first);
+        let _ = library.card(GameId::new(first));
     }
 }
 
@@ -195,25 +199,23 @@ fn use_features(part: FeaturePart) {
         .add_titles(titles_for(0, part.games))
         .expect("well-formed titles");
     if library.add_features(part).is_ok() && library.can_recommend() {
-        let _ = library.recommend(&Request::like(0));
-        let _ = library.card(0);
+        let _ = library.recommend(&Request::like(GameId::new(0)));
+        let _ = library.card(GameId::new(0));
         let _ = library.genre_names();
         let _ = library.store_names();
     }
 }
 
 fn use_details(shard: DetailsShard) {
+    let first = shard.first_game;
     assert_eq!(
-        shard.get(shard.first_game).is_some(),
+        shard.get(GameId::new(first)).is_some(),
         !shard.games.is_empty()
     );
-    let _ = shard.get(
-        shard
-            .first_game
-            .saturating_add(shard.games.len() as u32 / 2),
-    );
-    if let Some(before) = shard.first_game.checked_sub(1) {
-        assert!(shard.get(before).is_none());
+    let middle = first.saturating_add(shard.games.len() as u32 / 2);
+    let _ = shard.get(GameId::new(middle));
+    if let Some(before) = first.checked_sub(1) {
+        assert!(shard.get(GameId::new(before)).is_none());
     }
 }
 
@@ -227,7 +229,7 @@ fn use_covers(shard: CoverShard) {
         library
             .add_titles(titles_for(first, shown))
             .expect("well-formed titles");
-        let _ = library.card(first);
+        let _ = library.card(GameId::new(first));
     }
 }
 
@@ -357,15 +359,15 @@ impl Choices<'_> {
     }
 
     /// A dense id: mostly in the fixture's range or just past it, sometimes far past.
-    fn game(&mut self) -> u32 {
-        match self.byte() {
+    fn game(&mut self) -> GameId {
+        GameId::new(match self.byte() {
             255 => u32::MAX,
             254 => u32::from(u16::MAX),
             id => u32::from(id & 0x3f),
-        }
+        })
     }
 
-    fn games(&mut self, most: u8) -> Vec<u32> {
+    fn games(&mut self, most: u8) -> Vec<GameId> {
         let n = self.byte() % (most + 1);
         (0..n).map(|_| self.game()).collect()
     }

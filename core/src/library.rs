@@ -8,13 +8,10 @@ use crate::features::{self, Family};
 use crate::format::{
     self, flags, CoverShard, FeaturePart, FormatError, ManifestFile, Part, TitleShard, MAX_GAMES,
 };
-use crate::ids::IgdbId;
+use crate::ids::{GameId, IgdbId};
 use crate::recommend::{FeatureIndex, GameFacts, RecommendError, Recommendation, Request, Scoring};
 use crate::search::{rank_key, PreparedQuery, SearchHit, TitleHit, TitleIndex};
 use crate::sorting;
-
-/// Dense game id `0..n`, the index's own key (see [`crate::format`]). The IGDB id is a column.
-pub type GameId = u32;
 
 /// What a result card or a game page header shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,22 +45,18 @@ pub enum LibraryError {
     Recommend(#[from] RecommendError),
 }
 
-/// Hits of every shard, in global ids, with the shard of each hit.
+/// Hits of every shard with the dense id of each hit's game and the shard it came from.
 fn in_global_ids<'a>(
     prepared: &[(PreparedQuery, &'a LoadedShard)],
     phase: impl Fn(&PreparedQuery) -> Vec<TitleHit>,
-) -> Vec<(TitleHit, &'a LoadedShard)> {
+) -> Vec<(GameId, TitleHit, &'a LoadedShard)> {
     prepared
         .iter()
         .flat_map(|(query, shard)| {
             let first = shard.titles.first_game;
-            phase(query).into_iter().map(move |h| {
-                let hit = TitleHit {
-                    game: h.game + first,
-                    ..h
-                };
-                (hit, *shard)
-            })
+            phase(query)
+                .into_iter()
+                .map(move |hit| (GameId::new(first + hit.game), hit, *shard))
         })
         .collect()
 }
@@ -206,14 +199,14 @@ impl Library {
             return shard.cover(row);
         }
         let block = self.cover_block_of(game)?;
-        block.covers.get((game - block.first_game) as usize)
+        block.covers.get((game.get() - block.first_game) as usize)
     }
 
     /// The loaded cover block holding `game`.
     fn cover_block_of(&self, game: GameId) -> Option<&CoverShard> {
-        let at = self.covers.partition_point(|s| s.first_game <= game);
+        let at = self.covers.partition_point(|s| s.first_game <= game.get());
         let block = self.covers.get(at.checked_sub(1)?)?;
-        ((game - block.first_game) < block.len() as u32).then_some(block)
+        ((game.get() - block.first_game) < block.len() as u32).then_some(block)
     }
 
     /// Cover image id of a loaded game: `None` when it has no cover, or when its cover is in
@@ -360,6 +353,13 @@ impl Library {
         self.shards.iter().map(|s| s.titles.len()).sum()
     }
 
+    /// The dense ids of the games whose titles are loaded, ascending.
+    pub fn loaded_games(&self) -> impl Iterator<Item = GameId> + '_ {
+        self.shards
+            .iter()
+            .flat_map(|s| (s.titles.first_game..s.end()).map(GameId::new))
+    }
+
     /// Whether [`Library::recommend`] can answer (at least from the first part).
     pub fn can_recommend(&self) -> bool {
         self.features.is_some()
@@ -374,7 +374,7 @@ impl Library {
     pub fn has_features(&self, game: GameId) -> bool {
         self.features
             .as_ref()
-            .is_some_and(|f| (game as usize) < f.games())
+            .is_some_and(|f| game.index() < f.games())
     }
 
     /// Total games in the index, once known from a feature part.
@@ -394,7 +394,7 @@ impl Library {
         self.shards.iter().find_map(|shard| {
             let titles = &shard.titles;
             let at = titles.igdb_ids.binary_search(&igdb_id).ok()?;
-            Some(titles.first_game + at as u32)
+            Some(GameId::new(titles.first_game + at as u32))
         })
     }
 
@@ -420,19 +420,18 @@ impl Library {
     }
 
     fn shard_of(&self, game: GameId) -> Option<(&TitleShard, usize)> {
-        let at = self.shards.partition_point(|s| s.titles.first_game <= game);
+        let at = self
+            .shards
+            .partition_point(|s| s.titles.first_game <= game.get());
         let shard = &self.shards.get(at.checked_sub(1)?)?.titles;
-        let offset = (game - shard.first_game) as usize;
+        let offset = (game.get() - shard.first_game) as usize;
         (offset < shard.len()).then_some((shard, offset))
     }
 
     /// Card data of a loaded game.
     pub fn card(&self, game: GameId) -> Option<GameCard<'_>> {
         let (shard, i) = self.shard_of(game)?;
-        let features = self
-            .features
-            .as_ref()
-            .filter(|f| (game as usize) < f.games());
+        let features = self.features.as_ref().filter(|f| game.index() < f.games());
         Some(GameCard {
             game,
             igdb_id: IgdbId(u64::from(shard.igdb_ids[i])),
@@ -463,10 +462,11 @@ impl Library {
         if hits.is_empty() {
             hits = in_global_ids(&prepared, |p| p.partial(k));
         }
-        let hits = sorting::first_by_key(&hits, k, |(hit, _)| rank_key(hit.score, hit.game));
+        let hits =
+            sorting::first_by_key(&hits, k, |(game, hit, _)| rank_key(hit.score, game.get()));
         hits.into_iter()
-            .map(|(hit, shard)| SearchHit {
-                game: hit.game,
+            .map(|(game, hit, shard)| SearchHit {
+                game,
                 score: hit.score,
                 also_known_as: hit.alias.and_then(|a| shard.alias(a)).map(str::to_string),
             })
@@ -480,12 +480,12 @@ impl Library {
         if !self.can_recommend()
             || asked
                 .into_iter()
-                .any(|&g| !self.has_features(g) && (g as usize) < total)
+                .any(|&g| !self.has_features(g) && g.index() < total)
         {
             return Err(RecommendError::NotLoaded.into());
         }
         let features = self.features.as_ref().expect("checked by can_recommend");
-        let title = |g: u32| {
+        let title = |g: GameId| {
             self.shard_of(g)
                 .map_or_else(String::new, |(s, i)| s.names[i].to_string())
         };
@@ -533,6 +533,19 @@ mod tests {
         }
     }
 
+    #[test]
+    fn loaded_games_are_the_rows_of_the_loaded_shards() {
+        let mut library = Library::new();
+        for first in [7, 0] {
+            library.add_titles(shard(first)).unwrap();
+        }
+        let games: Vec<GameId> = library.loaded_games().collect();
+        assert_eq!(games, vec![GameId::new(0), GameId::new(7)]);
+        let card = library.card(games[1]).expect("a loaded game has a card");
+        assert_eq!((card.game, card.name), (games[1], "Hades"));
+        assert!(library.card(GameId::new(3)).is_none(), "between the shards");
+    }
+
     /// A shard claiming games four billion onwards once sized the per-game columns to it
     /// (an 8 GB allocation) or wrapped `first_game + len`.
     #[test]
@@ -544,6 +557,13 @@ mod tests {
         }
         assert_eq!(library.loaded_titles(), 0);
         library.add_titles(shard(MAX_GAMES - 1)).unwrap();
-        assert_eq!(library.find_igdb(IgdbId(113112)), Some(MAX_GAMES - 1));
+        assert_eq!(
+            library.loaded_games().collect::<Vec<_>>(),
+            vec![GameId::new(MAX_GAMES - 1)]
+        );
+        assert_eq!(
+            library.find_igdb(IgdbId(113112)),
+            Some(GameId::new(MAX_GAMES - 1))
+        );
     }
 }

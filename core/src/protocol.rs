@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::filters::{Filters, Knobs};
 use crate::format::GameDetails;
-use crate::ids::IgdbId;
-use crate::library::{GameId, Library};
+use crate::ids::{GameId, IgdbId};
+use crate::library::Library;
 use crate::recommend::Recommendation;
 
 /// A call from the page, answered by exactly one [`Reply`] with the same `id`.

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use crate::features::{self, idf, DerivedFeature, Family};
 use crate::filters::{Filters, Knobs};
 use crate::format::{decode_postings, postings_end_at, FeatureDef, FeaturePart, FormatError};
+use crate::ids::GameId;
 use crate::sorting::{self, descending, from_descending, high, key, low};
 
 /// Share of a disliked game's vector subtracted from the query.
@@ -174,8 +175,8 @@ pub const MAX_K: usize = 200;
 /// A recommendation request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
-    pub like: Vec<u32>,
-    pub dislike: Vec<u32>,
+    pub like: Vec<GameId>,
+    pub dislike: Vec<GameId>,
     pub filters: Filters,
     pub knobs: Knobs,
     pub k: usize,
@@ -195,7 +196,7 @@ impl Default for Request {
 
 impl Request {
     /// "Games like `game`".
-    pub fn like(game: u32) -> Request {
+    pub fn like(game: GameId) -> Request {
         Request {
             like: vec![game],
             ..Request::default()
@@ -232,7 +233,7 @@ impl Explanation {
 /// One recommended game.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recommendation {
-    pub game: u32,
+    pub game: GameId,
     pub score: f32,
     pub explanation: Explanation,
 }
@@ -243,7 +244,7 @@ pub enum RecommendError {
     #[error("no liked game given")]
     NothingLiked,
     #[error("game {0} is not in the index")]
-    UnknownGame(u32),
+    UnknownGame(GameId),
     #[error("recommendations are not loaded yet")]
     NotLoaded,
 }
@@ -592,8 +593,8 @@ impl FeatureIndex {
             .collect()
     }
 
-    /// Feature ids of a game, ascending.
-    pub fn features_of(&self, game: u32) -> &[u32] {
+    /// Feature ids of a game (a row, as the postings hold it), ascending.
+    fn features_of(&self, game: u32) -> &[u32] {
         let g = game as usize;
         &self.fwd_features[self.fwd_starts[g] as usize..self.fwd_starts[g + 1] as usize]
     }
@@ -611,9 +612,9 @@ impl FeatureIndex {
     }
 
     /// Names of a game's features in one family, most distinctive first.
-    pub fn names_in(&self, game: u32, family: Family) -> Vec<&str> {
+    pub fn names_in(&self, game: GameId, family: Family) -> Vec<&str> {
         let mut ids: Vec<u64> = self
-            .features_of(game)
+            .features_of(game.get())
             .iter()
             .filter(|&&f| self.family[f as usize] == family)
             .map(|&f| best_first_key(self.weight[f as usize], f))
@@ -637,8 +638,8 @@ impl FeatureIndex {
     }
 
     /// Critic rating 0–100, if any.
-    pub fn critic(&self, game: u32) -> Option<u8> {
-        self.critic[game as usize].checked_sub(1)
+    pub fn critic(&self, game: GameId) -> Option<u8> {
+        self.critic[game.index()].checked_sub(1)
     }
 
     /// Ids of features in these families with these names (any case).
@@ -660,13 +661,13 @@ impl FeatureIndex {
         &self,
         request: &Request,
         facts: &GameFacts,
-        title: &dyn Fn(u32) -> String,
+        title: &dyn Fn(GameId) -> String,
     ) -> Result<Vec<Recommendation>, RecommendError> {
         if request.like.is_empty() {
             return Err(RecommendError::NothingLiked);
         }
         for &g in request.like.iter().chain(&request.dislike) {
-            if g as usize >= self.games {
+            if g.index() >= self.games {
                 return Err(RecommendError::UnknownGame(g));
             }
         }
@@ -734,7 +735,7 @@ impl FeatureIndex {
         Ok(picked
             .into_iter()
             .map(|(score, g)| Recommendation {
-                game: g,
+                game: GameId::new(g),
                 score,
                 explanation: self.explain(g, &query, target_year, facts),
             })
@@ -796,9 +797,9 @@ impl FeatureIndex {
             (&request.dislike, -DISLIKE_WEIGHT / liked),
         ] {
             for &g in games {
-                let norm = self.norm[g as usize];
+                let norm = self.norm[g.index()];
                 let game = self
-                    .features_of(g)
+                    .features_of(g.get())
                     .iter()
                     .map(|&f| (f, sign * self.weight[f as usize] / norm));
                 query = merge_adding(&query, game);
@@ -948,10 +949,10 @@ fn reason_label(family: Family) -> &'static str {
     }
 }
 
-fn mean_year(games: &[u32], facts: &GameFacts) -> Option<f32> {
+fn mean_year(games: &[GameId], facts: &GameFacts) -> Option<f32> {
     let years: Vec<f32> = games
         .iter()
-        .filter_map(|&g| facts.year.get(g as usize).copied())
+        .filter_map(|&g| facts.year.get(g.index()).copied())
         .filter(|&y| y > 0)
         .map(f32::from)
         .collect();
@@ -977,7 +978,7 @@ impl<'a> CompiledFilter<'a> {
             .iter()
             .chain(&request.dislike)
             .chain(&f.exclude_games)
-            .copied()
+            .map(|g| g.get())
             .collect();
         excluded.sort_unstable();
         let mut allowed: Option<Vec<bool>> = None;
@@ -1034,7 +1035,7 @@ impl<'a> CompiledFilter<'a> {
             return false;
         }
         f.min_rating
-            .is_none_or(|min| index.critic(g).is_some_and(|c| c >= min))
+            .is_none_or(|min| index.critic(GameId::new(g)).is_some_and(|c| c >= min))
     }
 }
 
@@ -1074,7 +1075,7 @@ fn ranked(scores: impl Iterator<Item = f32>) -> Vec<usize> {
 struct Ranking<'a> {
     index: &'a FeatureIndex,
     facts: &'a GameFacts,
-    title: &'a dyn Fn(u32) -> String,
+    title: &'a dyn Fn(GameId) -> String,
     /// Base titles of the query games: their versions and add-ons are never recommended.
     query_titles: &'a [String],
 }
@@ -1091,7 +1092,7 @@ impl Ranking<'_> {
             if picked.len() >= k {
                 break;
             }
-            let name = (self.title)(g);
+            let name = (self.title)(GameId::new(g));
             let base = features::base_title(&name);
             let main = self.facts.main.get(g as usize).copied().unwrap_or(true);
             let add_on_of = |q: &String| {
@@ -1257,7 +1258,7 @@ mod tests {
             });
             let index = library.features().expect("features loaded");
             for _ in 0..40 {
-                let mut pick = || rng.below(index.games()) as u32;
+                let mut pick = || GameId::new(rng.below(index.games()) as u32);
                 let request = Request {
                     like: vec![pick(), pick()],
                     dislike: vec![pick()],
@@ -1297,7 +1298,7 @@ mod tests {
         let index = library.features().expect("features loaded");
         let mut rng = SplitMix(4);
         for likes in 1..5 {
-            let mut pick = || rng.below(index.games()) as u32;
+            let mut pick = || GameId::new(rng.below(index.games()) as u32);
             let request = Request {
                 like: (0..likes).map(|_| pick()).collect(),
                 dislike: vec![pick(), pick()],
@@ -1310,9 +1311,9 @@ mod tests {
                 (&request.dislike, -DISLIKE_WEIGHT / liked),
             ] {
                 for &g in games {
-                    for &f in index.features_of(g) {
+                    for &f in index.features_of(g.get()) {
                         *map.entry(f).or_insert(0.0) +=
-                            sign * index.weight[f as usize] / index.norm[g as usize];
+                            sign * index.weight[f as usize] / index.norm[g.index()];
                     }
                 }
             }
@@ -1357,7 +1358,7 @@ mod tests {
                 .iter()
                 .map(|&f| index.defs[f as usize].name.as_str())
                 .collect();
-            assert_eq!(index.names_in(game, Family::Keyword), expected);
+            assert_eq!(index.names_in(GameId::new(game), Family::Keyword), expected);
         }
     }
 }

@@ -16,7 +16,8 @@
 use std::collections::HashSet;
 
 use crate::features::series_key;
-use crate::library::{GameId, Library};
+use crate::ids::GameId;
+use crate::library::Library;
 
 /// How many of the best-known candidates each pick looks at for a new platform.
 const PLATFORM_LOOKAHEAD: usize = 4;
@@ -106,15 +107,15 @@ impl Library {
     /// best-known main games with a year.
     fn candidates_by_decade(&self, n: usize) -> Vec<Vec<Candidate>> {
         let facts = self.facts();
-        let loaded = self.loaded_titles().min(facts.year.len());
-        let mut ranked: Vec<GameId> = (0..loaded as GameId)
-            .filter(|&g| facts.main[g as usize] && facts.year[g as usize] > 0)
+        let mut ranked: Vec<GameId> = self
+            .loaded_games()
+            .filter(|&g| facts.main[g.index()] && facts.year[g.index()] > 0)
             .collect();
         // Stable: equal notability keeps dense id order (tier, then IGDB id).
-        ranked.sort_by_key(|&g| std::cmp::Reverse(facts.notability[g as usize]));
+        ranked.sort_by_key(|&g| std::cmp::Reverse(facts.notability[g.index()]));
         let mut decades: Vec<(u16, Vec<Candidate>)> = Vec::new();
         for game in ranked.into_iter().take(n.saturating_mul(DEPTH_PER_GAME)) {
-            let decade = facts.year[game as usize] / 10;
+            let decade = facts.year[game.index()] / 10;
             let at = match decades.binary_search_by_key(&decade, |(d, _)| *d) {
                 Ok(at) => at,
                 Err(at) => {

@@ -3,7 +3,7 @@
 
 use playlike_core::build::{build_index, BuildOptions};
 use playlike_core::recommend::Scoring;
-use playlike_core::{Family, Filters, Game, IgdbId, Knobs, Library, Request};
+use playlike_core::{Family, Filters, Game, GameId, IgdbId, Knobs, Library, Request};
 
 struct Spec {
     id: u64,
@@ -238,7 +238,7 @@ fn library() -> Library {
         .expect("the built index loads")
 }
 
-fn id(lib: &Library, igdb: u64) -> u32 {
+fn id(lib: &Library, igdb: u64) -> GameId {
     lib.find_igdb(IgdbId(igdb)).expect("game is in the index")
 }
 
@@ -500,12 +500,12 @@ fn bad_requests_are_errors() {
     let lib = library();
     assert!(lib.recommend(&Request::default()).is_err(), "nothing liked");
     assert!(
-        lib.recommend(&Request::like(9_999)).is_err(),
+        lib.recommend(&Request::like(GameId::new(9_999))).is_err(),
         "unknown dense id"
     );
     let empty = Library::new();
     assert!(
-        empty.recommend(&Request::like(0)).is_err(),
+        empty.recommend(&Request::like(GameId::new(0))).is_err(),
         "nothing loaded"
     );
 }
@@ -531,7 +531,7 @@ fn search_over_the_built_index_tolerates_typos() {
 
 /// The index of [`library`], loaded only up to (and including) its first feature part, the
 /// way a reader has it when the first answers are due.
-fn first_part_library() -> (Library, u32) {
+fn first_part_library() -> (Library, GameId) {
     let games = CATALOGUE.iter().map(game).collect();
     let options = BuildOptions {
         head_titles: 5,
@@ -544,7 +544,7 @@ fn first_part_library() -> (Library, u32) {
     for (entry, (_, stored)) in built.manifest.files.iter().zip(&built.files) {
         lib.add_file(entry, stored).expect("a built file joins");
         if lib.can_recommend() {
-            return (lib, entry.first_game + entry.game_count);
+            return (lib, GameId::new(entry.first_game + entry.game_count));
         }
     }
     panic!("the index never became able to recommend");
@@ -564,7 +564,7 @@ fn first_answers_come_from_the_first_part_with_the_final_weights() {
     });
     partial.set_scoring(without_derived.clone());
     full.set_scoring(without_derived);
-    for liked in 0..first_tier {
+    for liked in (0..first_tier.get()).map(GameId::new) {
         let request = Request {
             k: 50,
             ..Request::like(liked)
@@ -731,7 +731,7 @@ fn a_small_first_part_turns_the_hub_penalty_off() {
         hub_penalty: 0.0,
         ..Scoring::default()
     });
-    let games = |recs: Vec<playlike_core::Recommendation>| -> Vec<u32> {
+    let games = |recs: Vec<playlike_core::Recommendation>| -> Vec<GameId> {
         recs.iter().map(|r| r.game).collect()
     };
     assert_eq!(games(lib.recommend(&hades).unwrap()), games(plain));

@@ -118,7 +118,7 @@ proptest! {
                 .collect();
             library.add_title_shards(shards).unwrap();
             if library.add_features(part).is_ok() && library.can_recommend() {
-                let _ = library.recommend(&playlike_core::Request::like(0));
+                let _ = library.recommend(&playlike_core::Request::like(playlike_core::GameId::new(0)));
             }
         }
     }

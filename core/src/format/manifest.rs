@@ -14,6 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{FORMAT_VERSION, MAX_RAW_BYTES};
+use crate::ids::GameId;
 use crate::sorting;
 
 /// Most games an index may hold (50 times today's catalogue): a bound on every per-game
@@ -215,22 +216,22 @@ impl Manifest {
         self.files.iter().filter(move |f| f.role == role)
     }
 
-    /// The details shard holding dense game id `game`.
-    pub fn details_file_for(&self, game: u32) -> Option<&ManifestFile> {
+    /// The details shard holding `game`.
+    pub fn details_file_for(&self, game: GameId) -> Option<&ManifestFile> {
         self.file_for(FileRole::Details, game)
     }
 
-    /// The cover block holding dense game id `game` (`None` for the first tier, whose covers
-    /// are in its title shard).
-    pub fn covers_file_for(&self, game: u32) -> Option<&ManifestFile> {
+    /// The cover block holding `game` (`None` for the first tier, whose covers are in its
+    /// title shard).
+    pub fn covers_file_for(&self, game: GameId) -> Option<&ManifestFile> {
         self.file_for(FileRole::Covers, game)
     }
 
     /// The file of `role` whose games include `game`.
-    fn file_for(&self, role: FileRole, game: u32) -> Option<&ManifestFile> {
+    fn file_for(&self, role: FileRole, game: GameId) -> Option<&ManifestFile> {
         self.files_with_role(role).find(|f| {
             (u64::from(f.first_game)..u64::from(f.first_game) + u64::from(f.game_count))
-                .contains(&u64::from(game))
+                .contains(&u64::from(game.get()))
         })
     }
 
@@ -378,10 +379,10 @@ mod tests {
         let back = Manifest::from_json(&m.to_json()).unwrap();
         assert_eq!(back, m);
         assert_eq!(
-            back.details_file_for(1).unwrap().path,
+            back.details_file_for(GameId::new(1)).unwrap().path,
             "details/1-ef.bin.gz"
         );
-        assert!(back.details_file_for(2).is_none());
+        assert!(back.details_file_for(GameId::new(2)).is_none());
         assert_eq!(back.upfront_bytes(), (10, 20));
     }
 

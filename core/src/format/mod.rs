@@ -29,6 +29,8 @@ use std::io::{Read, Write};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::ids::GameId;
+
 pub use columns::{ListColumn, StrColumn};
 pub use covers::{cover_code, cover_image_id, CoverShard, Covers};
 pub use envelope::PartKind;
@@ -663,9 +665,9 @@ impl DetailsShard {
         decode_part(PartKind::Details, bytes)
     }
 
-    /// Details of dense game id `game`, if this shard holds it.
-    pub fn get(&self, game: u32) -> Option<&GameDetails> {
-        let offset = game.checked_sub(self.first_game)?;
+    /// Details of `game`, if this shard holds it.
+    pub fn get(&self, game: GameId) -> Option<&GameDetails> {
+        let offset = game.get().checked_sub(self.first_game)?;
         self.games.get(offset as usize)
     }
 }

@@ -30,6 +30,7 @@ use std::collections::HashMap;
 
 use rustc_hash::FxBuildHasher;
 
+use crate::ids::GameId;
 use crate::sorting::{self, descending, from_descending, high, key, low};
 use crate::text;
 use column::{bounded_distance, hash_chars, DeleteTable, TextColumn};
@@ -38,8 +39,7 @@ use query::{Form, QueryWord};
 /// One search result of a [`crate::Library`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchHit {
-    /// Dense game id.
-    pub game: u32,
+    pub game: GameId,
     pub score: f32,
     /// The alternative name that matched, when it matched better than the title.
     pub also_known_as: Option<String>,
@@ -48,7 +48,8 @@ pub struct SearchHit {
 /// One result of a [`TitleIndex`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TitleHit {
-    /// Game id within the index.
+    /// Row of the game within this title index (a title shard's own numbering;
+    /// [`crate::Library::search`] makes it a [`GameId`] by adding the shard's first game).
     pub game: u32,
     /// Above [`FULL_MATCH`] for full matches.
     pub score: f32,

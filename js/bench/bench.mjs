@@ -2,7 +2,9 @@
 //   - package size: each wasm, raw and gzip -9;
 //   - Node: `Playlike.open` of INDEX from disk (file: URL), in RUNS fresh processes (cold: the
 //     wasm is compiled lazily while it runs) and then repeated in one process (warm), with the
-//     process CPU time next to wall time (the machine is shared: CPU time is the steadier);
+//     process CPU time (all threads: V8's background compiler too), the main thread's, and
+//     the wall time less what the main thread spent waiting for a CPU (Linux schedstat: on a
+//     shared machine that wait is most of a cold open's wall time, and is not the package's);
 //     then `similar` and `search` for the drawn games, CPU time per call, each game's best of
 //     ROUNDS (process CPU also counts V8's background compiler and GC threads);
 //   - Chromium: `Playlike.open` over loopback (`playlike serve`) in a page, then `similar` and
@@ -75,15 +77,29 @@ function packageSizes() {
 const NODE_OPEN = `
 const { Playlike } = require(${JSON.stringify(path.join(PACKAGE, 'node', 'playlike.js'))});
 const url = ${JSON.stringify(pathToFileURL(path.join(INDEX, 'manifest.json')).href)};
+// The main thread's time on a CPU and waiting for one (Linux: /proc schedstat, ns → ms), NaN
+// elsewhere.
+const schedstat = () => {
+  try {
+    const stat = require('fs').readFileSync('/proc/self/task/' + process.pid + '/schedstat', 'utf8');
+    const [running, waiting] = stat.split(' ').map(Number);
+    return { running: running / 1e6, waiting: waiting / 1e6 };
+  } catch {
+    return { running: NaN, waiting: NaN };
+  }
+};
 (async () => {
   const times = [];
   for (let i = 0; i < Number(process.argv[1]); i++) {
     const cpu = process.cpuUsage();
+    const before = schedstat();
     const start = performance.now();
     const playlike = await Playlike.open(url);
     const wall = performance.now() - start;
     const used = process.cpuUsage(cpu);
-    times.push({ wall, cpu: (used.user + used.system) / 1000 });
+    const after = schedstat();
+    const queued = after.waiting - before.waiting;
+    times.push({ wall, unqueued: wall - queued, cpu: (used.user + used.system) / 1000, main: after.running - before.running });
     playlike.free();
   }
   console.log(JSON.stringify(times));
@@ -93,11 +109,14 @@ function nodeOpen() {
   console.log('## Node: Playlike.open from disk');
   const run = (opens) => JSON.parse(execFileSync('node', ['-e', NODE_OPEN, String(opens)]).toString());
   const cold = Array.from({ length: RUNS }, () => run(1)[0]);
+  const cpus = (times) => `CPU median ${median(times.map((t) => t.cpu)).toFixed(1)} ms, main thread ` +
+    `${median(times.map((t) => t.main)).toFixed(1)} ms; wall less the main thread's wait for a CPU, median ` +
+    `${median(times.map((t) => t.unqueued)).toFixed(1)} ms`;
   console.log(`cold (first open in a fresh process, ${RUNS} processes): wall median ${median(cold.map((t) => t.wall)).toFixed(1)} ms ` +
-    `(${cold.map((t) => t.wall.toFixed(0)).join(', ')}), CPU median ${median(cold.map((t) => t.cpu)).toFixed(1)} ms`);
+    `(${cold.map((t) => t.wall.toFixed(0)).join(', ')}), ${cpus(cold)}`);
   const warm = run(RUNS + 1).slice(1);
   console.log(`warm (opens 2..${RUNS + 1} in one process): wall median ${median(warm.map((t) => t.wall)).toFixed(1)} ms ` +
-    `(${warm.map((t) => t.wall.toFixed(0)).join(', ')}), CPU median ${median(warm.map((t) => t.cpu)).toFixed(1)} ms`);
+    `(${warm.map((t) => t.wall.toFixed(0)).join(', ')}), ${cpus(warm)}`);
 }
 
 const NODE_QUERIES = `

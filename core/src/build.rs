@@ -171,14 +171,20 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
     }
 }
 
-/// Each game's descriptive terms; the least notable games (obscure games, add-ons) keep only
+/// Each game's descriptive terms, at most `terms.per_game` (terms given by the source too,
+/// which list the best first); the least notable games (obscure games, add-ons) keep only
 /// their strongest: they are rarely asked about, and their postings would cost more bytes than
 /// any other part.
 fn tiered_terms(games: &[Game], options: &BuildOptions) -> Vec<Vec<String>> {
     let mut game_terms = descriptive_terms(games, &options.terms);
     let tail = tail_start(games.len(), options);
-    for terms in &mut game_terms[tail..] {
-        terms.truncate(options.tail_terms);
+    for (game, terms) in game_terms.iter_mut().enumerate() {
+        let kept = if game < tail {
+            options.terms.per_game
+        } else {
+            options.tail_terms
+        };
+        terms.truncate(kept);
     }
     game_terms
 }
@@ -1023,5 +1029,39 @@ mod tests {
         let a = build_index(games(), &BuildOptions::default());
         let b = build_index(games(), &BuildOptions::default());
         assert_eq!(a.manifest, b.manifest);
+    }
+
+    /// Terms a source gives (best first, as the committed sample lists them) are cut to the
+    /// same budget as derived ones: `per_game` in the notable tiers, `tail_terms` past them.
+    #[test]
+    fn given_terms_keep_the_per_game_budget() {
+        let games: Vec<Game> = (1..=4)
+            .map(|id| Game {
+                terms: ["first", "second", "third", "fourth", "fifth"]
+                    .map(String::from)
+                    .to_vec(),
+                ..game(id, &format!("Game {id}"), &["X"], 1)
+            })
+            .collect();
+        let options = BuildOptions {
+            head_titles: 2,
+            title_shard_size: 2,
+            terms: TermOptions {
+                per_game: 3,
+                ..TermOptions::default()
+            },
+            tail_terms: 1,
+            tail_share: 0.5,
+            ..BuildOptions::default()
+        };
+        // Games in tier order: the first tier (2 games) is notable, the second is the tail.
+        let terms = tiered_terms(&games, &options);
+        let kept: Vec<usize> = terms.iter().map(Vec::len).collect();
+        assert_eq!(kept, vec![3, 3, 1, 1]);
+        assert_eq!(
+            terms[0],
+            vec!["first", "second", "third"],
+            "the best terms stay"
+        );
     }
 }

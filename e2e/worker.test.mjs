@@ -67,6 +67,59 @@ test('the index is fetched and queried by the engine worker, not the page', { ti
   }
 });
 
+test('recommendations asked before their part arrives are answered as soon as it is in, before the page hears of it', { timeout: 120000 }, async () => {
+  const manifest = JSON.parse(readFileSync(path.join(DIST, 'index', 'manifest.json'), 'utf8'));
+  const firstFeatures = manifest.files.find((f) => f.role === 'recommend').path;
+  const server = await serve();
+  const context = await newContext(browser);
+  let release;
+  const released = new Promise((resolve) => { release = resolve; });
+  await context.route((url) => url.pathname.endsWith(`/index/${firstFeatures}`), async (route) => {
+    await released;
+    await route.continue();
+  });
+  try {
+    await withPage(context, 'recs-waiting-in-worker', async (page) => {
+      // What the page sends to and hears from the engine, in order.
+      await page.addInitScript(() => {
+        window.engineLog = [];
+        const send = Worker.prototype.postMessage;
+        Worker.prototype.postMessage = function (message) {
+          window.engineLog.push(`send ${message?.request?.kind}`);
+          return send.call(this, message);
+        };
+        const handler = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage');
+        Object.defineProperty(Worker.prototype, 'onmessage', {
+          get() { return handler.get.call(this); },
+          set(listener) {
+            handler.set.call(this, listener && ((event) => {
+              const text = JSON.stringify(event.data);
+              if (event.data?.kind === 'reply' && text.includes('"recs"')) window.engineLog.push('recs');
+              else if (event.data?.kind === 'reply' && text.includes('not_loaded')) window.engineLog.push('not loaded');
+              else if (text.includes('"recommend_ready":true')) window.engineLog.push('recommend ready');
+              listener(event);
+            }));
+          },
+        });
+      });
+      await page.goto(`${server.url}game/${GAME_ID}`);
+      await waitForApp(page);
+      await until(async () => (await page.evaluate(() => window.engineLog)).includes('send recommend'));
+      release();
+      await waitForTenRecs(page);
+      const log = await page.evaluate(() => window.engineLog);
+      const asked = log.indexOf('send recommend');
+      assert.ok(asked >= 0 && asked < log.indexOf('recommend ready'), `asked before the part arrived: ${log}`);
+      assert.ok(log.indexOf('recs') < log.indexOf('recommend ready'), `answered before the status: ${log}`);
+      assert.ok(!log.slice(0, log.indexOf('recs')).includes('not loaded'), `no "not loaded" answer: ${log}`);
+    });
+  } finally {
+    release();
+    await context.close();
+    await server.stop();
+  }
+});
+
 test('an engine that cannot start shows a clear error with Retry, and Retry recovers', { timeout: 120000 }, async () => {
   const copy = copyDist();
   const engineDir = path.join(copy.dir, 'engine');

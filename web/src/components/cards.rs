@@ -48,15 +48,15 @@ pub fn taste_query(
     })
 }
 
-/// A page's recommendations: asked for once recommendations can be made, and again whenever
-/// more of the index arrives or what `ask` reads changes. `ask` builds the query from the
-/// page's state, or `None` when there is nothing to ask (no game, no liked games).
+/// A page's recommendations: asked for at once (the engine answers as soon as the part of
+/// the index they need is in, without waiting for the page to hear about it), and again
+/// whenever more of the index arrives or what `ask` reads changes. `ask` builds the query
+/// from the page's state, or `None` when there is nothing to ask (no game, no liked games).
 pub fn recommendations(ask: impl Fn() -> Option<RecQuery> + 'static) -> Signal<RecState> {
     let progress = expect_context::<Progress>();
     let answer = LocalResource::new(move || {
         progress.generation.track();
-        let ready = progress.recommend_ready.get_untracked();
-        let query = ask().filter(|_| ready);
+        let query = ask();
         async move {
             let started = crate::perf::now();
             let answer = api::recommend(query?).await;

@@ -3,9 +3,10 @@
 //! A card needs its game's cover id. The first title shard carries its games' covers (first
 //! answers show them), but nothing about search or recommendations needs the covers of the
 //! other 300,000 games, and they are 0.8 MB of the index (about 20,000 of them are random
-//! strings that no coder shrinks). So the builder puts the later tiers' covers in a
-//! [`CoverShard`] (role `covers`), listed after every search and recommend file: it arrives
-//! last, and a card shows its placeholder until then.
+//! strings that no coder shrinks) — while the images themselves come from IGDB's CDN, so the
+//! ids buy nothing offline. So the builder puts the later tiers' covers in cover shards (role
+//! `covers`) of a few thousand games each, which a reader fetches only when a card of one of
+//! their games needs its cover (the card shows its placeholder until then).
 //!
 //! Most ids have the shape `co` + base 36, stored as a number ([`cover_code`]) in byte planes
 //! (all low bytes, then the next…), which gzip compresses far better than interleaved integers;

@@ -11,6 +11,8 @@
 //! - [`FeaturePart`] (role `recommend`): the sparse feature vocabulary, Rice-coded postings
 //!   and the numeric columns the recommender scores with.
 //! - [`DetailsShard`] (role `details`): what only a game page shows, fetched on demand.
+//! - [`CoverShard`] (role `covers`): the cover ids of the tiers after the first, in blocks a
+//!   reader fetches when a card needs one.
 //!
 //! Games are addressed by dense ids `0..n`: title shards are tiers of notability (the first
 //! holds the best-known games), and within a shard games follow IGDB id order, which makes

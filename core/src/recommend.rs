@@ -411,6 +411,41 @@ impl Expanded {
     }
 }
 
+/// Checked parts covering `0..games` of `total_games`, expanded: everything the index keeps
+/// from them.
+struct Postings {
+    expanded: Expanded,
+    games: usize,
+    total_games: u32,
+    /// Games of the first part (see [`FeatureIndex::hubness`]).
+    reference_games: usize,
+    critic: Vec<u8>,
+}
+
+impl Postings {
+    /// The postings of `parts` (with their definitions `defs`) and the derived features.
+    fn expand(
+        parts: &[FeaturePart],
+        defs: Vec<FeatureDef>,
+        (games, total_games): (usize, u32),
+        derived: Vec<DerivedFeature>,
+    ) -> Result<Postings, FormatError> {
+        let derived_postings = derived.iter().map(|(_, _, list)| list.len()).sum();
+        let mut expanded = Expanded::from_parts(parts, defs, derived.len(), derived_postings)?;
+        expanded.add_derived(derived, games, total_games)?;
+        Ok(Postings {
+            expanded,
+            games,
+            total_games,
+            reference_games: parts.first().map_or(0, |p| p.games as usize),
+            critic: parts
+                .iter()
+                .flat_map(|p| p.critic.iter().copied())
+                .collect(),
+        })
+    }
+}
+
 /// Postings inverted into per-game feature lists (ascending feature ids): each game's
 /// start in the second array.
 fn forward_lists(games: usize, post_starts: &[u32], post_games: &[u32]) -> (Vec<u32>, Vec<u32>) {
@@ -445,12 +480,14 @@ impl FeatureIndex {
             .iter()
             .flat_map(|p| p.features.iter().cloned())
             .collect();
-        FeatureIndex::expand(parts, defs, prefix, derived)
+        let postings = Postings::expand(parts, defs, prefix, derived)?;
+        Ok(FeatureIndex::from_postings(postings))
     }
 
     /// [`FeatureIndex::new`] from parts not needed afterwards: their feature definitions move
-    /// into the index instead of being copied, so the complete expansion does not hold every
-    /// feature name twice at the high-water mark of loading.
+    /// into the index instead of being copied, and the parts (their compressed postings) are
+    /// gone before the forward lists are built, so neither is held at the high-water mark of
+    /// loading.
     pub fn from_owned_parts(
         mut parts: Vec<FeaturePart>,
         derived: Vec<DerivedFeature>,
@@ -460,25 +497,26 @@ impl FeatureIndex {
             .iter_mut()
             .flat_map(|p| std::mem::take(&mut p.features))
             .collect();
-        FeatureIndex::expand(&parts, defs, prefix, derived)
+        let postings = Postings::expand(&parts, defs, prefix, derived)?;
+        drop(parts);
+        Ok(FeatureIndex::from_postings(postings))
     }
 
-    /// The index of checked parts covering `(games, total_games)`, with their definitions.
-    fn expand(
-        parts: &[FeaturePart],
-        defs: Vec<FeatureDef>,
-        (games, total_games): (usize, u32),
-        derived: Vec<DerivedFeature>,
-    ) -> Result<FeatureIndex, FormatError> {
-        let derived_postings = derived.iter().map(|(_, _, list)| list.len()).sum();
-        let mut expanded = Expanded::from_parts(parts, defs, derived.len(), derived_postings)?;
-        expanded.add_derived(derived, games, total_games)?;
-        let Expanded {
-            defs,
-            family,
-            post_starts,
-            post_games,
-        } = expanded;
+    /// The index over expanded postings: forward lists and weights computed from them.
+    fn from_postings(postings: Postings) -> FeatureIndex {
+        let Postings {
+            expanded:
+                Expanded {
+                    defs,
+                    family,
+                    post_starts,
+                    post_games,
+                },
+            games,
+            total_games,
+            reference_games,
+            critic,
+        } = postings;
         let (fwd_starts, fwd_features) = forward_lists(games, &post_starts, &post_games);
         let mut index = FeatureIndex {
             games,
@@ -492,16 +530,13 @@ impl FeatureIndex {
             fwd_features,
             norm: Vec::new(),
             divisor: Vec::new(),
-            reference_games: parts.first().map_or(0, |p| p.games as usize),
+            reference_games,
             hubness: Vec::new(),
-            critic: parts
-                .iter()
-                .flat_map(|p| p.critic.iter().copied())
-                .collect(),
+            critic,
             scoring: Scoring::default(),
         };
         index.set_scoring(Scoring::default());
-        Ok(index)
+        index
     }
 
     /// Games in the whole index, covered or not.

@@ -278,9 +278,9 @@ pub struct FeatureIndex {
     post_games: Vec<u32>,
     fwd_starts: Vec<u32>,
     fwd_features: Vec<u32>,
-    /// Each game's vector norm…
-    norm: Vec<f32>,
-    /// …and what its similarity is divided by (the norm to [`Scoring::norm_power`]).
+    /// What each game's similarity is divided by: its vector norm ([`FeatureIndex::norm`]) to
+    /// [`Scoring::norm_power`]. The norms themselves are not kept (1.3 MB on the full
+    /// catalogue): the few places that need one compute it from the game's features.
     divisor: Vec<f32>,
     /// Games of the first feature part (`0..reference_games`): the best-known games, whose
     /// centroid [`FeatureIndex::hubness`] measures against, loaded before any answer.
@@ -528,7 +528,6 @@ impl FeatureIndex {
             post_games,
             fwd_starts,
             fwd_features,
-            norm: Vec::new(),
             divisor: Vec::new(),
             reference_games,
             hubness: Vec::new(),
@@ -567,23 +566,21 @@ impl FeatureIndex {
             .zip(&self.family)
             .map(|(def, &fam)| scoring.weight(fam) * idf(def.df, self.total_games))
             .collect();
-        self.norm = (0..self.games)
-            .map(|g| {
-                let range = self.fwd_starts[g] as usize..self.fwd_starts[g + 1] as usize;
-                let sum: f32 = self.fwd_features[range]
-                    .iter()
-                    .map(|&f| self.weight[f as usize].powi(2))
-                    .sum();
-                sum.sqrt().max(1e-6)
-            })
-            .collect();
-        self.divisor = self
-            .norm
-            .iter()
-            .map(|n| n.powf(scoring.norm_power))
+        self.divisor = (0..self.games)
+            .map(|g| self.norm(g).powf(scoring.norm_power))
             .collect();
         self.hubness = self.hubness();
         self.scoring = scoring;
+    }
+
+    /// The length of game `g`'s weighted feature vector (never 0).
+    fn norm(&self, g: usize) -> f32 {
+        let range = self.fwd_starts[g] as usize..self.fwd_starts[g + 1] as usize;
+        let sum: f32 = self.fwd_features[range]
+            .iter()
+            .map(|&f| self.weight[f as usize].powi(2))
+            .sum();
+        sum.sqrt().max(1e-6)
     }
 
     /// Each game's similarity to the centroid (the mean of the unit vectors) of the first
@@ -597,13 +594,14 @@ impl FeatureIndex {
         if reference < HUB_REFERENCE_GAMES {
             return vec![0.0; self.games];
         }
+        let norms: Vec<f32> = (0..reference).map(|g| self.norm(g)).collect();
         let centroid: Vec<f32> = (0..self.defs.len())
             .map(|f| {
                 let members: f32 = self
                     .postings(f as u32)
                     .iter()
                     .take_while(|&&g| (g as usize) < reference)
-                    .map(|&g| 1.0 / self.norm[g as usize])
+                    .map(|&g| 1.0 / norms[g as usize])
                     .sum();
                 self.weight[f] * members / reference as f32
             })
@@ -832,7 +830,7 @@ impl FeatureIndex {
             (&request.dislike, -DISLIKE_WEIGHT / liked),
         ] {
             for &g in games {
-                let norm = self.norm[g.index()];
+                let norm = self.norm(g.index());
                 let game = self
                     .features_of(g.get())
                     .iter()
@@ -1348,7 +1346,7 @@ mod tests {
                 for &g in games {
                     for &f in index.features_of(g.get()) {
                         *map.entry(f).or_insert(0.0) +=
-                            sign * index.weight[f as usize] / index.norm[g.index()];
+                            sign * index.weight[f as usize] / index.norm(g.index());
                     }
                 }
             }

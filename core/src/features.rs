@@ -87,6 +87,9 @@ pub const UNSHIPPED_FAMILIES: [Family; 1] = [Family::Publisher];
 /// A feature derived at load time: family, name and the ascending games that have it.
 pub type DerivedFeature = (Family, String, Vec<u32>);
 
+/// A derived feature needs this many games: one held by a single game links no two games.
+pub const MIN_DERIVED_GAMES: usize = 2;
+
 /// Platform and title-word features of every game (by dense id), kept when at least two
 /// games share them. `title_words` are the title search dictionary's normalised words with
 /// their ascending games (the reader has split every title already).
@@ -108,13 +111,13 @@ pub fn derived_features<'a>(
     let mut out: Vec<DerivedFeature> = platform_names
         .iter()
         .zip(by_platform)
-        .filter(|(_, games)| games.len() >= 2)
+        .filter(|(_, games)| games.len() >= MIN_DERIVED_GAMES)
         .map(|(name, games)| (Family::Platform, name.clone(), games))
         .collect();
     out.extend(
         title_words
             .into_iter()
-            .filter(|(word, games)| games.len() >= 2 && is_title_word(word))
+            .filter(|(word, games)| games.len() >= MIN_DERIVED_GAMES && is_title_word(word))
             .map(|(word, games)| (Family::TitleWord, word.to_string(), games)),
     );
     out

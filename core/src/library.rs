@@ -61,6 +61,16 @@ fn in_global_ids<'a>(
         .collect()
 }
 
+/// Drops the last merged title word when it is in too few games to be a feature.
+fn drop_if_too_rare(merged: &mut Vec<(&str, Vec<u32>)>) {
+    if merged
+        .last()
+        .is_some_and(|(_, games)| games.len() < features::MIN_DERIVED_GAMES)
+    {
+        merged.pop();
+    }
+}
+
 /// A title shard with its own search index.
 #[derive(Debug)]
 struct LoadedShard {
@@ -288,6 +298,9 @@ impl Library {
 
     /// Title words of all shards with their games (global ids, ascending): a k-way merge of
     /// the shards' sorted dictionaries, keeping only words that can be title-word features.
+    /// Most distinct words are in one title only; they are dropped as the merge goes, so the
+    /// list of them (hundreds of thousands of small vectors, freed right after) never sits in
+    /// the wasm heap below the feature index being built.
     fn title_words(&self) -> Vec<(&str, Vec<u32>)> {
         use std::cmp::Reverse;
         let mut dictionaries: Vec<_> = self
@@ -314,12 +327,16 @@ impl Library {
             // Shards are popped in index order for equal words, so ids stay ascending.
             match merged.last_mut() {
                 Some((last, list)) if *last == word => list.extend(games.iter().map(|g| g + first)),
-                _ => merged.push((word, games.iter().map(|g| g + first).collect())),
+                _ => {
+                    drop_if_too_rare(&mut merged);
+                    merged.push((word, games.iter().map(|g| g + first).collect()));
+                }
             }
             if let Some(&(next, _)) = dictionaries[i].peek() {
                 heap.push(Reverse((next, i)));
             }
         }
+        drop_if_too_rare(&mut merged);
         merged
     }
 

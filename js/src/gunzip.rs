@@ -1,12 +1,12 @@
 //! Opening a stored index file: its SHA-256 checked against the manifest (Rust, `sha2`), then
 //! gunzipped by the platform instead of `flate2` compiled to wasm: `DecompressionStream` in
-//! browsers and workers, `zlib.gunzip` in Node (whose web streams cost a cold `open` ~15 ms
+//! browsers and workers, `zlib.gunzipSync` in Node (whose web streams cost a cold `open` ~15 ms
 //! to set up, and whose `DecompressionStream` is that same zlib behind them). The native
 //! inflater is faster, and leaving `flate2` and `miniz_oxide` (and the `std::io` machinery
 //! they pull in) out of the wasm makes the engine ~30 KB (gzip) smaller. The output is capped
 //! at the size the manifest announces, so a hostile stream cannot balloon memory.
 
-use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Function, Object, Reflect, Uint8Array};
 use playlike_core::format::{verify_file_by, FormatError, ManifestFile, MAX_RAW_BYTES};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -40,27 +40,26 @@ pub async fn open_stored(entry: &ManifestFile, stored: &[u8]) -> Result<Vec<u8>,
 /// A gzip stream decompressed, refusing more than `limit` bytes of output.
 async fn gunzip(stored: &[u8], limit: u64) -> Result<Vec<u8>, String> {
     match crate::file::node_builtin("zlib") {
-        Some(zlib) => gunzip_in_node(&zlib, stored, limit).await,
+        Some(zlib) => gunzip_in_node(&zlib, stored, limit),
         None => gunzip_stream(stored, limit).await,
     }
 }
 
-/// [`gunzip`] by Node's `zlib.gunzip` (on its thread pool), its `maxOutputLength` the cap.
-async fn gunzip_in_node(zlib: &JsValue, stored: &[u8], limit: u64) -> Result<Vec<u8>, String> {
+/// [`gunzip`] by Node's `zlib.gunzipSync`, its `maxOutputLength` the cap. On the calling
+/// thread: the engine waits for the bytes anyway, and a hop to Node's thread pool left the
+/// main thread idle while that thread waited for a CPU (V8 compiles in the background during
+/// a cold `open`).
+fn gunzip_in_node(zlib: &JsValue, stored: &[u8], limit: u64) -> Result<Vec<u8>, String> {
     let too_big = || format!("it decompresses to more than {limit} bytes");
-    let promise = node_gunzip(zlib, stored, limit).map_err(js_error)?;
-    let out = match JsFuture::from(promise).await {
-        Ok(out) => out,
-        Err(e) => {
-            let code = Reflect::get(&e, &"code".into())
-                .ok()
-                .and_then(|c| c.as_string());
-            return Err(match code.as_deref() {
-                Some("ERR_BUFFER_TOO_LARGE") => too_big(),
-                _ => js_error(e),
-            });
+    let out = node_gunzip(zlib, stored, limit).map_err(|e| {
+        let code = Reflect::get(&e, &"code".into())
+            .ok()
+            .and_then(|c| c.as_string());
+        match code.as_deref() {
+            Some("ERR_BUFFER_TOO_LARGE") => too_big(),
+            _ => js_error(e),
         }
-    };
+    })?;
     let out: Uint8Array = out
         .dyn_into()
         .map_err(|_| "the decompressor gave no bytes".to_string())?;
@@ -70,14 +69,9 @@ async fn gunzip_in_node(zlib: &JsValue, stored: &[u8], limit: u64) -> Result<Vec
     Ok(out.to_vec())
 }
 
-/// `util.promisify(zlib.gunzip)(stored, { maxOutputLength })`: the bytes are copied out of the
-/// wasm heap first (it may move while zlib works).
-fn node_gunzip(zlib: &JsValue, stored: &[u8], limit: u64) -> Result<Promise, JsValue> {
-    let util = crate::file::node_builtin("util").ok_or("no util module")?;
-    let promisify: Function = Reflect::get(&util, &"promisify".into())?.dyn_into()?;
-    let gunzip: Function = promisify
-        .call1(&util, &Reflect::get(zlib, &"gunzip".into())?)?
-        .dyn_into()?;
+/// `zlib.gunzipSync(stored, { maxOutputLength })`; a throw is the error.
+fn node_gunzip(zlib: &JsValue, stored: &[u8], limit: u64) -> Result<JsValue, JsValue> {
+    let gunzip: Function = Reflect::get(zlib, &"gunzipSync".into())?.dyn_into()?;
     let options = Object::new();
     // zlib refuses a cap of 0; a 0-byte limit is checked on the output instead.
     Reflect::set(
@@ -85,9 +79,7 @@ fn node_gunzip(zlib: &JsValue, stored: &[u8], limit: u64) -> Result<Promise, JsV
         &"maxOutputLength".into(),
         &(limit.max(1) as f64).into(),
     )?;
-    gunzip
-        .call2(zlib, &Uint8Array::from(stored), &options)?
-        .dyn_into()
+    gunzip.call2(zlib, &Uint8Array::from(stored), &options)
 }
 
 /// [`gunzip`] through a `DecompressionStream`, chunk by chunk.

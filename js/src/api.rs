@@ -452,10 +452,7 @@ impl Playlike {
         &self,
         #[wasm_bindgen(js_name = igdbIds, unchecked_param_type = "number[]")] igdb_ids: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let ids: Vec<IgdbId> = from_js(igdb_ids, "igdbIds must be an array of IGDB ids")?;
-        if !self.engine.status().titles_complete {
-            return Err(not_loaded("titles"));
-        }
+        let ids = ids_of_loaded_titles(&self.engine, igdb_ids)?;
         to_plain(&self.engine.games(&ids))
     }
 
@@ -519,10 +516,7 @@ impl Playlike {
     ) -> js_sys::Promise {
         let engine = self.engine.clone();
         wasm_bindgen_futures::future_to_promise(async move {
-            let ids: Vec<IgdbId> = from_js(igdb_ids, "igdbIds must be an array of IGDB ids")?;
-            if !engine.status().titles_complete {
-                return Err(not_loaded("titles"));
-            }
+            let ids = ids_of_loaded_titles(&engine, igdb_ids)?;
             to_plain(&engine.covers(&ids).await)
         })
     }
@@ -542,6 +536,16 @@ fn not_loaded(what: &str) -> JsValue {
         ErrorCode::NotLoaded,
         format!("the {what} are not loaded yet: call load() or use Playlike.open()"),
     ))
+}
+
+/// The IGDB ids of a call that looks games up by id: an array of ids, and only once every
+/// title is loaded (before, an id not found yet may still come).
+fn ids_of_loaded_titles(engine: &Engine, igdb_ids: JsValue) -> Result<Vec<IgdbId>, JsValue> {
+    let ids = from_js(igdb_ids, "igdbIds must be an array of IGDB ids")?;
+    if !engine.status().titles_complete {
+        return Err(not_loaded("titles"));
+    }
+    Ok(ids)
 }
 
 fn no_such_game(igdb_id: IgdbId) -> JsValue {

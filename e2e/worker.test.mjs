@@ -52,7 +52,7 @@ test('the index is fetched and queried by the engine worker, not the page', { ti
       const engine = page.workers().find((w) => /\/engine\/engine-worker(-[0-9a-f]+)?\.js$/.test(w.url()));
       assert.ok(engine, `workers: ${page.workers().map((w) => w.url())}`);
       // Each context's resource timing lists only its own downloads.
-      const indexFiles = (entries) => entries.filter((url) => /\/index\/.*(\.gz|manifest\.json)$/.test(url));
+      const indexFiles = (entries) => entries.filter((url) => /\/index\/.*(\.gz|\.lzma|manifest\.json)$/.test(url));
       const listDownloads = () => performance.getEntriesByType('resource').map((e) => e.name);
       assert.deepEqual(indexFiles(await page.evaluate(listDownloads)), [], 'the page downloaded index files');
       const byWorker = indexFiles(await engine.evaluate(listDownloads));

@@ -40,7 +40,7 @@ self.addEventListener('activate', (event) => event.waitUntil((async () => {
 })()));
 
 function isIndexFile(url) {
-  return url.pathname.endsWith('.gz') || url.pathname.endsWith('manifest.json')
+  return /\.(gz|lzma)$/.test(url.pathname) || url.pathname.endsWith('manifest.json')
     || url.pathname.startsWith('/__playlike-cache/');
 }
 

@@ -6,9 +6,10 @@
 //! manifest.json                 the live manifest: paths prefixed `v/<version>/`, maybe a
 //!                               `rollout` naming a canary; Cache-Control: no-cache
 //! v/<version>/manifest.json     each version's own manifest (paths relative to it)
-//! v/<version>/<file>.bin.gz     content-hashed gzip parts, served as stored bytes
-//!                               (application/octet-stream, no Content-Encoding: the app
-//!                               verifies the SHA-256 of the gzip bytes and decompresses);
+//! v/<version>/<file>.bin.gz     content-hashed parts, gzip (`.gz`) or LZMA (`.lzma`),
+//! v/<version>/<file>.bin.lzma   served as stored bytes (application/octet-stream, no
+//!                               Content-Encoding: the app verifies the SHA-256 of the
+//!                               stored bytes and decompresses);
 //!                               Cache-Control: public, max-age=31536000, immutable
 //! ```
 //! Publishing verifies the index ([`verify`]), refuses a catalogue that shrank more than

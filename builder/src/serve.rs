@@ -172,7 +172,8 @@ fn content_type(name: &str) -> &'static str {
         "wasm" => "application/wasm",
         "css" => "text/css; charset=utf-8",
         "json" => "application/json",
-        // Stored gzip is the payload itself: no Content-Encoding, the app gunzips it.
+        // Stored gzip is the payload itself: no Content-Encoding, the app gunzips it (and
+        // decodes `.lzma` parts, served as `application/octet-stream`, itself).
         "gz" => "application/gzip",
         "svg" => "image/svg+xml",
         "png" => "image/png",
@@ -183,7 +184,7 @@ fn content_type(name: &str) -> &'static str {
     }
 }
 
-/// Text and wasm compress well; stored index files (`.gz`) are already compressed and must
+/// Text and wasm compress well; stored index files (`.gz`, `.lzma`) are already compressed and must
 /// reach the app byte for byte.
 fn is_compressible(name: &str) -> bool {
     matches!(
@@ -348,6 +349,8 @@ mod tests {
         assert_eq!(cache_control("index.html"), "no-cache");
         assert!(cache_control("playlike-web-0123456789abcdef_bg.wasm").contains("immutable"));
         assert!(cache_control("titles-0-7491e9ff37ed.bin.gz").contains("immutable"));
+        assert!(cache_control("titles-15000-7491e9ff37ed.bin.lzma").contains("immutable"));
+        assert!(!is_compressible("titles-15000-7491e9ff37ed.bin.lzma"));
         assert_eq!(cache_control("boot.js"), "no-cache");
     }
 }

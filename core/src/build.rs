@@ -7,15 +7,15 @@
 //! first small, with the best-known games, so search starts early), order each tier by IGDB
 //! id (dense ids follow that order), derive summary terms, intern features and collect their
 //! postings, then write the title shards, the feature part and the details shards, each
-//! gzip-compressed and named by its content hash.
+//! compressed (gzip, LZMA for the later title tiers) and named by its content hash.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::catalogue::Game;
 use crate::features::{self, Family};
 use crate::format::{
-    self, flags, CoverShard, Covers, DetailsShard, FeatureDef, FeaturePart, FileRole, GameDetails,
-    Manifest, ManifestFile, PostingsWriter, TitleShard, FORMAT_VERSION,
+    self, flags, CoverShard, Covers, DetailsShard, Encoding, FeatureDef, FeaturePart, FileRole,
+    GameDetails, Manifest, ManifestFile, PostingsWriter, TitleShard, FORMAT_VERSION,
 };
 use crate::library::{Library, LibraryError};
 use crate::terms::{self, TermOptions};
@@ -47,10 +47,11 @@ pub struct BuildOptions {
     pub tail_terms: usize,
     /// …which are the title tiers starting past this share of the catalogue.
     pub tail_share: f32,
-    /// Compressor of the files a page downloads up front (title shards, feature part); must
+    /// Compressor of the first title shard, the feature parts and the cover blocks; must
     /// produce a gzip stream. The builder plugs in a stronger encoder than [`format::gzip`],
-    /// the default, which always compresses the on-demand details shards.
-    pub compress: fn(&[u8]) -> Vec<u8>,
+    /// the default, which always compresses the details shards. The later title shards are
+    /// LZMA ([`format::lzma`]).
+    pub compress: Compressor,
     /// RFC 3339 build time; the caller supplies it (core has no clock).
     pub built_at: String,
     /// Where the catalogue came from.
@@ -75,7 +76,10 @@ impl Default for BuildOptions {
     }
 }
 
-/// The result of a build: the manifest and every file it lists, as stored (gzip).
+/// Raw bytes in, stored bytes out.
+pub type Compressor = fn(&[u8]) -> Vec<u8>;
+
+/// The result of a build: the manifest and every file it lists, as stored (compressed).
 #[derive(Debug, Clone)]
 pub struct BuiltIndex {
     pub manifest: Manifest,
@@ -154,16 +158,9 @@ pub fn build_index(games: Vec<Game>, options: &BuildOptions) -> BuiltIndex {
     ));
     parts.extend(details_parts(&games, options));
     let (entries, files): (Vec<ManifestFile>, Vec<(String, Vec<u8>)>) =
-        crate::parallel::map(&parts, |part| {
-            let compress = if part.role == FileRole::Details {
-                format::gzip
-            } else {
-                options.compress
-            };
-            part.store(compress)
-        })
-        .into_iter()
-        .unzip();
+        crate::parallel::map(&parts, |part| part.store(part.encoding(options)))
+            .into_iter()
+            .unzip();
     BuiltIndex {
         manifest: manifest(entries, games.len() as u32, options),
         files,
@@ -668,17 +665,39 @@ struct EncodedPart {
 }
 
 impl EncodedPart {
+    /// How this part is compressed, and by what: LZMA for the later title tiers (the bulk of
+    /// the up-front bytes, which the first answers do not wait for), the builder's gzip for
+    /// the first tier, the feature parts and the cover blocks, and the default gzip for the
+    /// details shards (hundreds of them, fetched one at a time).
+    fn encoding(&self, options: &BuildOptions) -> (Encoding, Compressor) {
+        match self.role {
+            FileRole::Search if self.first > 0 => (Encoding::Lzma, format::lzma),
+            FileRole::Search | FileRole::Recommend | FileRole::Covers => {
+                (Encoding::Gzip, options.compress)
+            }
+            FileRole::Details => (Encoding::Gzip, format::gzip),
+        }
+    }
+
     /// Compresses the part and describes it for the manifest: `(entry, (path, stored))`.
-    fn store(&self, compress: fn(&[u8]) -> Vec<u8>) -> (ManifestFile, (String, Vec<u8>)) {
+    fn store(
+        &self,
+        (encoding, compress): (Encoding, Compressor),
+    ) -> (ManifestFile, (String, Vec<u8>)) {
         let stored = compress(&self.raw);
-        let path = format!("{}-{}.bin.gz", self.stem, short_hash(&stored));
+        let path = format!(
+            "{}-{}.bin.{}",
+            self.stem,
+            short_hash(&stored),
+            encoding.extension()
+        );
         let entry = ManifestFile {
             path: path.clone(),
             role: self.role,
             sha256: format::sha256_hex(&stored),
             bytes: stored.len() as u64,
             raw_bytes: self.raw.len() as u64,
-            encoding: "gzip".into(),
+            encoding,
             first_game: self.first,
             game_count: self.games as u32,
         };
@@ -941,6 +960,19 @@ mod tests {
                 FileRole::Details
             ],
             "first answers (first titles and features) come first, the later covers last"
+        );
+        let encodings: Vec<(Encoding, &str)> = (built.manifest.files.iter())
+            .map(|f| (f.encoding, f.path.rsplit('.').next().unwrap()))
+            .collect();
+        assert_eq!(
+            encodings[..4],
+            [
+                (Encoding::Gzip, "gz"),
+                (Encoding::Gzip, "gz"),
+                (Encoding::Lzma, "lzma"),
+                (Encoding::Gzip, "gz")
+            ],
+            "only the later title tiers are LZMA, and their names say so"
         );
         for (entry, (path, stored)) in built.manifest.files.iter().zip(&built.files) {
             assert_eq!(&entry.path, path);

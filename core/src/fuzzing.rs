@@ -17,7 +17,8 @@ use crate::build::{build_index, BuildOptions};
 use crate::catalogue::parse_game_line;
 use crate::format::envelope::{seal, PartKind};
 use crate::format::{
-    gunzip, open_part, CoverShard, Covers, DetailsShard, FeaturePart, Manifest, TitleShard,
+    decompress_at_most, open_part, CoverShard, Covers, DetailsShard, Encoding, FeaturePart,
+    Manifest, TitleShard,
 };
 use crate::recommend::MAX_K;
 use crate::search::TitleIndex;
@@ -39,10 +40,17 @@ pub const TARGETS: [(&str, Entry); 9] = [
     ("recommend", recommend),
 ];
 
-/// Arbitrary bytes (gunzipped when they are gzip) through every reader: the envelope stops
-/// nearly all of them, which is what this target checks; the payload targets go further.
+/// Most bytes a fuzz input may decompress to: enough for any seed, small enough to stay fast.
+const MAX_FUZZ_RAW_BYTES: u64 = 1 << 24;
+
+/// Arbitrary bytes (decompressed when they are gzip or LZMA) through every reader: the
+/// envelope stops nearly all of them, which is what this target checks; the payload targets
+/// go further.
 pub fn decode(data: &[u8]) -> bool {
-    let raw = gunzip(data).unwrap_or_else(|_| data.to_vec());
+    let raw = [Encoding::Gzip, Encoding::Lzma]
+        .into_iter()
+        .find_map(|encoding| decompress_at_most(encoding, data, MAX_FUZZ_RAW_BYTES).ok())
+        .unwrap_or_else(|| data.to_vec());
     let titles = TitleShard::decode(&raw).map(use_titles).is_ok();
     let features = FeaturePart::decode(&raw).map(use_features).is_ok();
     let details = DetailsShard::decode(&raw).map(use_details).is_ok();

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use playlike_core::build::{build_index, BuildOptions, BuiltIndex};
 use playlike_core::catalogue::parse_game_line;
 use playlike_core::format::envelope::{open, seal, PartKind};
-use playlike_core::format::{gunzip, FeaturePart, FileRole, Manifest, TitleShard};
+use playlike_core::format::{open_stored, FeaturePart, FileRole, Manifest, TitleShard};
 use playlike_core::{fuzzing, Game, Library};
 use proptest::prelude::*;
 
@@ -50,7 +50,7 @@ fn payload(role: FileRole, kind: PartKind) -> Vec<u8> {
         .iter()
         .position(|f| f.role == role)
         .unwrap();
-    let raw = gunzip(&built.files[at].1).unwrap();
+    let raw = open_stored(&built.manifest.files[at], &built.files[at].1).unwrap();
     open(&raw, kind).unwrap().to_vec()
 }
 
@@ -114,7 +114,7 @@ proptest! {
                 .iter()
                 .zip(&built().files)
                 .filter(|(entry, _)| entry.role == FileRole::Search)
-                .map(|(_, (_, stored))| TitleShard::decode(&gunzip(stored).unwrap()).unwrap())
+                .map(|(entry, (_, stored))| TitleShard::decode(&open_stored(entry, stored).unwrap()).unwrap())
                 .collect();
             library.add_title_shards(shards).unwrap();
             if library.add_features(part).is_ok() && library.can_recommend() {

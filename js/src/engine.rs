@@ -30,8 +30,8 @@ use playlike_core::{GameId, IgdbId, Library, LibraryError, Request};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::gunzip;
 use crate::net::{self, IndexCache};
+use crate::stored;
 
 /// A manifest together with the URL it came from (file paths are relative to it).
 struct Loaded {
@@ -573,10 +573,10 @@ impl Engine {
         keep_in: Option<&IndexCache>,
     ) -> Result<Option<JsFuture>, EngineError> {
         let started = net::now();
-        let raw = gunzip::open_stored(entry, &stored)
+        let raw = stored::open_stored(entry, &stored)
             .await
             .map_err(|e| describe(entry, e))?;
-        net::measure(&format!("playlike:gunzip {}", entry.path), started);
+        net::measure(&format!("playlike:decompress {}", entry.path), started);
         let part = decode_raw_part(entry, &raw).map_err(|e| describe(entry, e))?;
         drop(raw);
         // Verified and decoded: now it may be kept.
@@ -625,7 +625,7 @@ impl Engine {
         if let Some(cache) = cache {
             if let Some(bytes) = cache.file(&entry.sha256).await {
                 // A warm start verifies while decoding; a cold one must not reuse a bad copy.
-                if cache_only || gunzip::verify(entry, &bytes).is_ok() {
+                if cache_only || stored::verify(entry, &bytes).is_ok() {
                     self.add_loaded_bytes(entry.bytes);
                     return Ok((bytes, true));
                 }
@@ -730,7 +730,7 @@ async fn fetch_verified(
     let bytes = net::fetch_bytes(&url, entry.bytes, None, || {}, |_| {})
         .await
         .map_err(|e| error(ErrorCode::Network, e))?;
-    gunzip::verify(entry, &bytes).map_err(|e| describe(entry, e))?;
+    stored::verify(entry, &bytes).map_err(|e| describe(entry, e))?;
     if let Some(cache) = cache {
         if let Some(kept) = cache.put_file(&entry.sha256, &bytes) {
             let _ = kept.await;
@@ -744,7 +744,7 @@ async fn fetch_verified(
 async fn fetch_part(manifest_url: &str, entry: &ManifestFile) -> Result<Part, EngineError> {
     let cache = IndexCache::open().await;
     let stored = fetch_verified(manifest_url, entry, cache.as_ref()).await?;
-    let raw = gunzip::open_stored(entry, &stored)
+    let raw = stored::open_stored(entry, &stored)
         .await
         .map_err(|e| describe(entry, e))?;
     decode_raw_part(entry, &raw).map_err(|e| describe(entry, e))

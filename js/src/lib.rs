@@ -23,8 +23,8 @@ pub mod engine;
 #[cfg(target_arch = "wasm32")]
 mod file;
 #[cfg(target_arch = "wasm32")]
-mod gunzip;
-#[cfg(target_arch = "wasm32")]
 mod net;
+#[cfg(target_arch = "wasm32")]
+mod stored;
 #[cfg(all(target_arch = "wasm32", feature = "worker"))]
 pub mod worker;

@@ -231,7 +231,7 @@ mod tests {
                 sha256: "ab".repeat(32),
                 bytes: 1,
                 raw_bytes: 1,
-                encoding: "gzip".into(),
+                encoding: playlike_core::format::Encoding::Gzip,
                 first_game: 0,
                 game_count: 0,
             }],

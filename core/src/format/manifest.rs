@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{FORMAT_VERSION, MAX_RAW_BYTES};
+use super::{Encoding, FORMAT_VERSION, MAX_RAW_BYTES};
 use crate::ids::GameId;
 use crate::sorting;
 
@@ -48,8 +48,9 @@ pub struct ManifestFile {
     pub bytes: u64,
     /// Size after decompression.
     pub raw_bytes: u64,
-    /// `gzip`: the stored bytes are a gzip stream, served as-is (no Content-Encoding).
-    pub encoding: String,
+    /// How the stored bytes are compressed; either way they are served as stored (no
+    /// Content-Encoding), so the SHA-256 is checked on exactly what was published.
+    pub encoding: Encoding,
     /// First dense game id covered by this file (title and details shards).
     #[serde(default)]
     pub first_game: u32,
@@ -273,7 +274,7 @@ impl FileRole {
 }
 
 impl ManifestFile {
-    /// One entry's own fields: a safe path, a SHA-256 in lowercase hex, gzip encoding, sizes
+    /// One entry's own fields: a safe path, a SHA-256 in lowercase hex, sizes
     /// within what a reader accepts.
     fn check_fields(&self) -> Result<(), ManifestError> {
         if !is_safe_relative_path(&self.path) {
@@ -287,9 +288,6 @@ impl ManifestFile {
                 .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
         {
             return bad(format!("`{}` is not a SHA-256", self.sha256));
-        }
-        if self.encoding != "gzip" {
-            return bad(format!("unknown encoding `{}`", self.encoding));
         }
         if self.raw_bytes > MAX_RAW_BYTES || self.bytes > MAX_RAW_BYTES {
             return bad(format!(
@@ -338,7 +336,7 @@ mod tests {
             sha256: "ab".repeat(32),
             bytes: 10,
             raw_bytes: 20,
-            encoding: "gzip".into(),
+            encoding: Encoding::Gzip,
             first_game,
             game_count,
         }
@@ -445,8 +443,9 @@ mod tests {
         assert!(upper.contains("not a SHA-256"), "{upper}");
         let size = layout_error(|m| m.files[2].raw_bytes = u64::MAX);
         assert!(size.contains("more than a reader accepts"), "{size}");
-        let encoding = layout_error(|m| m.files[2].encoding = "br".into());
-        assert!(encoding.contains("unknown encoding `br`"), "{encoding}");
+        let json = sample().to_json().replacen("\"gzip\"", "\"br\"", 1);
+        let encoding = Manifest::from_json(&json).unwrap_err().to_string();
+        assert!(encoding.contains("unknown variant `br`"), "{encoding}");
         let twice = layout_error(|m| m.files[3].path = m.files[2].path.clone());
         assert!(twice.contains("listed twice"), "{twice}");
         let shard_size = layout_error(|m| m.details_shard_size = 0);

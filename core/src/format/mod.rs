@@ -1,7 +1,8 @@
 //! The index format, defined once: the builder writes it and the web app reads it with these
 //! same types.
 //!
-//! An index is a directory of immutable, content-hashed, gzip-compressed files plus one
+//! An index is a directory of immutable, content-hashed, compressed files ([`compression`]:
+//! gzip, or LZMA for the later title tiers) plus one
 //! `manifest.json` ([`manifest`]). Each binary file is wrapped in an [`envelope`] (magic,
 //! version, kind, checksum) around a payload encoded with `postcard` (varint integers,
 //! length-prefixed strings):
@@ -20,13 +21,12 @@
 //! IGDB id is a column; a notability byte per game gives the ranking prior.
 
 mod columns;
+mod compression;
 mod covers;
 pub mod envelope;
 mod feature_defs;
 pub mod manifest;
 mod postings;
-
-use std::io::{Read, Write};
 
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -34,6 +34,7 @@ use sha2::{Digest, Sha256};
 use crate::ids::GameId;
 
 pub use columns::{ListColumn, StrColumn};
+pub use compression::{decompress_at_most, gunzip, gzip, lzma, unlzma_at_most, Encoding};
 pub use covers::{cover_code, cover_image_id, CoverShard, Covers};
 pub use envelope::PartKind;
 pub use manifest::{
@@ -51,7 +52,8 @@ pub use postings::{
 /// 6: title parts carry alternative names (searched, never shown).
 /// 7: the later tiers' covers in cover shards (role `covers`), fetched last.
 /// 8: Rice-coded postings; feature definitions column by column, names front-coded.
-pub const FORMAT_VERSION: u32 = 8;
+/// 9: the later title tiers LZMA-compressed (manifest encoding `lzma`, files `.bin.lzma`).
+pub const FORMAT_VERSION: u32 = 9;
 /// Longest alternative name kept, in bytes (as the catalogue's longest title).
 pub const MAX_ALIAS_BYTES: usize = 512;
 /// Cap on decompressed size, so a gzip bomb cannot exhaust memory.
@@ -72,8 +74,8 @@ pub enum FormatError {
     Truncated { expected: u64, found: u64 },
     #[error("checksum mismatch: the file is corrupt")]
     Checksum,
-    #[error("gzip stream is corrupt: {0}")]
-    Gzip(String),
+    #[error("{encoding} stream is corrupt: {reason}")]
+    Stream { encoding: Encoding, reason: String },
     #[error("decompressed data exceeds {limit} bytes")]
     TooLarge { limit: u64 },
     #[error("payload does not decode: {0}")]
@@ -153,7 +155,7 @@ fn check_size(
 /// part's bytes.
 pub fn open_stored(entry: &ManifestFile, stored: &[u8]) -> Result<Vec<u8>, FormatError> {
     verify_file(entry, stored)?;
-    let raw = gunzip_at_most(stored, entry.raw_bytes.min(MAX_RAW_BYTES))?;
+    let raw = decompress_at_most(entry.encoding, stored, entry.raw_bytes.min(MAX_RAW_BYTES))?;
     check_size(entry, "decompressed", entry.raw_bytes, raw.len())?;
     Ok(raw)
 }
@@ -202,31 +204,6 @@ pub fn decode_raw_part(entry: &ManifestFile, raw: &[u8]) -> Result<Part, FormatE
         }
     };
     Ok(part)
-}
-
-/// Gzip-compresses bytes (best compression: files are built once, downloaded often).
-pub fn gzip(raw: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    enc.write_all(raw).expect("writing to a Vec cannot fail");
-    enc.finish().expect("writing to a Vec cannot fail")
-}
-
-/// Decompresses a gzip stream, refusing more than [`MAX_RAW_BYTES`].
-pub fn gunzip(stored: &[u8]) -> Result<Vec<u8>, FormatError> {
-    gunzip_at_most(stored, MAX_RAW_BYTES)
-}
-
-/// Decompresses a gzip stream, stopping with an error past `limit` bytes.
-fn gunzip_at_most(stored: &[u8], limit: u64) -> Result<Vec<u8>, FormatError> {
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(stored)
-        .take(limit + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| FormatError::Gzip(e.to_string()))?;
-    if out.len() as u64 > limit {
-        return Err(FormatError::TooLarge { limit });
-    }
-    Ok(out)
 }
 
 /// Encodes a part's payload with postcard and seals it in the envelope.
@@ -772,14 +749,20 @@ mod tests {
 
     #[test]
     fn corrupt_gzip_and_hash_mismatch_are_errors() {
-        assert!(matches!(gunzip(b"\x1f\x8bnope"), Err(FormatError::Gzip(_))));
+        assert!(matches!(
+            gunzip(b"\x1f\x8bnope"),
+            Err(FormatError::Stream {
+                encoding: Encoding::Gzip,
+                ..
+            })
+        ));
         let entry = ManifestFile {
             path: "a.bin.gz".into(),
             role: FileRole::Search,
             sha256: sha256_hex(b"abc"),
             bytes: 3,
             raw_bytes: 3,
-            encoding: "gzip".into(),
+            encoding: Encoding::Gzip,
             first_game: 0,
             game_count: 0,
         };
@@ -810,7 +793,7 @@ mod tests {
             sha256: sha256_hex(&stored),
             bytes: stored.len() as u64,
             raw_bytes: raw.len() as u64,
-            encoding: "gzip".into(),
+            encoding: Encoding::Gzip,
             first_game: shard.first_game,
             game_count: shard.len() as u32,
         };

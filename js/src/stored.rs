@@ -1,13 +1,17 @@
 //! Opening a stored index file: its SHA-256 checked against the manifest (Rust, `sha2`), then
-//! gunzipped by the platform instead of `flate2` compiled to wasm: `DecompressionStream` in
-//! browsers and workers, `zlib.gunzipSync` in Node (whose web streams cost a cold `open` ~15 ms
-//! to set up, and whose `DecompressionStream` is that same zlib behind them). The native
-//! inflater is faster, and leaving `flate2` and `miniz_oxide` (and the `std::io` machinery
-//! they pull in) out of the wasm makes the engine ~30 KB (gzip) smaller. The output is capped
-//! at the size the manifest announces, so a hostile stream cannot balloon memory.
+//! decompressed by what its manifest entry names. LZMA (the later title tiers) is decoded
+//! here, in wasm ([`playlike_core::format::unlzma_at_most`]). Gzip is inflated by the platform
+//! instead of `flate2` compiled to wasm: `DecompressionStream` in browsers and workers,
+//! `zlib.gunzipSync` in Node (whose web streams cost a cold `open` ~15 ms to set up, and whose
+//! `DecompressionStream` is that same zlib behind them). The native inflater is faster, and
+//! leaving `flate2` and `miniz_oxide` out of the wasm makes the engine ~30 KB (gzip) smaller.
+//! The output is capped at the size the manifest announces, so a hostile stream cannot
+//! balloon memory.
 
 use js_sys::{Function, Object, Reflect, Uint8Array};
-use playlike_core::format::{verify_file_by, FormatError, ManifestFile, MAX_RAW_BYTES};
+use playlike_core::format::{
+    unlzma_at_most, verify_file_by, Encoding, FormatError, ManifestFile, MAX_RAW_BYTES,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -32,9 +36,16 @@ pub fn verify(entry: &ManifestFile, stored: &[u8]) -> Result<(), FormatError> {
 /// The decompressed bytes of a stored file, once its SHA-256 matches `entry`.
 pub async fn open_stored(entry: &ManifestFile, stored: &[u8]) -> Result<Vec<u8>, FormatError> {
     verify(entry, stored)?;
-    gunzip(stored, entry.raw_bytes.min(MAX_RAW_BYTES))
-        .await
-        .map_err(FormatError::Gzip)
+    let limit = entry.raw_bytes.min(MAX_RAW_BYTES);
+    match entry.encoding {
+        Encoding::Lzma => unlzma_at_most(stored, limit),
+        Encoding::Gzip => gunzip(stored, limit)
+            .await
+            .map_err(|reason| FormatError::Stream {
+                encoding: Encoding::Gzip,
+                reason,
+            }),
+    }
 }
 
 /// A gzip stream decompressed, refusing more than `limit` bytes of output.

@@ -3,14 +3,17 @@
 //   - cold load (empty cache) at 10 Mbit/s (CDP Network.emulateNetworkConditions, 20 ms
 //     latency) to first usable search and to ten recommendations on a game page deep link;
 //   - warm load (index from the Cache API, shell via the service worker) to ten recommendations,
-//     in a new tab once the first has saved the whole index and closed;
+//     in a new tab once the first has saved the whole index and closed: in the off-the-record
+//     context of the cold runs, and in a persistent browser profile, as a returning visitor's
+//     browser is (it keeps V8's compiled code on disk between visits; off the record it does not);
 //   - per-keystroke search work while typing (wasm search + result cards), and long tasks.
 // Run after `scripts/build-web`: `node e2e/bench.mjs` (RUNS=5 by default). Prints a JSON
 // summary and writes target/e2e-artifacts/bench.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
-  ARTIFACTS, launch, newContext, serve, waitForIndexSaved, waitForRecommendReady,
+  ARTIFACTS, launch, launchProfile, newContext, serve, waitForIndexSaved, waitForRecommendReady,
 } from './helpers.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -56,7 +59,7 @@ process.on('exit', () => server.kill());
 process.on('uncaughtException', (e) => { console.error(e); process.exit(1); });
 process.on('unhandledRejection', (e) => { console.error(e); process.exit(1); });
 const cold = { search: [], recommendMark: [], recsShown: [], transferredKB: [] };
-const warm = { recsShown: [] };
+const warm = { recsShown: [], inProfile: [] };
 let keystrokes = [];
 let keystrokeTotals = [];
 let longTasks = [];
@@ -130,6 +133,30 @@ for (let run = 0; run < RUNS; run++) {
 }
 
 await browser.close();
+
+// The returning visitor in a persistent profile: a first visit that saves the whole index,
+// then the warm one, in a new tab.
+for (let run = 0; run < RUNS; run++) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'playlike-profile-'));
+  const context = await launchProfile(dir);
+  try {
+    const first = await context.newPage();
+    await throttle(context, first);
+    await first.goto(`${server.url}game/${GAME}`);
+    await recsShownAt(first);
+    await first.evaluate(() => navigator.serviceWorker?.ready);
+    await waitForRecommendReady(first);
+    await waitForIndexSaved(first);
+    await first.close();
+    const again = await context.newPage();
+    await throttle(context, again);
+    await again.goto(`${server.url}game/${GAME}`);
+    warm.inProfile.push(await recsShownAt(again));
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 await server.stop();
 
 const summary = {
@@ -147,6 +174,8 @@ const summary = {
   warm_ms: {
     ten_recs_shown_median: round(median(warm.recsShown)),
     all: warm.recsShown.map(round),
+    in_profile_ten_recs_shown_median: round(median(warm.inProfile)),
+    in_profile_all: warm.inProfile.map(round),
   },
   keystroke_search_ms: {
     count: keystrokes.length,

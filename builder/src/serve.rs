@@ -74,14 +74,11 @@ fn respond(root: &Path, request: &Request, throttle_kbps: Option<u64>) -> Respon
         return with_policy(Response::text(404, "not found"));
     };
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let accepts_gzip = request
-        .header("Accept-Encoding")
-        .is_some_and(|v| v.contains("gzip"));
-    let gzip = accepts_gzip && is_compressible(name);
-    let data = match if gzip {
-        gzipped(&file)
-    } else {
-        fs::read(&file).map(Arc::new)
+    let encoding = body_encoding(&file, name, request.header("Accept-Encoding"));
+    let data = match match &encoding {
+        BodyEncoding::Brotli(compressed) => fs::read(compressed).map(Arc::new),
+        BodyEncoding::Gzip => gzipped(&file),
+        BodyEncoding::Stored => fs::read(&file).map(Arc::new),
     } {
         Ok(data) => data,
         Err(_) => return with_policy(Response::text(404, "not found")),
@@ -94,8 +91,10 @@ fn respond(root: &Path, request: &Request, throttle_kbps: Option<u64>) -> Respon
         header("Referrer-Policy", "no-referrer"),
         header("Vary", "Accept-Encoding"),
     ];
-    if gzip {
-        headers.push(header("Content-Encoding", "gzip"));
+    match encoding {
+        BodyEncoding::Brotli(_) => headers.push(header("Content-Encoding", "br")),
+        BodyEncoding::Gzip => headers.push(header("Content-Encoding", "gzip")),
+        BodyEncoding::Stored => {}
     }
     if !name.ends_with(".html") {
         // Index files may be fetched by an app served from another origin.
@@ -191,6 +190,43 @@ fn is_compressible(name: &str) -> bool {
         name.rsplit('.').next().unwrap_or(""),
         "html" | "js" | "mjs" | "wasm" | "css" | "json" | "svg" | "txt" | "md"
     )
+}
+
+/// How a response body is sent.
+#[derive(Debug, PartialEq)]
+enum BodyEncoding {
+    /// The build's brotli of the file (`<file>.br`, written by scripts/build-web): a fifth
+    /// smaller than gzip for the app's wasm.
+    Brotli(PathBuf),
+    /// Gzip made here (and kept) for a file without a brotli copy or a client without brotli.
+    Gzip,
+    /// As stored: index files, images, or a client that accepts neither.
+    Stored,
+}
+
+/// The encoding for `file` given the request's `Accept-Encoding`, as a static host with
+/// pre-compressed files would choose: its brotli copy when the client takes brotli and the
+/// copy is at least as new as the file, else gzip for text and wasm.
+fn body_encoding(file: &Path, name: &str, accept_encoding: Option<&str>) -> BodyEncoding {
+    let accepts = |coding: &str| {
+        accept_encoding.is_some_and(|v| {
+            v.split(',')
+                .any(|c| c.split(';').next().unwrap_or("").trim() == coding)
+        })
+    };
+    if !is_compressible(name) {
+        return BodyEncoding::Stored;
+    }
+    let brotli = PathBuf::from(format!("{}.br", file.display()));
+    let modified = |path: &Path| fs::metadata(path).and_then(|m| m.modified()).ok();
+    let fresh = matches!((modified(&brotli), modified(file)), (Some(b), Some(f)) if b >= f);
+    if accepts("br") && fresh {
+        BodyEncoding::Brotli(brotli)
+    } else if accepts("gzip") {
+        BodyEncoding::Gzip
+    } else {
+        BodyEncoding::Stored
+    }
 }
 
 /// The gzip of a file, compressed once per modification time.
@@ -338,6 +374,55 @@ mod tests {
             resolve(&root, "/alias.js"),
             Some(root.join("app.js")),
             "a link that stays inside the root is fine"
+        );
+    }
+
+    #[test]
+    fn brotli_copies_are_sent_to_clients_that_take_them_while_fresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let wasm = dir.path().join("app_bg.wasm");
+        fs::write(&wasm, "wasm").unwrap();
+        let both = Some("gzip, deflate, br, zstd");
+        assert_eq!(
+            body_encoding(&wasm, "app_bg.wasm", both),
+            BodyEncoding::Gzip,
+            "no copy yet"
+        );
+        let brotli = dir.path().join("app_bg.wasm.br");
+        fs::write(&brotli, "br").unwrap();
+        assert_eq!(
+            body_encoding(&wasm, "app_bg.wasm", both),
+            BodyEncoding::Brotli(brotli.clone())
+        );
+        assert_eq!(
+            body_encoding(&wasm, "app_bg.wasm", Some("gzip")),
+            BodyEncoding::Gzip
+        );
+        assert_eq!(
+            body_encoding(&wasm, "app_bg.wasm", Some("brotli")),
+            BodyEncoding::Stored
+        );
+        assert_eq!(
+            body_encoding(&wasm, "app_bg.wasm", None),
+            BodyEncoding::Stored
+        );
+        // A file rebuilt after its copy: the copy is stale and never sent.
+        let later = fs::metadata(&brotli).unwrap().modified().unwrap() + Duration::from_secs(5);
+        fs::File::options()
+            .write(true)
+            .open(&wasm)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        assert_eq!(
+            body_encoding(&wasm, "app_bg.wasm", both),
+            BodyEncoding::Gzip
+        );
+        let part = dir.path().join("titles-0-0123456789ab.bin.gz");
+        fs::write(&part, "gz").unwrap();
+        assert_eq!(
+            body_encoding(&part, "titles-0-0123456789ab.bin.gz", both),
+            BodyEncoding::Stored
         );
     }
 

@@ -46,6 +46,12 @@ test('the index is fetched and queried by the engine worker, not the page', { ti
   try {
     await withPage(context, 'engine-worker', async (page) => {
       const errors = watchErrors(page);
+      // The app's and the engine's wasm come as their build-time brotli copies.
+      const wasmEncodings = new Map(); // url → encodings (the service worker's fetch is seen too)
+      context.on('response', (response) => {
+        if (!response.url().endsWith('.wasm')) return;
+        wasmEncodings.set(response.url(), [...(wasmEncodings.get(response.url()) ?? []), response.headers()['content-encoding']]);
+      });
       await page.goto(`${server.url}game/${GAME_ID}`);
       await waitForApp(page);
       await waitForTenRecs(page);
@@ -59,6 +65,9 @@ test('the index is fetched and queried by the engine worker, not the page', { ti
       // Once: the request sent while the engine's wasm loaded is the one the engine reads.
       assert.equal(byWorker.filter((url) => url.endsWith('manifest.json')).length, 1, `worker downloads: ${byWorker}`);
       assert.ok(byWorker.some((url) => /titles-.*\.gz$/.test(url)), `worker downloads: ${byWorker}`);
+      const encodings = [...wasmEncodings.values()].flat();
+      assert.equal(wasmEncodings.size, 2, `the app's and the engine's wasm: ${[...wasmEncodings.keys()]}`);
+      assert.ok(encodings.every((e) => e === 'br'), `both sent as their brotli copies: ${encodings}`);
       assert.deepEqual(errors, []);
     });
   } finally {

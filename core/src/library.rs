@@ -214,9 +214,7 @@ impl Library {
 
     /// The loaded cover block holding `game`.
     fn cover_block_of(&self, game: GameId) -> Option<&CoverShard> {
-        let at = self.covers.partition_point(|s| s.first_game <= game.get());
-        let block = self.covers.get(at.checked_sub(1)?)?;
-        ((game.get() - block.first_game) < block.len() as u32).then_some(block)
+        containing(&self.covers, game, |b| (b.first_game, b.len())).map(|(block, _)| block)
     }
 
     /// Cover image id of a loaded game: `None` when it has no cover, or when its cover is in
@@ -437,12 +435,10 @@ impl Library {
     }
 
     fn shard_of(&self, game: GameId) -> Option<(&TitleShard, usize)> {
-        let at = self
-            .shards
-            .partition_point(|s| s.titles.first_game <= game.get());
-        let shard = &self.shards.get(at.checked_sub(1)?)?.titles;
-        let offset = (game.get() - shard.first_game) as usize;
-        (offset < shard.len()).then_some((shard, offset))
+        containing(&self.shards, game, |s| {
+            (s.titles.first_game, s.titles.len())
+        })
+        .map(|(shard, row)| (&shard.titles, row))
     }
 
     /// Card data of a loaded game.
@@ -529,6 +525,20 @@ fn checked_end(start: u32, len: usize) -> Result<u32, LibraryError> {
         .and_then(|len| start.checked_add(len))
         .filter(|&end| end <= MAX_GAMES)
         .ok_or(LibraryError::ShardRange { first: start, len })
+}
+
+/// The item of `items` (sorted by first game, not overlapping) whose games `(first, count)`
+/// include `game`, and the game's row in it.
+fn containing<T>(
+    items: &[T],
+    game: GameId,
+    range: impl Fn(&T) -> (u32, usize),
+) -> Option<(&T, usize)> {
+    let at = items.partition_point(|item| range(item).0 <= game.get());
+    let item = items.get(at.checked_sub(1)?)?;
+    let (first, count) = range(item);
+    let row = (game.get() - first) as usize;
+    (row < count).then_some((item, row))
 }
 
 #[cfg(test)]

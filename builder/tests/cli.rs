@@ -3,7 +3,7 @@
 //! print the JSON shapes scripts rely on.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn playlike(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_playlike"))
@@ -486,4 +486,23 @@ fn tune_fits_on_one_part_and_reports_the_other() {
             text(&refused.stderr)
         );
     }
+}
+
+/// `playlike inspect DIR | head -1`: when the reader goes away, the command ends quietly (by
+/// SIGPIPE, as `cat` does) instead of panicking on a failed print.
+#[test]
+fn a_closed_stdout_ends_a_command_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("index");
+    assert!(build(&out).status.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_playlike"))
+        .args(["inspect", "--sizes", out.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the playlike binary runs");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = text(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

@@ -65,6 +65,8 @@ test('the index is fetched and queried by the engine worker, not the page', { ti
       // Once: the request sent while the engine's wasm loaded is the one the engine reads.
       assert.equal(byWorker.filter((url) => url.endsWith('manifest.json')).length, 1, `worker downloads: ${byWorker}`);
       assert.ok(byWorker.some((url) => /titles-.*\.gz$/.test(url)), `worker downloads: ${byWorker}`);
+      // Once too: the first title file, asked for while the engine still reads the manifest.
+      assert.equal(byWorker.filter((url) => /\/titles-0-/.test(url)).length, 1, `worker downloads: ${byWorker}`);
       const encodings = [...wasmEncodings.values()].flat();
       assert.equal(wasmEncodings.size, 2, `the app's and the engine's wasm: ${[...wasmEncodings.keys()]}`);
       assert.ok(encodings.every((e) => e === 'br'), `both sent as their brotli copies: ${encodings}`);

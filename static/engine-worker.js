@@ -14,15 +14,18 @@ self.onmessage = (event) => {
   prefetchManifest(event.data);
 };
 
+// Requests sent before the engine asks, by URL: it takes each one instead of asking again
+// (once, `prefetched` in js/src/net.rs).
+self.playlikePrefetched = {};
+
 // The page's own manifest (not a linked one: the engine checks those first) is requested while
-// the engine's wasm still downloads; the engine takes this response instead of asking again
-// (`playlikeManifest`, read once by js/src/net.rs).
+// the engine's wasm still downloads.
 function prefetchManifest(call) {
   const place = call?.request?.kind === 'open_place' ? call.request.place : null;
-  if (!place || place.linked || self.playlikeManifest) return;
+  if (!place || place.linked || self.playlikePrefetched[place.default_url]) return;
   const response = fetch(place.default_url, { cache: 'no-cache' });
   response.catch(() => {}); // a failure is the engine's to report, when it takes the response
-  self.playlikeManifest = { url: place.default_url, response };
+  self.playlikePrefetched[place.default_url] = response;
 }
 
 wasm_bindgen({ module_or_path: new URL('playlike_bg.wasm', self.location.href) })

@@ -18,6 +18,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use playlike_core::format::manifest::is_safe_relative_path;
 use playlike_core::format::{
     decode_raw_part, DetailsShard, FileRole, FormatError, GameDetails, Manifest, ManifestFile, Part,
 };
@@ -421,13 +422,14 @@ impl Engine {
             }
         }
         self.update(|s| s.activity = "Fetching the index manifest…".into());
-        let (text, loaded) = match fetch_manifest(manifest_url, &rollout).await {
-            Ok(found) => found,
-            Err(e) => {
-                self.fail(&e.message);
-                return Err(e);
-            }
-        };
+        let (text, loaded) =
+            match fetch_manifest(manifest_url, &rollout, FirstFile::RequestEarly).await {
+                Ok(found) => found,
+                Err(e) => {
+                    self.fail(&e.message);
+                    return Err(e);
+                }
+            };
         let loaded = Rc::new(loaded);
         *self.inner.current.borrow_mut() = Some(loaded.clone());
         if let Err(e) = self.load_files(&loaded, cache.as_ref(), false).await {
@@ -670,7 +672,7 @@ impl Engine {
             return;
         };
         let current = self.status().version.unwrap_or_default();
-        let (text, loaded) = match fetch_manifest(manifest_url, rollout).await {
+        let (text, loaded) = match fetch_manifest(manifest_url, rollout, FirstFile::Wait).await {
             Ok(found) => found,
             Err(_) => {
                 self.update(|s| {
@@ -763,7 +765,11 @@ struct Rollout {
 /// browser's bucket falls in the canary share and the canary manifest lies where the page
 /// allows indexes. A manifest that cannot be fetched is a `Network` error; one that does not
 /// parse, `Corrupt`.
-async fn fetch_manifest(url: &str, rollout: &Rollout) -> Result<(String, Loaded), EngineError> {
+async fn fetch_manifest(
+    url: &str,
+    rollout: &Rollout,
+    first_file: FirstFile,
+) -> Result<(String, Loaded), EngineError> {
     let text = net::fetch_text(url, rollout.signal.as_ref())
         .await
         .map_err(|e| {
@@ -772,12 +778,19 @@ async fn fetch_manifest(url: &str, rollout: &Rollout) -> Result<(String, Loaded)
                 format!("The game index is unreachable: {e}"),
             )
         })?;
-    let manifest = net::parse_manifest(&text).map_err(|e| {
+    let unusable = |e| {
         error(
             ErrorCode::Corrupt,
             format!("The game index manifest {url} is unusable: {e}"),
         )
-    })?;
+    };
+    let json = net::parse_json(&text).map_err(unusable)?;
+    if first_file == FirstFile::RequestEarly {
+        if let Some(first) = first_file_url(&json, url) {
+            net::request_early(&first);
+        }
+    }
+    let manifest = net::manifest_from_json(json).map_err(unusable)?;
     let stable = |text, manifest| {
         Ok((
             text,
@@ -820,6 +833,30 @@ async fn fetch_manifest(url: &str, rollout: &Rollout) -> Result<(String, Loaded)
             stable(text, manifest)
         }
     }
+}
+
+/// Whether [`fetch_manifest`] requests the first file its manifest lists before checking the
+/// rest: on a first load the engine needs that file next (the first title shard), and the
+/// checks of a few hundred entries in not-yet-optimised wasm take longer than the request's
+/// first round trip; a background update check has no hurry.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FirstFile {
+    RequestEarly,
+    Wait,
+}
+
+/// The URL of the first file a parsed manifest lists, when it names no staged rollout (a
+/// canary may be this browser's index) and the path is one the checks will accept.
+fn first_file_url(json: &JsValue, manifest_url: &str) -> Option<String> {
+    let field = |value: &JsValue, name: &str| js_sys::Reflect::get(value, &name.into()).ok();
+    if field(json, "rollout").is_some_and(|r| !r.is_undefined() && !r.is_null()) {
+        return None;
+    }
+    let first = js_sys::Reflect::get_u32(&field(json, "files")?, 0).ok()?;
+    let path = field(&first, "path")?.as_string()?;
+    is_safe_relative_path(&path)
+        .then(|| net::resolve_url(&path, manifest_url))
+        .flatten()
 }
 
 fn corrupt(entry: &ManifestFile, message: &str) -> EngineError {

@@ -103,23 +103,16 @@ pub fn own_origin() -> Option<String> {
     Reflect::get(&location, &"origin".into()).ok()?.as_string()
 }
 
-/// The request for `url` the worker's start code sent before the engine ran
-/// (`self.playlikeManifest` in `static/engine-worker.js`), taken once.
+/// The request for `url` sent before this fetch of it — by the worker's start code (the
+/// manifest, `static/engine-worker.js`) or by [`request_early`] —, taken once.
 fn prefetched(url: &str) -> Option<js_sys::Promise> {
-    let global = js_sys::global();
-    let key = JsValue::from_str("playlikeManifest");
-    let prefetch = Reflect::get(&global, &key)
+    let requests = Reflect::get(&js_sys::global(), &"playlikePrefetched".into())
         .ok()
         .filter(JsValue::is_object)?;
-    let same = Reflect::get(&prefetch, &"url".into()).ok()?.as_string()? == url;
-    if !same {
-        return None;
-    }
-    let _ = Reflect::delete_property(global.unchecked_ref::<js_sys::Object>(), &key);
-    Reflect::get(&prefetch, &"response".into())
-        .ok()?
-        .dyn_into()
-        .ok()
+    let key = JsValue::from_str(url);
+    let request = Reflect::get(&requests, &key).ok()?.dyn_into().ok()?;
+    let _ = Reflect::delete_property(requests.unchecked_ref::<js_sys::Object>(), &key);
+    Some(request)
 }
 
 /// What a request brought: an HTTP response to read, or the whole file behind a `file:` URL
@@ -138,7 +131,7 @@ fn fetch_response(
 ) -> impl std::future::Future<Output = Result<Body, String>> {
     let read = crate::file::read_in_node(url, signal);
     let from_file = read.is_some();
-    let sent = read.or_else(|| no_cache.then(|| prefetched(url)).flatten());
+    let sent = read.or_else(|| prefetched(url));
     let request = JsFuture::from(sent.unwrap_or_else(|| {
         let init = web_sys::RequestInit::new();
         if no_cache {
@@ -164,11 +157,50 @@ fn fetch_response(
 /// A manifest's text parsed with `JSON.parse` and checked like [`Manifest::from_json`] does
 /// (keeping `serde_json`'s parser out of the wasm).
 pub fn parse_manifest(text: &str) -> Result<Manifest, String> {
-    let value = js_sys::JSON::parse(text)
-        .map_err(|e| format!("manifest.json is not valid JSON: {}", js_error(e)))?;
+    manifest_from_json(parse_json(text)?)
+}
+
+/// A manifest's text as a JavaScript value (`JSON.parse`, native and fast).
+pub fn parse_json(text: &str) -> Result<JsValue, String> {
+    js_sys::JSON::parse(text)
+        .map_err(|e| format!("manifest.json is not valid JSON: {}", js_error(e)))
+}
+
+/// The manifest in a parsed JSON value, checked like [`Manifest::from_json`] does.
+pub fn manifest_from_json(value: JsValue) -> Result<Manifest, String> {
     let manifest: Manifest = serde_wasm_bindgen::from_value(value)
         .map_err(|e| format!("manifest.json is not valid: {}", js_error(e.into())))?;
     manifest.checked().map_err(|e| e.to_string())
+}
+
+thread_local! {
+    /// A rejection handler that does nothing, shared by every early request.
+    static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_: JsValue| {});
+}
+
+/// Requests `url` now, for the first [`fetch_bytes`] of it to take (as it takes the worker
+/// start code's requests): the engine asks for the first file it needs while it still reads
+/// the manifest that names it. Only http(s) (Node reads `file:` URLs itself); a failure is
+/// seen by the fetch that takes the request.
+pub fn request_early(url: &str) {
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return;
+    }
+    let global = js_sys::global();
+    let key = JsValue::from_str("playlikePrefetched");
+    let requests = match Reflect::get(&global, &key) {
+        Ok(requests) if requests.is_object() => requests,
+        _ => {
+            let requests: JsValue = js_sys::Object::new().into();
+            let _ = Reflect::set(&global, &key, &requests);
+            requests
+        }
+    };
+    let request = global_fetch(url, &web_sys::RequestInit::new());
+    IGNORE.with(|ignore| {
+        let _ = request.catch(ignore);
+    });
+    let _ = Reflect::set(&requests, &JsValue::from_str(url), &request);
 }
 
 /// A text file, bypassing the HTTP cache (manifests change in place).

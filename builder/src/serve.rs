@@ -206,7 +206,8 @@ enum BodyEncoding {
 
 /// The encoding for `file` given the request's `Accept-Encoding`, as a static host with
 /// pre-compressed files would choose: its brotli copy when the client takes brotli and the
-/// copy is at least as new as the file, else gzip for text and wasm.
+/// copy is a regular file (a symbolic link could point out of the root) at least as new as
+/// the file, else gzip for text and wasm.
 fn body_encoding(file: &Path, name: &str, accept_encoding: Option<&str>) -> BodyEncoding {
     let accepts = |coding: &str| {
         accept_encoding.is_some_and(|v| {
@@ -218,8 +219,12 @@ fn body_encoding(file: &Path, name: &str, accept_encoding: Option<&str>) -> Body
         return BodyEncoding::Stored;
     }
     let brotli = PathBuf::from(format!("{}.br", file.display()));
-    let modified = |path: &Path| fs::metadata(path).and_then(|m| m.modified()).ok();
-    let fresh = matches!((modified(&brotli), modified(file)), (Some(b), Some(f)) if b >= f);
+    let copy_modified = fs::symlink_metadata(&brotli)
+        .ok()
+        .filter(|m| m.is_file())
+        .and_then(|m| m.modified().ok());
+    let file_modified = fs::metadata(file).and_then(|m| m.modified()).ok();
+    let fresh = matches!((copy_modified, file_modified), (Some(b), Some(f)) if b >= f);
     if accepts("br") && fresh {
         BodyEncoding::Brotli(brotli)
     } else if accepts("gzip") {
@@ -418,6 +423,17 @@ mod tests {
             body_encoding(&wasm, "app_bg.wasm", both),
             BodyEncoding::Gzip
         );
+        // A copy that is a symbolic link is never followed, however new its target.
+        let css = dir.path().join("style.css");
+        fs::write(&css, "css").unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret"), "s").unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret"),
+            dir.path().join("style.css.br"),
+        )
+        .unwrap();
+        assert_eq!(body_encoding(&css, "style.css", both), BodyEncoding::Gzip);
         let part = dir.path().join("titles-0-0123456789ab.bin.gz");
         fs::write(&part, "gz").unwrap();
         assert_eq!(

@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{decode_part, encode_part, erased, FormatError, PartKind};
+use super::{decode_part, encode_part, erased, Checksum, FormatError, PartKind};
 
 /// `co1w60` → a number (base 36 after `co`, plus one so 0 means none). `None` for ids of
 /// any other shape, which are stored as text.
@@ -188,7 +188,11 @@ impl CoverShard {
 
     /// Decodes and checks the columns against the game count.
     pub fn decode(bytes: &[u8]) -> Result<Self, FormatError> {
-        let stored: StoredCoverShard = decode_part(PartKind::Covers, bytes)?;
+        Self::decode_with(bytes, Checksum::Check)
+    }
+
+    pub(super) fn decode_with(bytes: &[u8], checksum: Checksum) -> Result<Self, FormatError> {
+        let stored: StoredCoverShard = decode_part(PartKind::Covers, bytes, checksum)?;
         Ok(CoverShard {
             first_game: stored.first_game,
             covers: Covers::from_stored(stored.covers, stored.games as usize)?,

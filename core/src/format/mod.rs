@@ -36,7 +36,7 @@ use crate::ids::GameId;
 pub use columns::{ListColumn, StrColumn};
 pub use compression::{decompress_at_most, gunzip, gzip, lzma, unlzma_at_most, Encoding};
 pub use covers::{cover_code, cover_image_id, CoverShard, Covers};
-pub use envelope::PartKind;
+pub use envelope::{Checksum, PartKind};
 pub use manifest::{
     FileRole, Manifest, ManifestError, ManifestFile, RangeMismatch, Rollout, MAX_GAMES,
 };
@@ -178,27 +178,30 @@ pub fn open_part(entry: &ManifestFile, stored: &[u8]) -> Result<Part, FormatErro
 
 /// The checks of [`open_part`] after verification and decompression — the raw size, the
 /// envelope, the decode and the games covered — for a reader that decompresses elsewhere
-/// (the browser engine uses the platform's gzip).
+/// (the browser engine uses the platform's gzip). The caller has checked the stored bytes
+/// against `entry` ([`verify_file`]): that SHA-256 covers the payload, so the envelope's own
+/// is not computed again ([`Checksum::CoveredByManifest`]).
 pub fn decode_raw_part(entry: &ManifestFile, raw: &[u8]) -> Result<Part, FormatError> {
     check_size(entry, "decompressed", entry.raw_bytes, raw.len())?;
+    let checksum = Checksum::CoveredByManifest;
     let part = match entry.role {
         FileRole::Search => {
-            let shard = TitleShard::decode(raw)?;
+            let shard = TitleShard::decode_with(raw, checksum)?;
             entry.check_range(shard.first_game, shard.len())?;
             Part::Titles(shard)
         }
         FileRole::Recommend => {
-            let part = FeaturePart::decode(raw)?;
+            let part = FeaturePart::decode_with(raw, checksum)?;
             entry.check_range(part.first_game, part.games as usize)?;
             Part::Features(part)
         }
         FileRole::Details => {
-            let shard = DetailsShard::decode(raw)?;
+            let shard = DetailsShard::decode_with(raw, checksum)?;
             entry.check_range(shard.first_game, shard.games.len())?;
             Part::Details(shard)
         }
         FileRole::Covers => {
-            let shard = CoverShard::decode(raw)?;
+            let shard = CoverShard::decode_with(raw, checksum)?;
             entry.check_range(shard.first_game, shard.len())?;
             Part::Covers(shard)
         }
@@ -230,8 +233,12 @@ mod erased {
 /// really hold elements (serde caps the preallocation for a claimed length), so a lying
 /// length fails on the missing bytes instead of reserving memory; the payload itself is
 /// bounded by [`MAX_RAW_BYTES`].
-fn decode_part<T: DeserializeOwned>(kind: PartKind, bytes: &[u8]) -> Result<T, FormatError> {
-    let payload = envelope::open(bytes, kind)?;
+fn decode_part<T: DeserializeOwned>(
+    kind: PartKind,
+    bytes: &[u8],
+    checksum: Checksum,
+) -> Result<T, FormatError> {
+    let payload = envelope::open_with(bytes, kind, checksum)?;
     let (part, rest) =
         postcard::take_from_bytes(payload).map_err(|e| FormatError::Decode(e.to_string()))?;
     if !rest.is_empty() {
@@ -385,7 +392,11 @@ impl TitleShard {
 
     /// Decodes and checks column lengths and platform references.
     pub fn decode(bytes: &[u8]) -> Result<Self, FormatError> {
-        let stored: StoredTitles = decode_part(PartKind::Titles, bytes)?;
+        Self::decode_with(bytes, Checksum::Check)
+    }
+
+    fn decode_with(bytes: &[u8], checksum: Checksum) -> Result<Self, FormatError> {
+        let stored: StoredTitles = decode_part(PartKind::Titles, bytes, checksum)?;
         // Every column must hold this many rows; the byte columns are checked first, so a
         // lying count fails before anything is sized by it.
         let n = stored.games as usize;
@@ -568,7 +579,11 @@ impl FeaturePart {
 
     /// Decodes and checks ranges and column lengths; postings are checked when expanded.
     pub fn decode(bytes: &[u8]) -> Result<Self, FormatError> {
-        let stored: StoredFeatures = decode_part(PartKind::Features, bytes)?;
+        Self::decode_with(bytes, Checksum::Check)
+    }
+
+    fn decode_with(bytes: &[u8], checksum: Checksum) -> Result<Self, FormatError> {
+        let stored: StoredFeatures = decode_part(PartKind::Features, bytes, checksum)?;
         let part = FeaturePart {
             first_game: stored.first_game,
             games: stored.games,
@@ -641,7 +656,11 @@ impl DetailsShard {
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self, FormatError> {
-        decode_part(PartKind::Details, bytes)
+        Self::decode_with(bytes, Checksum::Check)
+    }
+
+    fn decode_with(bytes: &[u8], checksum: Checksum) -> Result<Self, FormatError> {
+        decode_part(PartKind::Details, bytes, checksum)
     }
 
     /// Details of `game`, if this shard holds it.
@@ -798,6 +817,34 @@ mod tests {
             game_count: shard.len() as u32,
         };
         (entry, stored)
+    }
+
+    /// The manifest's SHA-256 of the stored file is what a reader of a listed file trusts: it
+    /// determines the payload, so the envelope's checksum is not computed again; bytes of
+    /// unknown origin still have it checked.
+    #[test]
+    fn the_envelope_checksum_is_checked_unless_the_manifest_covers_it() {
+        let mut raw = tiny_titles().encode();
+        raw[20] ^= 0xff; // inside the envelope's SHA-256 of the payload
+        assert!(matches!(
+            TitleShard::decode(&raw),
+            Err(FormatError::Checksum)
+        ));
+        let stored = gzip(&raw);
+        let (mut entry, _) = stored_titles(&tiny_titles());
+        entry.sha256 = sha256_hex(&stored);
+        entry.bytes = stored.len() as u64;
+        assert_eq!(
+            open_part(&entry, &stored).unwrap(),
+            Part::Titles(tiny_titles())
+        );
+        let mut damaged = stored.clone();
+        let last = damaged.len() - 1;
+        damaged[last] ^= 1;
+        assert!(matches!(
+            open_part(&entry, &damaged),
+            Err(FormatError::Hash { .. })
+        ));
     }
 
     #[test]

@@ -717,7 +717,8 @@ fn file_url(entry: &ManifestFile, manifest_url: &str) -> Result<String, EngineEr
     })
 }
 
-/// A file's stored bytes from the cache, or downloaded, verified and then cached.
+/// A file's stored bytes, verified against `entry`: from the cache, or downloaded and then
+/// cached.
 async fn fetch_verified(
     manifest_url: &str,
     entry: &ManifestFile,
@@ -725,6 +726,7 @@ async fn fetch_verified(
 ) -> Result<Vec<u8>, EngineError> {
     if let Some(cache) = cache {
         if let Some(bytes) = cache.file(&entry.sha256).await {
+            stored::verify(entry, &bytes).map_err(|e| describe(entry, e))?;
             return Ok(bytes);
         }
     }
@@ -742,11 +744,11 @@ async fn fetch_verified(
 }
 
 /// A file fetched on demand (details shard, cover block): from the cache or downloaded,
-/// verified, cached, decompressed and decoded.
+/// verified once ([`fetch_verified`]), cached, decompressed and decoded.
 async fn fetch_part(manifest_url: &str, entry: &ManifestFile) -> Result<Part, EngineError> {
     let cache = IndexCache::open().await;
     let stored = fetch_verified(manifest_url, entry, cache.as_ref()).await?;
-    let raw = stored::open_stored(entry, &stored)
+    let raw = stored::decompress(entry, &stored)
         .await
         .map_err(|e| describe(entry, e))?;
     decode_raw_part(entry, &raw).map_err(|e| describe(entry, e))

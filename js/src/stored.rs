@@ -36,6 +36,12 @@ pub fn verify(entry: &ManifestFile, stored: &[u8]) -> Result<(), FormatError> {
 /// The decompressed bytes of a stored file, once its SHA-256 matches `entry`.
 pub async fn open_stored(entry: &ManifestFile, stored: &[u8]) -> Result<Vec<u8>, FormatError> {
     verify(entry, stored)?;
+    decompress(entry, stored).await
+}
+
+/// The decompressed bytes of a stored file already checked against `entry` ([`verify`]), by
+/// the encoding the entry names.
+pub async fn decompress(entry: &ManifestFile, stored: &[u8]) -> Result<Vec<u8>, FormatError> {
     let limit = entry.raw_bytes.min(MAX_RAW_BYTES);
     match entry.encoding {
         Encoding::Lzma => unlzma_at_most(stored, limit),

@@ -519,11 +519,12 @@ fn title_chunks(n: usize, options: &BuildOptions) -> Vec<(u32, std::ops::Range<u
 /// there are no such games).
 fn cover_parts(games: &[Game], first_tier_end: usize, block_size: usize) -> Vec<EncodedPart> {
     let later = games.get(first_tier_end..).unwrap_or_default();
+    let block_size = block_size.max(1);
     later
-        .chunks(block_size.max(1))
+        .chunks(block_size)
         .enumerate()
         .map(|(block, chunk)| {
-            let first = (first_tier_end + block * block_size.max(1)) as u32;
+            let first = (first_tier_end + block * block_size) as u32;
             let shard = CoverShard {
                 first_game: first,
                 covers: Covers::from_ids(chunk.iter().map(|g| g.cover_image_id.as_deref())),
@@ -685,16 +686,18 @@ impl EncodedPart {
         (encoding, compress): (Encoding, Compressor),
     ) -> (ManifestFile, (String, Vec<u8>)) {
         let stored = compress(&self.raw);
+        let sha256 = format::sha256_hex(&stored);
+        // Named by the first 12 hex digits of the hash the manifest lists.
         let path = format!(
             "{}-{}.bin.{}",
             self.stem,
-            short_hash(&stored),
+            &sha256[..12],
             encoding.extension()
         );
         let entry = ManifestFile {
             path: path.clone(),
             role: self.role,
-            sha256: format::sha256_hex(&stored),
+            sha256,
             bytes: stored.len() as u64,
             raw_bytes: self.raw.len() as u64,
             encoding,
@@ -703,10 +706,6 @@ impl EncodedPart {
         };
         (entry, (path, stored))
     }
-}
-
-fn short_hash(bytes: &[u8]) -> String {
-    format::sha256_hex(bytes)[..12].to_string()
 }
 
 /// `2026-11-30T04:40:00Z` → `20261130T044000Z`.

@@ -208,13 +208,13 @@ impl Library {
         if !shard.covers.is_empty() {
             return shard.cover(row);
         }
-        let block = self.cover_block_of(game)?;
-        block.covers.get((game.get() - block.first_game) as usize)
+        let (block, row) = self.cover_block_of(game)?;
+        block.covers.get(row)
     }
 
-    /// The loaded cover block holding `game`.
-    fn cover_block_of(&self, game: GameId) -> Option<&CoverShard> {
-        containing(&self.covers, game, |b| (b.first_game, b.len())).map(|(block, _)| block)
+    /// The loaded cover block holding `game`, and the game's row in it.
+    fn cover_block_of(&self, game: GameId) -> Option<(&CoverShard, usize)> {
+        containing(&self.covers, game, |b| (b.first_game, b.len()))
     }
 
     /// Cover image id of a loaded game: `None` when it has no cover, or when its cover is in

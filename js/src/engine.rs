@@ -529,16 +529,14 @@ impl Engine {
                 }
             });
             let waited = net::now();
-            let (stored, from_cache) = next.take().expect("one file is pending").wait().await?;
+            let (stored, origin) = next.take().expect("one file is pending").wait().await?;
             net::measure(&format!("playlike:wait {}", entry.path), waited);
             if let Some(following) = files.get(i + 1) {
                 let pending = self.start_fetch(loaded, following, cache, cache_only);
                 pending.sent().await;
                 next = Some(pending);
             }
-            let kept = self
-                .add_file(entry, stored, cache.filter(|_| !from_cache))
-                .await?;
+            let kept = self.add_file(entry, stored, origin, cache).await?;
             if entry.role == FileRole::Search {
                 titles_loaded += 1;
             }
@@ -564,25 +562,31 @@ impl Engine {
         Ok(())
     }
 
-    /// Verifies, decompresses and decodes one up-front file and adds it to the library; once
-    /// decoded, it starts keeping the file in `keep_in` (the returned future ends when it is
-    /// kept). The file's bytes leave the wasm heap before the part is added, so they do not
-    /// raise the high-water mark of the index build (wasm memory never shrinks).
+    /// Verifies (unless [`get_file`](Self::get_file) did), decompresses and decodes one
+    /// up-front file and adds it to the library; once decoded, a downloaded file starts being
+    /// kept in `cache` (the returned future ends when it is kept). The file's bytes leave the
+    /// wasm heap before the part is added, so they do not raise the high-water mark of the
+    /// index build (wasm memory never shrinks).
     async fn add_file(
         &self,
         entry: &ManifestFile,
         stored: Vec<u8>,
-        keep_in: Option<&IndexCache>,
+        origin: Origin,
+        cache: Option<&IndexCache>,
     ) -> Result<Option<JsFuture>, EngineError> {
         let started = net::now();
-        let raw = stored::open_stored(entry, &stored)
-            .await
-            .map_err(|e| describe(entry, e))?;
+        let raw = match origin {
+            Origin::CacheVerified => stored::decompress(entry, &stored).await,
+            Origin::Network | Origin::CacheUnverified => stored::open_stored(entry, &stored).await,
+        }
+        .map_err(|e| describe(entry, e))?;
         net::measure(&format!("playlike:decompress {}", entry.path), started);
         let part = decode_raw_part(entry, &raw).map_err(|e| describe(entry, e))?;
         drop(raw);
         // Verified and decoded: now it may be kept.
-        let kept = keep_in.and_then(|cache| cache.put_file(&entry.sha256, &stored));
+        let kept = cache
+            .filter(|_| origin == Origin::Network)
+            .and_then(|cache| cache.put_file(&entry.sha256, &stored));
         drop(stored);
         self.inner
             .library
@@ -612,8 +616,8 @@ impl Engine {
         })
     }
 
-    /// Stored (still compressed) bytes of one file, and whether they came from the cache.
-    /// Downloaded bytes are not yet verified: the caller verifies, and only then caches.
+    /// Stored (still compressed) bytes of one file, and where they came from. Downloaded
+    /// bytes are not yet verified: the caller verifies, and only then caches.
     /// `issued` is called once the bytes are on their way (request sent, or found cached).
     async fn get_file(
         &self,
@@ -622,14 +626,20 @@ impl Engine {
         cache: Option<&IndexCache>,
         cache_only: bool,
         issued: Issued,
-    ) -> Result<(Vec<u8>, bool), EngineError> {
+    ) -> Fetched {
         let _issued = IssuedOnDrop(Some(issued));
         if let Some(cache) = cache {
             if let Some(bytes) = cache.file(&entry.sha256).await {
                 // A warm start verifies while decoding; a cold one must not reuse a bad copy.
-                if cache_only || stored::verify(entry, &bytes).is_ok() {
+                let usable = if cache_only {
+                    Some(Origin::CacheUnverified)
+                } else {
+                    let verified = stored::verify(entry, &bytes).is_ok();
+                    verified.then_some(Origin::CacheVerified)
+                };
+                if let Some(origin) = usable {
                     self.add_loaded_bytes(entry.bytes);
-                    return Ok((bytes, true));
+                    return Ok((bytes, origin));
                 }
             }
         }
@@ -662,7 +672,7 @@ impl Engine {
                 format!("The index file {} could not be downloaded: {e}", entry.path),
             )
         })?;
-        Ok((bytes, false))
+        Ok((bytes, Origin::Network))
     }
 
     /// After a warm start: is there a newer index? If so, download it into the cache for the
@@ -886,7 +896,18 @@ fn describe(entry: &ManifestFile, failure: FormatError) -> EngineError {
     }
 }
 
-type Fetched = Result<(Vec<u8>, bool), EngineError>;
+/// Where an up-front file's stored bytes came from, which says what is left to do with them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// Downloaded: verified while decoding, then kept in the cache.
+    Network,
+    /// From the cache on a cold start, which verified them before using them.
+    CacheVerified,
+    /// From the cache on a warm start: verified while decoding.
+    CacheUnverified,
+}
+
+type Fetched = Result<(Vec<u8>, Origin), EngineError>;
 
 /// Resolves a promise saying "this file's bytes are on their way".
 type Issued = js_sys::Function;

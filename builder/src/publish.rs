@@ -4,7 +4,8 @@
 //! Layout at a target (a local directory or `gs://bucket/prefix`):
 //! ```text
 //! manifest.json                 the live manifest: paths prefixed `v/<version>/`, maybe a
-//!                               `rollout` naming a canary; Cache-Control: no-cache
+//!                               `rollout` naming a canary; Cache-Control: no-cache; on
+//!                               GCS stored in gzip (store::Transit::Gzip)
 //! v/<version>/manifest.json     each version's own manifest (paths relative to it)
 //! v/<version>/<file>.bin.gz     content-hashed parts, gzip (`.gz`) or LZMA (`.lzma`),
 //! v/<version>/<file>.bin.lzma   served as stored bytes (application/octet-stream, no

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use playlike_builder::publish::gcs::GcsStore;
 use playlike_builder::publish::upload::publish_to;
+use playlike_core::format::Manifest;
 use publish_support::*;
 
 const BUCKET: &str = "playlike-test";
@@ -90,6 +91,31 @@ fn gcs_publish_read_back_republish_canary_promote_rollback_prune() {
     let root = g.emu.object(BUCKET, &format!("{PREFIX}/manifest.json"));
     assert_eq!(root["cacheControl"], "no-cache");
     assert_eq!(root["contentType"], "application/json");
+    // Manifests are kept in gzip: sent so to browsers, decompressed for other clients.
+    for name in [
+        format!("{PREFIX}/manifest.json"),
+        format!("{PREFIX}/v/{}/manifest.json", m1.version),
+    ] {
+        assert_eq!(g.emu.object(BUCKET, &name)["contentEncoding"], "gzip");
+        let (encoding, gzipped) = g.emu.media_as_sent(BUCKET, &name, "gzip, deflate, br");
+        assert_eq!(encoding.as_deref(), Some("gzip"), "{name}");
+        let (encoding, plain) = g.emu.media_as_sent(BUCKET, &name, "identity");
+        assert_eq!(encoding, None, "{name}");
+        assert!(
+            gzipped.len() < plain.len() / 2,
+            "{name}: {} of {}",
+            gzipped.len(),
+            plain.len()
+        );
+        let mut unzipped = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(&gzipped[..]),
+            &mut unzipped,
+        )
+        .unwrap();
+        assert_eq!(unzipped, plain, "{name}");
+        Manifest::from_json(std::str::from_utf8(&plain).unwrap()).unwrap();
+    }
 
     // Publishing the same index again uploads nothing.
     let out = ok(g.run(&["publish", "--index", &i1, "--to", &t]));

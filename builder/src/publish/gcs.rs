@@ -30,7 +30,9 @@ use serde_json::json;
 use auth::Auth;
 pub use auth::GcsAuthError;
 
-use super::store::{Fetched, Generation, Precondition, PutOptions, Stat, Store, StoreError};
+use super::store::{
+    Fetched, Generation, Precondition, PutOptions, Stat, Store, StoreError, Transit,
+};
 use crate::fetch::retry::{call_with_retries, percent_encode, require_tls, Backoff, Reply};
 
 /// Read-write access to objects.
@@ -289,15 +291,26 @@ impl Store for GcsStore {
         let url = format!("{}/upload/storage/v1/b/{}/o", self.base, self.bucket);
         let name = format!("{}{key}", self.prefix);
         let what = format!("upload {}", self.locate(key));
-        let metadata = json!({
+        let gzipped;
+        let (bytes, content_encoding) = match opts.transit {
+            Transit::AsStored => (bytes, None),
+            Transit::Gzip => {
+                gzipped = crate::build_cmd::gzip_best(bytes);
+                (&gzipped[..], Some("gzip"))
+            }
+        };
+        let mut metadata = json!({
             "name": name,
             "contentType": opts.content_type,
             "cacheControl": opts.cache_control,
             // GCS checks the received bytes against this and rejects a corrupted upload.
             "crc32c": super::store::crc32c_base64(bytes),
             "metadata": { "sha256": opts.sha256 },
-        })
-        .to_string();
+        });
+        if let Some(encoding) = content_encoding {
+            metadata["contentEncoding"] = encoding.into();
+        }
+        let metadata = metadata.to_string();
         let boundary = format!("playlike-{:016x}", fastrand::u64(..));
         let mut body = Vec::with_capacity(bytes.len() + metadata.len() + 256);
         body.extend_from_slice(

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{bail, Context};
 use playlike_core::format::{sha256_hex, Manifest};
 
-use super::store::{self, Precondition, PutOptions, Store, StoreError};
+use super::store::{self, Precondition, PutOptions, Store, StoreError, Transit};
 use super::verify::is_safe_version;
 use super::versions::list_versions;
 use super::{
@@ -50,6 +50,7 @@ pub fn switch_root(
             Some(g) => Precondition::Generation(g.clone()),
             None => Precondition::Absent,
         },
+        transit: Transit::Gzip,
     };
     put_verified(store, ROOT, &root.to_json().into_bytes(), opts)
 }

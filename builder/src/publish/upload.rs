@@ -10,7 +10,7 @@ use anyhow::{bail, Context};
 use playlike_core::format::{Manifest, ManifestFile, Rollout};
 
 use super::live::{put_verified, read_root, rooted, switch_root};
-use super::store::{self, Generation, LocalStore, Precondition, PutOptions, Store};
+use super::store::{self, Generation, LocalStore, Precondition, PutOptions, Store, Transit};
 use super::verify::{verify_in_store, VerifiedIndex};
 use super::versions::prune;
 use super::{gcs, open_target, par_try_each, version_dir, PublishArgs, IMMUTABLE, ROOT};
@@ -70,6 +70,7 @@ fn publish_verified(index: &VerifiedIndex, store: &dyn Store, plan: &Plan) -> an
         cache_control: IMMUTABLE,
         sha256: String::new(),
         precondition: Precondition::None,
+        transit: Transit::Gzip,
     };
     put_verified(store, &version_manifest, &index.manifest_bytes, opts)?;
     let (root, what) = next_root(&index.manifest, &version_manifest, plan.canary, &live);
@@ -233,6 +234,7 @@ fn upload_file(
         cache_control: IMMUTABLE,
         sha256: String::new(),
         precondition: Precondition::None,
+        transit: Transit::AsStored,
     };
     put_verified(store, &key, bytes, opts)?;
     stats.uploaded.fetch_add(1, Ordering::SeqCst);

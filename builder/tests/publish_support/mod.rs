@@ -322,21 +322,56 @@ impl Emulator {
 
     /// An object's JSON API resource.
     pub fn object(&self, bucket: &str, name: &str) -> serde_json::Value {
-        let encoded: String = name
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
-        let mut resp = ureq::get(&format!("{}/storage/v1/b/{bucket}/o/{encoded}", self.url()))
-            .call()
-            .unwrap();
+        let url = format!("{}/storage/v1/b/{bucket}/o/{}", self.url(), encoded(name));
+        let mut resp = ureq::get(&url).call().unwrap();
         serde_json::from_slice(&resp.body_mut().read_to_vec().unwrap()).unwrap()
     }
+
+    /// An object's bytes exactly as the emulator sends them when asked with
+    /// `Accept-Encoding: {accept_encoding}` (nothing decoded on the way, unlike ureq), and the
+    /// `Content-Encoding` they came with.
+    pub fn media_as_sent(
+        &self,
+        bucket: &str,
+        name: &str,
+        accept_encoding: &str,
+    ) -> (Option<String>, Vec<u8>) {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&self.host).unwrap();
+        write!(
+            stream,
+            "GET /storage/v1/b/{bucket}/o/{}?alt=media HTTP/1.1\r\nHost: {}\r\nAccept-Encoding: {accept_encoding}\r\nConnection: close\r\n\r\n",
+            encoded(name),
+            self.host
+        )
+        .unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).unwrap();
+        let split = response
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("an HTTP response has a header");
+        let head = String::from_utf8_lossy(&response[..split]).to_lowercase();
+        assert!(head.starts_with("http/1.1 200"), "{head}");
+        let encoding = head
+            .lines()
+            .find_map(|line| line.strip_prefix("content-encoding:"))
+            .map(|v| v.trim().to_string());
+        (encoding, response[split + 4..].to_vec())
+    }
+}
+
+/// An object name as one segment of a JSON API URL.
+fn encoded(name: &str) -> String {
+    name.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 impl Drop for Emulator {

@@ -23,13 +23,28 @@ after(async () => {
   await browser?.close();
 });
 
-/** Polls `check` (async) until it is true, for up to 30 s. */
-async function until(check, timeout = 30000) {
+/** Polls `check` (async) until it is true, for up to 30 s; a failure also tells what
+ * `state` (async) says then. */
+async function until(check, { timeout = 30000, state = async () => '' } = {}) {
   const end = Date.now() + timeout;
   while (!(await check())) {
-    if (Date.now() > end) throw new Error(`condition not met within ${timeout} ms: ${check}`);
+    if (Date.now() > end) {
+      throw new Error(`condition not met within ${timeout} ms: ${check}\n${await state()}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The page's service worker registration and shell caches, for a failure message. */
+function serviceWorkerState(page) {
+  return () => page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.getRegistration();
+    const workers = ['installing', 'waiting', 'active']
+      .map((slot) => `${slot}: ${registration?.[slot]?.scriptURL ?? '-'} (${registration?.[slot]?.state ?? '-'})`);
+    const shells = (await caches.keys()).filter((n) => n.startsWith('playlike-shell-'));
+    const contents = await Promise.all(shells.map(async (n) => `${n}: ${(await (await caches.open(n)).keys()).length} files`));
+    return `service worker: ${workers.join('; ')}; controller ${navigator.serviceWorker.controller?.scriptURL ?? '-'}; shells ${contents.join(', ') || 'none'}`;
+  });
 }
 
 async function waitForTenRecs(page) {
@@ -224,7 +239,7 @@ test('each deploy gets its own shell cache and the older one is deleted', { time
         const name = (await caches.keys()).find((n) => n.startsWith('playlike-shell-'));
         const engine = document.querySelector('script[data-playlike-engine-wasm]').dataset.playlikeEngineWasm;
         return name !== undefined && (await (await caches.open(name)).match(engine)) !== undefined;
-      }));
+      }), { state: serviceWorkerState(page) });
       const [first] = await shells();
       // A "new deploy": the same app under a new content hash.
       const html = readFileSync(path.join(copy.dir, 'index.html'), 'utf8');
@@ -239,7 +254,7 @@ test('each deploy gets its own shell cache and the older one is deleted', { time
       await page.reload();
       await waitForApp(page);
       const only = [`playlike-shell-${newer}`];
-      await until(async () => JSON.stringify(await shells()) === JSON.stringify(only));
+      await until(async () => JSON.stringify(await shells()) === JSON.stringify(only), { state: serviceWorkerState(page) });
       assert.notEqual(first, `playlike-shell-${newer}`);
       assert.deepEqual(await shells(), only);
     });

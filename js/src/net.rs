@@ -106,9 +106,7 @@ pub fn own_origin() -> Option<String> {
 /// The request for `url` sent before this fetch of it — by the worker's start code (the
 /// manifest, `static/engine-worker.js`) or by [`request_early`] —, taken once.
 fn prefetched(url: &str) -> Option<js_sys::Promise> {
-    let requests = Reflect::get(&js_sys::global(), &"playlikePrefetched".into())
-        .ok()
-        .filter(JsValue::is_object)?;
+    let requests = early_requests(false)?;
     let key = JsValue::from_str(url);
     let request = Reflect::get(&requests, &key).ok()?.dyn_into().ok()?;
     let _ = Reflect::delete_property(requests.unchecked_ref::<js_sys::Object>(), &key);
@@ -186,21 +184,31 @@ pub fn request_early(url: &str) {
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return;
     }
-    let global = js_sys::global();
-    let key = JsValue::from_str("playlikePrefetched");
-    let requests = match Reflect::get(&global, &key) {
-        Ok(requests) if requests.is_object() => requests,
-        _ => {
-            let requests: JsValue = js_sys::Object::new().into();
-            let _ = Reflect::set(&global, &key, &requests);
-            requests
-        }
+    let Some(requests) = early_requests(true) else {
+        return;
     };
     let request = global_fetch(url, &web_sys::RequestInit::new());
     IGNORE.with(|ignore| {
         let _ = request.catch(ignore);
     });
     let _ = Reflect::set(&requests, &JsValue::from_str(url), &request);
+}
+
+/// The global map of requests sent ahead of their fetch, by URL (`self.playlikePrefetched`,
+/// shared with the worker's start code, `static/engine-worker.js`); made when `create` and
+/// missing.
+fn early_requests(create: bool) -> Option<JsValue> {
+    let global = js_sys::global();
+    let key = JsValue::from_str("playlikePrefetched");
+    match Reflect::get(&global, &key) {
+        Ok(requests) if requests.is_object() => Some(requests),
+        _ if create => {
+            let requests: JsValue = js_sys::Object::new().into();
+            Reflect::set(&global, &key, &requests).ok()?;
+            Some(requests)
+        }
+        _ => None,
+    }
 }
 
 /// A text file, bypassing the HTTP cache (manifests change in place).

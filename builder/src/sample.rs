@@ -2,17 +2,20 @@
 //!
 //! Rule: the `--games` most notable games (by `playlike_core::features::notability`, ties by
 //! IGDB id), written in IGDB id order. Facts only: ids, names, genres, platforms, companies,
-//! dates, ratings, cover image ids, store links and the descriptive terms derived from the
-//! summaries over the *whole* input (so they are as good as a full build's). No summary text;
-//! empty fields are left out. 18,000 games keep the file under 2 MB.
+//! dates, ratings, cover image ids, up to two store links; and what a build would derive from
+//! the parts left out, derived here from the whole record so the demo index ranks and links
+//! games as the full one does: the descriptive terms (chosen over the *whole* input), the
+//! descriptors found in the summary, and the notability (its evidence includes every link
+//! and the summary). No summary text; empty fields are left out. 18,000 games keep the file
+//! under 2 MB.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use playlike_core::build::descriptive_terms;
-use playlike_core::features;
 use playlike_core::terms::TermOptions;
+use playlike_core::{descriptors, features};
 use serde_json::json;
 
 use crate::ingest;
@@ -67,6 +70,8 @@ pub fn run(args: SampleArgs) -> Result<()> {
             "cover": g.cover_image_id.as_ref().map(|id| json!({"image_id": id})),
             "websites": g.links.iter().take(MAX_LINKS).map(|url| json!({"url": url})).collect::<Vec<_>>(),
             "terms": terms[i],
+            "descriptors": g.summary.as_deref().map(descriptors::descriptors).unwrap_or_default(),
+            "notability": (features::notability(g) * 1000.0).round() / 1000.0,
         });
         if let Some(fields) = record.as_object_mut() {
             fields.retain(|_, v| !(v.is_null() || v.as_array().is_some_and(Vec::is_empty)));

@@ -506,3 +506,72 @@ fn a_closed_stdout_ends_a_command_quietly() {
     let stderr = text(&output.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn sample_keeps_facts_and_what_its_cut_fields_gave_the_index() {
+    use playlike_core::catalogue::parse_game_line;
+    use playlike_core::features::{direct_features, notability, Family};
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("full.jsonl");
+    let links = |n: usize| -> String {
+        let urls: Vec<String> = (0..n)
+            .map(|i| format!(r#"{{"url":"https://site{i}.example/game"}}"#))
+            .collect();
+        urls.join(",")
+    };
+    std::fs::write(
+        &input,
+        format!(
+            "{}\n{}\n{}\n",
+            format_args!(r#"{{"igdb_id":1,"name":"Known Dungeon","summary":"A roguelike deck-building dungeon crawl.","genres":["Strategy"],"platforms":["PC (Microsoft Windows)"],"external_ids":[{}]}}"#, links(12)),
+            format_args!(r#"{{"igdb_id":2,"name":"Spread Thin","summary":"A quiet farm.","genres":["Simulator"],"platforms":["PC (Microsoft Windows)","Mac","Linux","iOS"],"external_ids":[{}]}}"#, links(2)),
+            r#"{"igdb_id":3,"name":"Obscure","genres":["Puzzle"]}"#,
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("sample.jsonl");
+    let made = playlike(&[
+        "sample",
+        "--input",
+        input.to_str().unwrap(),
+        "--games",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let full: Vec<_> = std::fs::read_to_string(&input)
+        .unwrap()
+        .lines()
+        .map(|l| parse_game_line(l, &mut Vec::new()).unwrap())
+        .collect();
+    let sample = std::fs::read_to_string(&out).unwrap();
+    assert!(!sample.contains("summary"), "{sample}");
+    let kept: Vec<_> = sample
+        .lines()
+        .map(|l| parse_game_line(l, &mut Vec::new()).unwrap())
+        .collect();
+    assert_eq!(kept.iter().map(|g| g.igdb_id).collect::<Vec<_>>(), [1, 2]);
+    let descriptors = |g: &playlike_core::Game| -> Vec<String> {
+        direct_features(g)
+            .into_iter()
+            .filter(|(family, _)| *family == Family::Descriptor)
+            .map(|(_, name)| name)
+            .collect()
+    };
+    for (cut, whole) in kept.iter().zip(&full) {
+        assert!(cut.links.len() <= 2 && cut.summary.is_none());
+        // Ranked and linked as the whole record would be, though links and summary are cut.
+        assert!(
+            (notability(cut) - notability(whole)).abs() < 0.001,
+            "{}",
+            cut.name
+        );
+        assert_eq!(descriptors(cut), descriptors(whole), "{}", cut.name);
+    }
+    assert_eq!(
+        descriptors(&kept[0]),
+        ["deck-building", "dungeon", "dungeon crawler", "roguelike"]
+    );
+    assert!(notability(&kept[0]) > notability(&kept[1]));
+}

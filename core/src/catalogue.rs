@@ -71,6 +71,13 @@ pub struct Game {
     /// Descriptive terms already derived from the summary (by `playlike sample`, which ships
     /// terms instead of summary text). When empty, the build derives them from `summary`.
     pub terms: Vec<String>,
+    /// Sub-genre and mechanic descriptors already found in the summary (by `playlike sample`;
+    /// see [`crate::descriptors`]). A game with a summary has them found there instead.
+    pub descriptors: Vec<String>,
+    /// Notability already computed from the whole record (by `playlike sample`, which keeps
+    /// only part of its evidence: two links, no summary). When absent it is computed from the
+    /// record ([`crate::features::notability`]).
+    pub notability: Option<f32>,
 }
 
 impl Game {
@@ -321,6 +328,8 @@ const KNOWN_FIELDS: &[&str] = &[
     "age_ratings",
     "release_dates",
     "terms",
+    "descriptors",
+    "notability",
 ];
 
 /// Parses one JSON line into a [`Game`], collecting warnings for fields it does not know.
@@ -390,8 +399,14 @@ pub fn parse_game_value(value: &Value, warnings: &mut Vec<Warning>) -> Result<Ga
         alternative_names: alternative_names(obj)?,
         slug: opt_string(obj, "slug")?.filter(|s| !s.trim().is_empty()),
         terms: names(obj, "terms")?,
+        descriptors: names(obj, "descriptors")?,
+        notability: number_in(obj, "notability", -NOTABILITY_LIMIT..=NOTABILITY_LIMIT)?,
     })
 }
+
+/// The largest notability a record may carry: computed ones stay far below (about 15 for the
+/// best-known games of the dump).
+const NOTABILITY_LIMIT: f64 = 100.0;
 
 fn missing(field: &'static str) -> RecordError {
     field_error(field, "is missing")
@@ -528,12 +543,23 @@ fn release_date(obj: &Map<String, Value>) -> Result<Option<i64>, RecordError> {
 }
 
 fn rating(obj: &Map<String, Value>, field: &'static str) -> Result<Option<f32>, RecordError> {
+    number_in(obj, field, 0.0..=100.0)
+}
+
+fn number_in(
+    obj: &Map<String, Value>,
+    field: &'static str,
+    range: std::ops::RangeInclusive<f64>,
+) -> Result<Option<f32>, RecordError> {
     match obj.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(v) => {
             let r = v.as_f64().ok_or_else(|| wrong_type(field, "a number"))?;
-            if !(0.0..=100.0).contains(&r) {
-                return Err(field_error(field, format!("{r} is outside 0..=100")));
+            if !range.contains(&r) {
+                return Err(field_error(
+                    field,
+                    format!("{r} is outside {}..={}", range.start(), range.end()),
+                ));
             }
             Ok(Some(r as f32))
         }
@@ -644,6 +670,17 @@ mod tests {
 
     fn parse(line: &str) -> Result<Game, RecordError> {
         parse_game_line(line, &mut Vec::new())
+    }
+
+    #[test]
+    fn reads_what_the_sample_derived_and_refuses_implausible_notability() {
+        let g = parse(r#"{"igdb_id":7,"name":"Cut","descriptors":["roguelike","deck-building"],"notability":9.125}"#).unwrap();
+        assert_eq!(g.descriptors, ["roguelike", "deck-building"]);
+        assert_eq!(g.notability, Some(9.125));
+        let e = parse(r#"{"igdb_id":7,"name":"Cut","notability":1e9}"#).unwrap_err();
+        assert!(e.to_string().contains("notability"), "{e}");
+        let e = parse(r#"{"igdb_id":7,"name":"Cut","notability":"high"}"#).unwrap_err();
+        assert!(e.to_string().contains("notability"), "{e}");
     }
 
     #[test]

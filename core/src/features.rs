@@ -152,16 +152,19 @@ pub fn direct_features(game: &Game) -> Vec<(Family, String)> {
     for store in game.stores() {
         out.push((Family::Store, store.name().to_string()));
     }
-    // Sources without summaries (the committed sample) still have the derived terms.
-    let described = match &game.summary {
-        Some(summary) => descriptors::descriptors(summary),
-        None => descriptors::descriptors(&game.terms.join(". ")),
-    };
-    out.extend(
-        described
-            .into_iter()
-            .map(|d| (Family::Descriptor, d.to_string())),
-    );
+    // Sources without summaries (the committed sample) carry the descriptors found in them.
+    match &game.summary {
+        Some(summary) => out.extend(
+            descriptors::descriptors(summary)
+                .into_iter()
+                .map(|d| (Family::Descriptor, d.to_string())),
+        ),
+        None => out.extend(
+            game.descriptors
+                .iter()
+                .map(|d| (Family::Descriptor, d.clone())),
+        ),
+    }
     out.sort();
     out.dedup();
     out
@@ -292,8 +295,16 @@ pub fn series_key(name: &str) -> String {
 
 /// How well known a game is, from whatever the source offers. Higher is better known.
 /// API sources give rating counts and hypes; the dump only gives proxies (links to stores
-/// and sites, platforms, a critic score, a cover, a summary, known companies).
+/// and sites, platforms, a critic score, a cover, a summary, known companies). A record may
+/// carry it already: the committed sample's do, computed before its fields were cut.
 pub fn notability(game: &Game) -> f32 {
+    game.notability
+        .unwrap_or_else(|| notability_of_record(game))
+}
+
+/// Notability from the evidence in a record: ratings and follows, links, platforms, a critic
+/// score, a cover, a summary, known companies and genres; less for a non-main game.
+pub fn notability_of_record(game: &Game) -> f32 {
     let ln = |x: f32| (1.0 + x).ln();
     let mut score = 0.0;
     score += 1.2 * ln(game.rating_count.unwrap_or(0) as f32);
@@ -380,6 +391,27 @@ mod tests {
         famous.platforms = vec!["PC".into(), "Switch".into()];
         famous.critic_rating = Some(90.0);
         assert!(notability(&famous) > notability(&obscure));
+    }
+
+    #[test]
+    fn a_record_may_carry_its_notability_and_descriptors() {
+        let mut cut = game("Cut Down");
+        cut.notability = Some(12.5);
+        assert_eq!(notability(&cut), 12.5);
+        assert!(notability_of_record(&cut) < 12.5);
+        // Without a summary, the record's descriptors are its features; with one, the
+        // summary's.
+        cut.descriptors = vec!["roguelike".into()];
+        let descriptors = |g: &Game| -> Vec<String> {
+            direct_features(g)
+                .into_iter()
+                .filter(|(family, _)| *family == Family::Descriptor)
+                .map(|(_, name)| name)
+                .collect()
+        };
+        assert_eq!(descriptors(&cut), ["roguelike"]);
+        cut.summary = Some("A metroidvania with a grappling hook.".into());
+        assert_eq!(descriptors(&cut), ["grappling hook", "metroidvania"]);
     }
 
     #[test]

@@ -120,16 +120,16 @@ test('rows that come without a cover get it from the cover block, fetched on dem
     const errors = watchErrors(page);
     await page.goto(`${server.url}/examples/similar.html`);
     await waitForState(page, '#similar', 'ready');
-    // Fallout (IGDB 13): its first recommendation, Fallout 2 (14), is past the fixture's first
-    // tier, so its row has no cover id until the element asks for it.
-    await page.evaluate(() => document.querySelector('#similar').setAttribute('game', '13'));
+    // God of War (IGDB 19560): its first recommendation, God of War Ragnarök (112875), is past
+    // the fixture's first tier, so its row has no cover id until the element asks for it.
+    await page.evaluate(() => document.querySelector('#similar').setAttribute('game', '19560'));
     await page.waitForFunction(
-      () => document.querySelector('#similar').shadowRoot.querySelector('.cover[data-game="14"] img')?.getAttribute('src')?.endsWith('/co8ado.jpg'),
+      () => document.querySelector('#similar').shadowRoot.querySelector('.cover[data-game="112875"] img')?.getAttribute('src')?.endsWith('/coba3d.jpg'),
       null,
       { timeout: 30000 },
     );
     const box = await page.evaluate(() => {
-      const cover = document.querySelector('#similar').shadowRoot.querySelector('.cover[data-game="14"]');
+      const cover = document.querySelector('#similar').shadowRoot.querySelector('.cover[data-game="112875"]');
       return [cover.offsetWidth, cover.offsetHeight];
     });
     assert.deepEqual(box, [45, 64], 'the placeholder keeps its size');

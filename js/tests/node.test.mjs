@@ -21,7 +21,7 @@ const HADES = 113112;
 const HOLLOW_KNIGHT = 14593;
 // A game past the fixture's first tier (15,000 best-known games), so its cover id is in a
 // cover block fetched on demand; and its cover.
-const FALLOUT = { igdbId: 13, cover: 'co1ybn' };
+const LATE = { igdbId: 112875, cover: 'coba3d' }; // God of War Ragnarök
 
 const { default: init, Playlike } = await import(pathToFileURL(path.join(PACKAGE, 'node', 'index.mjs')));
 await init();
@@ -125,13 +125,13 @@ test('covers of lesser-known games are fetched on demand, a block at a time', as
   const upfront = manifest.files.filter((f) => f.role === 'search' || f.role === 'recommend');
   assert.ok(manifest.files.some((f) => f.role === 'covers'), 'the fixture has cover blocks');
   assert.equal(fresh.status().total_bytes, upfront.reduce((sum, f) => sum + f.bytes, 0), 'no cover block up front');
-  assert.equal(fresh.games([FALLOUT.igdbId])[0].cover, null, 'its row comes without a cover');
+  assert.equal(fresh.games([LATE.igdbId])[0].cover, null, 'its row comes without a cover');
   assert.equal(fresh.games([HADES])[0].cover.startsWith('co'), true, 'the first tier keeps its covers');
   // Two calls at once share the block; the answer keeps the order asked, leaves out unknowns.
-  const [both, one] = await Promise.all([fresh.covers([FALLOUT.igdbId, 4000000000, HADES]), fresh.covers([FALLOUT.igdbId])]);
-  assert.deepEqual(both, [{ igdb_id: FALLOUT.igdbId, cover: FALLOUT.cover }, { igdb_id: HADES, cover: fresh.games([HADES])[0].cover }]);
-  assert.deepEqual(one, [{ igdb_id: FALLOUT.igdbId, cover: FALLOUT.cover }]);
-  assert.equal(fresh.games([FALLOUT.igdbId])[0].cover, FALLOUT.cover, 'kept once loaded');
+  const [both, one] = await Promise.all([fresh.covers([LATE.igdbId, 4000000000, HADES]), fresh.covers([LATE.igdbId])]);
+  assert.deepEqual(both, [{ igdb_id: LATE.igdbId, cover: LATE.cover }, { igdb_id: HADES, cover: fresh.games([HADES])[0].cover }]);
+  assert.deepEqual(one, [{ igdb_id: LATE.igdbId, cover: LATE.cover }]);
+  assert.equal(fresh.games([LATE.igdbId])[0].cover, LATE.cover, 'kept once loaded');
   assert.deepEqual(await fresh.covers([]), []);
   await failure(() => fresh.covers('13'), 'bad_request');
   await failure(() => new Playlike().covers([13]), 'not_loaded');
@@ -146,7 +146,7 @@ test('covers of lesser-known games are fetched on demand, a block at a time', as
       writeFileSync(file, bytes);
     }
     const opened = await Playlike.open(damaged.url);
-    assert.deepEqual(await opened.covers([FALLOUT.igdbId, HADES]), [{ igdb_id: HADES, cover: opened.games([HADES])[0].cover }]);
+    assert.deepEqual(await opened.covers([LATE.igdbId, HADES]), [{ igdb_id: HADES, cover: opened.games([HADES])[0].cover }]);
     opened.free();
   } finally {
     damaged.remove();

@@ -901,6 +901,9 @@ impl FeatureIndex {
                 }
             })
             .collect();
+        // What the games have in common comes first; shared platforms and stores (where it can
+        // be played) after it, whatever they weighed.
+        reasons.sort_by_key(|reason| reason.label == reason_label(Family::Platform));
         let year = facts.year.get(g as usize).copied().unwrap_or(0);
         if let (Some(target), true) = (target_year, year > 0) {
             let target = target.round() as u16;

@@ -323,6 +323,40 @@ fn explanations_name_the_shared_features() {
 }
 
 #[test]
+fn explanations_say_what_games_share_before_where_they_run() {
+    // Two pinball games on the same three rare platforms, in a catalogue where pinball is
+    // common: the platforms weigh more than the genre, yet the genre is said first.
+    let game = |id: u64, name: &str, genre: &str, platforms: &[&str]| Game {
+        igdb_id: id,
+        name: name.into(),
+        genres: vec![genre.into()],
+        platforms: platforms.iter().map(|p| p.to_string()).collect(),
+        developers: vec![format!("Studio {id}")],
+        release_date: Some(1_300_000_000 + id as i64 * 40_000_000),
+        ..Game::default()
+    };
+    let rare = ["Ouya", "PS Vita", "Wii U"];
+    let mut games = vec![
+        game(1, "Flipper Night", "Pinball", &rare),
+        game(2, "Bumper Rush", "Pinball", &rare),
+    ];
+    games.extend((3..12).map(|i| game(i, &format!("Tilt Table {i}"), "Pinball", &["PC"])));
+    games.extend((12..40).map(|i| game(i, &format!("Filler {i}"), "Puzzle", &["PC"])));
+    let lib = build_index(games, &BuildOptions::default())
+        .load()
+        .expect("the built index loads");
+    let recs = lib.recommend(&Request::like(id(&lib, 1))).unwrap();
+    let twin = recs.iter().find(|r| r.game == id(&lib, 2)).unwrap();
+    let labels: Vec<&str> = twin.explanation.reasons.iter().map(|r| r.label).collect();
+    assert_eq!(
+        labels[..2],
+        ["shares", "also on"],
+        "{}",
+        twin.explanation.text()
+    );
+}
+
+#[test]
 fn filters_restrict_results() {
     let lib = library();
     let hades = id(&lib, 1);

@@ -902,8 +902,13 @@ impl FeatureIndex {
             })
             .collect();
         // What the games have in common comes first; shared platforms and stores (where it can
-        // be played) after it, whatever they weighed.
-        reasons.sort_by_key(|reason| reason.label == reason_label(Family::Platform));
+        // be played; one reason, as reasons are grouped by label) after it, whatever they
+        // weighed.
+        let played_on = reason_label(Family::Platform);
+        if let Some(at) = reasons.iter().position(|reason| reason.label == played_on) {
+            let platforms = reasons.remove(at);
+            reasons.push(platforms);
+        }
         let year = facts.year.get(g as usize).copied().unwrap_or(0);
         if let (Some(target), true) = (target_year, year > 0) {
             let target = target.round() as u16;

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  BIN, ROOT, copyDist, copyDistWithTiers, launch, newContext, screenshot, serve, waitForApp, waitForIndexSaved, waitForRecommendReady,
+  BIN, DIST, ROOT, copyDist, copyDistWithTiers, launch, newContext, screenshot, serve, waitForApp, waitForIndexSaved, waitForRecommendReady,
   waitForSearchReady, watchErrors, withPage,
 } from './helpers.mjs';
 
@@ -234,6 +234,66 @@ test('a second visit works offline, from the browser cache', { timeout: 120000 }
   });
   await context.close();
   await own.stop();
+});
+
+test('a damaged file in the browser cache is downloaded again; the intact ones are reused', { timeout: 120000 }, async () => {
+  const own = await serve();
+  const manifest = JSON.parse(readFileSync(path.join(DIST, 'index', 'manifest.json'), 'utf8'));
+  const upfront = manifest.files.filter((f) => f.role === 'search' || f.role === 'recommend');
+  const damaged = upfront[upfront.length - 1];
+  const context = await newContext(browser);
+  const indexRequests = [];
+  context.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/index/') && !url.pathname.endsWith('manifest.json')) {
+      indexRequests.push(url.pathname.slice('/index/'.length));
+    }
+  });
+  const cachedFile = (page, sha256) => page.evaluate(async (sha) => {
+    const cache = await caches.open('playlike-index-v1');
+    const key = (await cache.keys()).find((r) => r.url.endsWith(`/__playlike-cache/file/${sha}`));
+    return key ? [...new Uint8Array(await (await cache.match(key)).arrayBuffer())] : null;
+  }, sha256);
+  try {
+    await withPage(context, 'damaged-cache', async (page) => {
+      const errors = watchErrors(page);
+      const gamePage = `${own.url}game/${GAME.igdbId}`;
+      await page.goto(gamePage);
+      await waitForApp(page);
+      await waitForRecommendReady(page);
+      await waitForIndexSaved(page);
+      const original = await cachedFile(page, damaged.sha256);
+      assert.equal(original?.length, damaged.bytes, `${damaged.path} is kept`);
+      // One byte of the last up-front file changes in the cache.
+      await page.evaluate(async ({ sha, bytes }) => {
+        const cache = await caches.open('playlike-index-v1');
+        const key = (await cache.keys()).find((r) => r.url.endsWith(`/__playlike-cache/file/${sha}`));
+        const data = new Uint8Array(bytes);
+        data[data.length >> 1] ^= 0xff;
+        await cache.put(key, new Response(data));
+      }, { sha: damaged.sha256, bytes: original });
+      indexRequests.length = 0;
+      // The warm start stops at the damaged copy; the network start that follows takes the
+      // other files from the cache (checked there) and downloads only that one.
+      await page.reload();
+      await waitForApp(page);
+      await waitForRecommendReady(page);
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=recommendations] li.rec').length === 10, null, { timeout: 30000 });
+      assert.match(await page.locator('h1').innerText(), GAME.name);
+      assert.deepEqual(indexRequests, [damaged.path]);
+      await page.waitForFunction(async (sha) => {
+        const cache = await caches.open('playlike-index-v1');
+        const key = (await cache.keys()).find((r) => r.url.endsWith(`/__playlike-cache/file/${sha}`));
+        return key !== undefined;
+      }, damaged.sha256, { timeout: 30000 });
+      assert.deepEqual(await cachedFile(page, damaged.sha256), original, 'the good copy is kept again');
+      assert.equal(await page.getByTestId('index-error').count(), 0);
+      assert.deepEqual(errors, []);
+    });
+  } finally {
+    await context.close();
+    await own.stop();
+  }
 });
 
 test('a corrupt index file shows an error with Retry, and Retry recovers', { timeout: 120000 }, async () => {

@@ -411,25 +411,31 @@ impl Engine {
         let started = net::now();
         let cache = IndexCache::open().await;
         net::measure("playlike:open cache", started);
+        // A first visit asks for the first file early; after a warm start that stopped at a
+        // missing or damaged file, the first file is most likely in the cache already.
+        let mut first_file = FirstFile::RequestEarly;
         if let Some(cache) = &cache {
-            if self.open_cached(manifest_url, cache).await {
-                let engine = self.clone();
-                let url = manifest_url.to_string();
-                wasm_bindgen_futures::spawn_local(async move {
-                    engine.check_for_update(&url, &rollout).await;
-                });
-                return Ok(());
+            match self.open_cached(manifest_url, cache).await {
+                WarmStart::Done => {
+                    let engine = self.clone();
+                    let url = manifest_url.to_string();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        engine.check_for_update(&url, &rollout).await;
+                    });
+                    return Ok(());
+                }
+                WarmStart::NothingSaved => {}
+                WarmStart::Incomplete => first_file = FirstFile::Wait,
             }
         }
         self.update(|s| s.activity = "Fetching the index manifest…".into());
-        let (text, loaded) =
-            match fetch_manifest(manifest_url, &rollout, FirstFile::RequestEarly).await {
-                Ok(found) => found,
-                Err(e) => {
-                    self.fail(&e.message);
-                    return Err(e);
-                }
-            };
+        let (text, loaded) = match fetch_manifest(manifest_url, &rollout, first_file).await {
+            Ok(found) => found,
+            Err(e) => {
+                self.fail(&e.message);
+                return Err(e);
+            }
+        };
         let loaded = Rc::new(loaded);
         *self.inner.current.borrow_mut() = Some(loaded.clone());
         if let Err(e) = self.load_files(&loaded, cache.as_ref(), false).await {
@@ -445,15 +451,15 @@ impl Engine {
         Ok(())
     }
 
-    /// A warm start from the last complete index in the cache; false when there is none or
-    /// it is incomplete (then everything is reset for a network load).
-    async fn open_cached(&self, manifest_url: &str, cache: &IndexCache) -> bool {
+    /// A warm start from the last complete index in the cache, if there is one; when it is
+    /// incomplete everything is reset for a network load.
+    async fn open_cached(&self, manifest_url: &str, cache: &IndexCache) -> WarmStart {
         let started = net::now();
         let Some((text, from_url)) = cache.manifest(manifest_url).await else {
-            return false;
+            return WarmStart::NothingSaved;
         };
         let Ok(manifest) = net::parse_manifest(&text) else {
-            return false;
+            return WarmStart::NothingSaved;
         };
         net::measure("playlike:cached manifest", started);
         let loaded = Rc::new(Loaded {
@@ -471,13 +477,13 @@ impl Engine {
                 s.titles_complete = false;
                 s.from_cache = false;
             });
-            return false;
+            return WarmStart::Incomplete;
         }
         if same_origin_as_engine(manifest_url) {
             // Files of versions replaced since go, before any update downloads.
             cache.prune(&loaded.manifest, None).await;
         }
-        true
+        WarmStart::Done
     }
 
     fn fail(&self, message: &str) {
@@ -855,6 +861,17 @@ async fn fetch_manifest(
 enum FirstFile {
     RequestEarly,
     Wait,
+}
+
+/// How a warm start from the browser's cache went.
+enum WarmStart {
+    /// The saved index is loaded.
+    Done,
+    /// No index is saved for this address.
+    NothingSaved,
+    /// A saved index lacks a file or has a damaged one: the network load that follows finds
+    /// the others in the cache.
+    Incomplete,
 }
 
 /// The URL of the first file a parsed manifest lists, when it names no staged rollout (a

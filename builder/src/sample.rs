@@ -49,14 +49,10 @@ pub fn run(args: SampleArgs) -> Result<()> {
         b.0.total_cmp(&a.0)
             .then(games[a.1].igdb_id.cmp(&games[b.1].igdb_id))
     });
-    let mut keep: Vec<usize> = ranked
-        .into_iter()
-        .take(args.games)
-        .map(|(_, i)| i)
-        .collect();
-    keep.sort_by_key(|&i| games[i].igdb_id);
+    let mut keep: Vec<(f32, usize)> = ranked.into_iter().take(args.games).collect();
+    keep.sort_by_key(|&(_, i)| games[i].igdb_id);
     let mut out = Vec::new();
-    for &i in &keep {
+    for &(notability, i) in &keep {
         let g = &games[i];
         let mut record = json!({
             "igdb_id": g.igdb_id,
@@ -71,7 +67,7 @@ pub fn run(args: SampleArgs) -> Result<()> {
             "websites": g.links.iter().take(MAX_LINKS).map(|url| json!({"url": url})).collect::<Vec<_>>(),
             "terms": terms[i],
             "descriptors": g.summary.as_deref().map(descriptors::descriptors).unwrap_or_default(),
-            "notability": (features::notability(g) * 1000.0).round() / 1000.0,
+            "notability": (notability * 1000.0).round() / 1000.0,
         });
         if let Some(fields) = record.as_object_mut() {
             fields.retain(|_, v| !(v.is_null() || v.as_array().is_some_and(Vec::is_empty)));

@@ -304,7 +304,7 @@ pub fn notability(game: &Game) -> f32 {
 
 /// Notability from the evidence in a record: ratings and follows, links, platforms, a critic
 /// score, a cover, a summary, known companies and genres; less for a non-main game.
-pub fn notability_of_record(game: &Game) -> f32 {
+fn notability_of_record(game: &Game) -> f32 {
     let ln = |x: f32| (1.0 + x).ln();
     let mut score = 0.0;
     score += 1.2 * ln(game.rating_count.unwrap_or(0) as f32);

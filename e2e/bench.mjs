@@ -52,6 +52,21 @@ const markAt = (page, name) => page.evaluate(
   name,
 );
 
+/** A returning visitor: once `first` has the whole index in and saved in the Cache API (and
+ *  the service worker the shell), it is closed (it would otherwise still be downloading and
+ *  decoding) and the game page is opened again in a new throttled tab of `context`. Returns
+ *  that tab and when its ten recommendations showed. */
+async function returnVisit(context, first) {
+  await first.evaluate(() => navigator.serviceWorker?.ready);
+  await waitForRecommendReady(first);
+  await waitForIndexSaved(first);
+  await first.close();
+  const again = await context.newPage();
+  await throttle(context, again);
+  await again.goto(`${server.url}game/${GAME}`);
+  return { page: again, recsShown: await recsShownAt(again) };
+}
+
 const server = await serve();
 const browser = await launch();
 // Never leave the server running, even when a measurement fails.
@@ -99,18 +114,9 @@ for (let run = 0; run < RUNS; run++) {
   cold.recommendMark.push(await markAt(page, 'playlike:recommend-ready'));
   cold.recsShown.push(shown);
   cold.transferredKB.push(bytes / 1000);
-  await page.evaluate(() => navigator.serviceWorker?.ready);
-  // A returning visitor: the whole index is in and saved in the Cache API, and the first
-  // tab is gone (it would otherwise still be downloading and decoding the rest).
-  await waitForRecommendReady(page);
-  await waitForIndexSaved(page);
-  await page.close();
-
-  // Warm: same browser profile, new page load (still throttled).
-  const page2 = await context.newPage();
-  await throttle(context, page2);
-  await page2.goto(`${server.url}game/${GAME}`);
-  warm.recsShown.push(await recsShownAt(page2));
+  // Warm: same browser context, new page load (still throttled).
+  const { page: page2, recsShown } = await returnVisit(context, page);
+  warm.recsShown.push(recsShown);
 
   // Typing on the warm page.
   await page2.evaluate(() => {
@@ -144,14 +150,7 @@ for (let run = 0; run < RUNS; run++) {
     await throttle(context, first);
     await first.goto(`${server.url}game/${GAME}`);
     await recsShownAt(first);
-    await first.evaluate(() => navigator.serviceWorker?.ready);
-    await waitForRecommendReady(first);
-    await waitForIndexSaved(first);
-    await first.close();
-    const again = await context.newPage();
-    await throttle(context, again);
-    await again.goto(`${server.url}game/${GAME}`);
-    warm.inProfile.push(await recsShownAt(again));
+    warm.inProfile.push((await returnVisit(context, first)).recsShown);
   } finally {
     await context.close();
     rmSync(dir, { recursive: true, force: true });

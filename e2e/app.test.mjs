@@ -281,11 +281,14 @@ test('a damaged file in the browser cache is downloaded again; the intact ones a
       await page.waitForFunction(() => document.querySelectorAll('[data-testid=recommendations] li.rec').length === 10, null, { timeout: 30000 });
       assert.match(await page.locator('h1').innerText(), GAME.name);
       assert.deepEqual(indexRequests, [damaged.path]);
-      await page.waitForFunction(async (sha) => {
+      // The engine keeps the downloaded copy after it is decoded, which may be after the
+      // status that says the index is complete.
+      await page.waitForFunction(async ({ sha, want }) => {
         const cache = await caches.open('playlike-index-v1');
         const key = (await cache.keys()).find((r) => r.url.endsWith(`/__playlike-cache/file/${sha}`));
-        return key !== undefined;
-      }, damaged.sha256, { timeout: 30000 });
+        const got = key ? new Uint8Array(await (await cache.match(key)).arrayBuffer()) : [];
+        return got.length === want.length && got.every((b, i) => b === want[i]);
+      }, { sha: damaged.sha256, want: original }, { timeout: 30000 });
       assert.deepEqual(await cachedFile(page, damaged.sha256), original, 'the good copy is kept again');
       assert.equal(await page.getByTestId('index-error').count(), 0);
       assert.deepEqual(errors, []);
